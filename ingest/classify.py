@@ -1,0 +1,243 @@
+"""Stage 5 — classify: the outline → semantic drafts (goals, tasks, 专栏, actions, targets, indicators …).
+
+Guarantees:
+- meanings come from the title table in ``ingest.meanings`` only;
+- every draft keeps the blocks it covers, so its span contains its title;
+- a paragraph the rules cannot place is kept in its container's text and reported (W2xx), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.drafts import Draft, Piece
+from ingest.indicators import find_tables, parse_table
+from ingest.meanings import Meaning, meaning_of
+from ingest.models import Kind, ParseWarning
+from ingest.segment import Block
+from ingest.structure import OutlineNode
+
+_SENTENCE = re.compile(r"^(.+?[。！？])")
+_TIME_OPENING = re.compile(r"^(?:到|至|截至)\s*\d{4}|^\d{4}\s*年|^“?十[一二三四五六七八九十]+五”?(?:时期|期间)")
+_TARGETS_LABEL = re.compile(r"^(?:行动目标|主要目标|工作目标|发展目标)\s*[：:]")
+_DATED = re.compile(r"(?:到|至)\s*(\d{4})\s*年(?:底|末)?")
+_ABRIDGED = re.compile(r"^[（(]\s*本文有删减\s*[）)]$")
+LEAD_MAX_CHARS = 32
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence without its terminator (the whole text when it has none)."""
+    m = _SENTENCE.match(text)
+    return (m.group(1)[:-1] if m else text).strip()
+
+
+def lead_sentence(text: str) -> str | None:
+    """The lead sentence of a paragraph: short, first, not a time-setting opening, and the paragraph
+    goes on after it. None when the paragraph has none (e.g. an introduction).
+
+    >>> lead_sentence("坚持党的全面领导。坚持和完善党领导信息化发展的体制机制。")
+    '坚持党的全面领导'
+    >>> lead_sentence("到 2025 年，数字中国建设取得决定性进展。信息化发展水平大幅跃升。") is None
+    True
+    """
+    m = _SENTENCE.match(text)
+    if not m or not text[m.end() :].strip():
+        return None
+    core = m.group(1)[:-1].strip()
+    if not 2 <= len(core) <= LEAD_MAX_CHARS or core.count("，") > 1 or "：" in core or "；" in core:
+        return None
+    if _TIME_OPENING.match(core):
+        return None
+    return core
+
+
+class Classifier:
+    def __init__(self) -> None:
+        self.warnings: list[ParseWarning] = []
+        self.abridged = False
+
+    def warn(self, code: str, message: str, line: int | None) -> None:
+        self.warnings.append(ParseWarning(code=code, message=message, line=line))
+
+    # -- entry ---------------------------------------------------------------------------------
+    def classify(self, root: OutlineNode, title: str) -> Draft:
+        plan = Draft(Kind.PLAN, title, blocks=root.all_blocks())
+        self._own_blocks(plan, root.blocks)
+        for node in root.children:
+            if node.is_box:
+                plan.children.append(self.column(node, None))
+            else:
+                plan.children.append(self.container(node, Kind.PART, None))
+        return plan
+
+    # -- containers (parts, sections) -------------------------------------------------------------
+    def container(self, node: OutlineNode, kind: Kind, inherited: Meaning | None) -> Draft:
+        assert node.heading is not None and node.marker is not None
+        title = first_sentence(node.heading.body)
+        meaning = meaning_of(title) or inherited
+        draft = Draft(kind, title, blocks=node.all_blocks(), ordinal=node.marker.number,
+                      meaning=meaning.name if meaning else None)
+        draft.pieces.append(Piece.of(node.heading))
+        headings = [c for c in node.children if not c.is_box]
+        if meaning is not None and meaning.kind is not None and meaning.numbered and headings:
+            self._members(draft, node, meaning)
+        elif meaning is not None and meaning.kind is not None and not headings:
+            self._lead_members(draft, node, meaning)
+        else:
+            self._sections(draft, node, meaning)
+        return draft
+
+    def _sections(self, draft: Draft, node: OutlineNode, meaning: Meaning | None) -> None:
+        for item in self._with_tables(draft, node.content):
+            if isinstance(item, OutlineNode):
+                if item.is_box:
+                    draft.children.append(self.column(item, self._last_child(draft)))
+                else:
+                    inherit = meaning if meaning is not None and meaning.kind is not None else None
+                    draft.children.append(self.container(item, Kind.SECTION, inherit))
+            else:
+                self._own_blocks(draft, [item])
+
+    def _members(self, draft: Draft, node: OutlineNode, meaning: Meaning) -> None:
+        assert meaning.kind is not None
+        for item in self._with_tables(draft, node.content):
+            if isinstance(item, OutlineNode):
+                if item.is_box:
+                    draft.children.append(self.column(item, self._last_child(draft)))
+                else:
+                    draft.children.append(self.member(item, meaning))
+            else:
+                self._own_blocks(draft, [item])
+
+    def _lead_members(self, draft: Draft, node: OutlineNode, meaning: Meaning) -> None:
+        assert meaning.kind is not None
+        members = 0
+        for item in self._with_tables(draft, node.content):
+            if isinstance(item, OutlineNode):
+                draft.children.append(self.column(item, self._last_child(draft)))
+                continue
+            lead = lead_sentence(item.text)
+            if lead is not None:
+                members += 1
+                d = Draft(meaning.kind, lead, blocks=[item], ordinal=members, lead=lead)
+                d.pieces.append(Piece.of(item))
+                draft.children.append(d)
+            elif meaning.kind == Kind.GOAL and members == 0 and _DATED.search(first_sentence(item.text)):
+                year = int(_DATED.search(item.text).group(1))  # type: ignore[union-attr]
+                d = Draft(Kind.GOAL, first_sentence(item.text), blocks=[item], year=year, slug="goal-overall")
+                d.pieces.append(Piece.of(item))
+                draft.children.append(d)
+            else:
+                if members:
+                    self.warn("W201", f"paragraph without a lead sentence after {meaning.kind.value} "
+                              f"{members}; kept in the text of “{draft.title}”", item.line_start)
+                self._own_blocks(draft, [item])
+
+    # -- members: tasks, actions, measures ---------------------------------------------------------
+    def member(self, node: OutlineNode, meaning: Meaning) -> Draft:
+        assert node.heading is not None and node.marker is not None and meaning.kind is not None
+        title = first_sentence(node.heading.body)
+        d = Draft(meaning.kind, title, blocks=node.all_blocks(), ordinal=node.marker.number)
+        d.pieces.append(Piece.of(node.heading))
+        items = 0
+        for item in node.content:
+            if isinstance(item, OutlineNode):
+                if item.is_box:
+                    d.children.append(self.column(item, self._last_of(d, meaning.item_kind)))
+                elif meaning.item_kind is not None:
+                    assert item.heading is not None and item.marker is not None
+                    items += 1
+                    sub = Draft(meaning.item_kind, first_sentence(item.heading.body), blocks=item.all_blocks(),
+                                ordinal=items)
+                    sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
+                    d.children.append(sub)
+                else:
+                    d.pieces.extend(Piece.of(b) for b in item.all_blocks())
+                continue
+            body = item.text
+            if _ABRIDGED.match(body):
+                self.abridged = True
+                continue
+            if meaning.kind == Kind.ACTION and _TARGETS_LABEL.match(body):
+                d.children.extend(self.targets(item))
+                continue
+            lead = lead_sentence(body) if meaning.item_kind is not None else None
+            if lead is not None:
+                items += 1
+                sub = Draft(meaning.item_kind, lead, blocks=[item], ordinal=items, lead=lead)  # type: ignore[arg-type]
+                sub.pieces.append(Piece.of(item))
+                d.children.append(sub)
+            else:
+                if items and meaning.item_kind is not None:
+                    self.warn("W202", f"paragraph without a lead sentence in {meaning.kind.value} "
+                              f"“{title}”; kept in its text, not in item {items}", item.line_start)
+                d.pieces.append(Piece.of(item))
+        return d
+
+    def targets(self, block: Block) -> list[Draft]:
+        text = block.text
+        found = list(_DATED.finditer(text))
+        if not found:
+            self.warn("W203", "行动目标 without a dated target (到 YYYY 年)", block.line_start)
+            return []
+        out = []
+        for i, m in enumerate(found):
+            end = found[i + 1].start() if i + 1 < len(found) else len(text)
+            seg = text[m.start() : end]
+            stripped = seg.rstrip("；;，,。 ")
+            piece = Piece.of(block, m.start(), m.start() + len(stripped))
+            d = Draft(Kind.TARGET, stripped, blocks=[block], year=int(m.group(1)),
+                      slug=f"target-{m.group(1)}", span_override=(piece.offsets[0], piece.offsets[-1]))
+            d.pieces.append(piece)
+            out.append(d)
+        return out
+
+    # -- 专栏 -------------------------------------------------------------------------------------
+    def column(self, node: OutlineNode, follows: Draft | None) -> Draft:
+        assert node.heading is not None and node.marker is not None
+        title = node.heading.body.strip().rstrip("。")
+        d = Draft(Kind.COLUMN, title, blocks=node.all_blocks(), ordinal=node.marker.number, follows=follows)
+        d.pieces.append(Piece.of(node.heading))
+        for item in node.content:
+            if isinstance(item, OutlineNode):
+                assert item.heading is not None and item.marker is not None
+                sub = Draft(Kind.COLUMN_ITEM, first_sentence(item.heading.body), blocks=item.all_blocks(),
+                            ordinal=item.marker.number)
+                sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
+                d.children.append(sub)
+            else:
+                d.pieces.append(Piece.of(item))
+        if not d.children:
+            self.warn("W301", f"专栏 {node.marker.number} has no items", node.heading.line_start)
+        return d
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _with_tables(self, draft: Draft, content: list[Block | OutlineNode]) -> list[Block | OutlineNode]:
+        """Take indicator tables out of the content (as Indicator children) and return the rest."""
+        blocks_idx = [i for i, c in enumerate(content) if isinstance(c, Block)]
+        blocks = [content[i] for i in blocks_idx]
+        tables = find_tables(blocks)  # type: ignore[arg-type]
+        if not tables:
+            return content
+        used: set[int] = set()
+        for start, end in tables:
+            result = parse_table(blocks[start:end])  # type: ignore[arg-type]
+            self.warnings.extend(result.warnings)
+            draft.children.extend(result.indicators)
+            used.update(blocks_idx[k] for k in range(start, end))
+        return [c for i, c in enumerate(content) if i not in used]
+
+    def _own_blocks(self, draft: Draft, blocks: list[Block]) -> None:
+        for b in blocks:
+            if _ABRIDGED.match(b.text):
+                self.abridged = True
+                continue
+            draft.pieces.append(Piece.of(b))
+
+    @staticmethod
+    def _last_child(draft: Draft) -> Draft | None:
+        return next((c for c in reversed(draft.children) if c.kind != Kind.COLUMN), None)
+
+    @staticmethod
+    def _last_of(draft: Draft, kind: Kind | None) -> Draft | None:
+        return next((c for c in reversed(draft.children) if c.kind == kind), None)

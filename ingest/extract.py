@@ -1,0 +1,209 @@
+"""Stage 6 — extract: named entities and responsibility statements in each element's own text.
+
+spaCy ``blank("zh")`` with the jieba segmenter; a jieba user dictionary and an EntityRuler are built from
+the curated lexicons, so lexicon terms segment as single tokens and match with their aliases folded to the
+canonical name. Cited documents 《…》 are found by pattern. Quoted phrases that are neither a known
+initiative nor a curated exclusion are reported (W601), so the lexicon can grow without silent guesses.
+
+Responsibility statements (在X的统一领导下, 由X牵头, X负责…, X要…) become responsibilities with a role
+(lead, coordinate, implement, supervise), the cue and the sentence as evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.drafts import Draft, Piece
+from ingest.ids import make_span
+from ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
+from ingest.normalize import Normalized, fold
+
+_DOCUMENT = re.compile(r"《([^《》\n]{1,60})》")
+_QUOTED = re.compile(r"“([^“”\n]{1,30})”")
+_SENTENCE_END = re.compile(r"[。；！？]")
+_LED_BY = re.compile(r"在(?P<x>[^，。；]{2,60}?)的?(?:统一|集中|坚强)?领导下")
+_LEAD_CUE = re.compile(r"^(?:牵头|负责牵头)")
+_SUBJECT_CUES = re.compile(r"^(?:要|负责|牵头|应当|应|将|会同|须|必须|统筹)")
+_CHAIN_GAP = {"", "、", "和", "及", "与", "以及", "同"}
+_COORDINATE = re.compile(r"统筹|协调|组织推动|统一部署|牵头抓总")
+_SUPERVISE = re.compile(r"督促|监督|督查|检查|考核|评估")
+
+
+@dataclass(frozen=True)
+class _Ent:
+    kind: EntityKind
+    name: str
+    start: int  # in piece text
+    end: int
+
+
+@lru_cache(maxsize=2)
+def build_nlp(lexicon_dir: Path = LEXICON_DIR) -> Any:
+    """The spaCy pipeline: blank Chinese, jieba with the lexicon as user dictionary, an EntityRuler."""
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+    lex = load_lexicon(lexicon_dir)
+    for entry in lex.entries:
+        for surface in entry.surfaces:
+            jieba.add_word(fold(surface))  # user dictionary: keep lexicon terms whole
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    patterns = [
+        {"label": entry.kind.value, "pattern": form, "id": entry.name}
+        for entry in lex.entries
+        for surface in entry.surfaces
+        for form in spaced_variants(fold(surface))
+    ]
+    ruler.add_patterns(patterns)
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def spaced_variants(surface: str) -> list[str]:
+    """The surface, and the form PDF text often has with spaces around Latin words and numbers.
+
+    >>> spaced_variants("公网5G上高铁")
+    ['公网5G上高铁', '公网 5G 上高铁']
+    """
+    spaced = re.sub(r"\s*([A-Za-z0-9][A-Za-z0-9+./-]*)\s*", r" \1 ", surface).strip()
+    return [surface] if spaced == surface else [surface, spaced]
+
+
+@lru_cache(maxsize=2)
+def excluded_quotes(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
+    path = lexicon_dir / "initiatives_excluded.yaml"
+    if not path.is_file():
+        return frozenset()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if isinstance(data, dict):
+        data = data.get("excluded_quotes") or []
+    return frozenset(fold(str(d["name"] if isinstance(d, dict) else d)).replace(" ", "") for d in data)
+
+
+def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> list[ParseWarning]:
+    """Fill ``mentions`` and ``responsibilities`` of every draft from its own pieces (in place)."""
+    nlp = build_nlp(lexicon_dir)
+    lex = load_lexicon(lexicon_dir)
+    excluded = excluded_quotes(lexicon_dir)
+    warnings: list[ParseWarning] = []
+    owners: list[tuple[Draft, Piece]] = [(d, p) for d in root.walk() for p in d.pieces]
+    docs = nlp.pipe([p.text for _, p in owners], batch_size=64)
+    reported: set[str] = set()
+    for (draft, piece), doc in zip(owners, docs, strict=True):
+        ents = [_Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char, e.end_char) for e in doc.ents]
+        ents += [_Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end()) for m in
+                 _DOCUMENT.finditer(piece.text)]
+        ents.sort(key=lambda e: (e.start, -e.end))
+        for e in ents:
+            draft.mentions.append(_mention(e, piece, norm))
+        initiative_names = {e.name for e in ents if e.kind == EntityKind.INITIATIVE}
+        for m in _QUOTED.finditer(piece.text):
+            q = fold(m.group(1)).replace(" ", "")
+            canonical = lex.canonical(EntityKind.INITIATIVE, q)
+            if canonical in initiative_names or q in excluded or q in reported:
+                continue
+            if any(lex.canonical(k, q) for k in EntityKind):
+                continue
+            reported.add(q)
+            line = norm.line_of(piece.offsets[m.start()])
+            warnings.append(ParseWarning(code="W601", message=f"quoted phrase “{q}” is neither a known "
+                                         "initiative nor excluded (lexicons/initiatives*.yaml)", line=line))
+        bodies = [e for e in ents if e.kind == EntityKind.BODY]
+        if bodies:
+            draft.responsibilities.extend(_responsibilities(piece, bodies, norm))
+    return warnings
+
+
+def _mention(e: _Ent, piece: Piece, norm: Normalized) -> Mention:
+    start, end = piece.offsets[e.start], piece.offsets[e.end - 1] + 1
+    return Mention(kind=e.kind, name=e.name, surface=piece.text[e.start : e.end],
+                   span=make_span(start, end, norm))
+
+
+def _responsibilities(piece: Piece, bodies: list[_Ent], norm: Normalized) -> list[Responsibility]:
+    text = piece.text
+    out: dict[tuple[str, Role, int], Responsibility] = {}
+    for s_start, s_end in _sentences(text):
+        sentence = text[s_start:s_end]
+        in_sentence = [b for b in bodies if s_start <= b.start and b.end <= s_end]
+        if not in_sentence:
+            continue
+        span = make_span(piece.offsets[s_start], piece.offsets[s_end - 1] + 1, norm)
+
+        def add(body: str, role: Role, cue: str, _s: int = s_start, _span: Any = span,
+                _sentence: str = sentence) -> None:
+            out.setdefault((body, role, _s), Responsibility(body=body, role=role, cue=cue,
+                                                            evidence=_sentence, span=_span))
+
+        for m in _LED_BY.finditer(sentence):
+            for b in in_sentence:
+                if s_start + m.start("x") <= b.start and b.end <= s_start + m.end("x"):
+                    add(b.name, Role.LEAD, "统一领导")
+        for c_start, c_end in _clauses(text, s_start, s_end):
+            chain, pos = _subject_chain(text, c_start, [b for b in in_sentence if c_start <= b.start < c_end])
+            if not chain:
+                continue
+            rest = text[pos:s_end]
+            cue = _SUBJECT_CUES.match(rest) or _LEAD_CUE.match(rest)
+            if cue is None:
+                continue
+            led = text[c_start:chain[0].start].strip().startswith("由")
+            if _LEAD_CUE.match(rest) or (led and "牵头" in rest[:6]):
+                role, word = Role.LEAD, "牵头"
+            # "X负责…" governs the whole sentence; "X要…" only its own clause
+            scope = rest if cue.group(0).startswith("负责") else text[pos:c_end]
+            if (found := _COORDINATE.search(scope)) is not None:
+                role, word = Role.COORDINATE, found.group(0)
+            elif (found := _SUPERVISE.search(scope)) is not None:
+                role, word = Role.SUPERVISE, found.group(0)
+            else:
+                role, word = Role.IMPLEMENT, cue.group(0)
+            for b in chain:
+                add(b.name, role, word)
+    return [out[k] for k in sorted(out, key=lambda k: (k[2], k[0], k[1].value))]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, s = [], start
+    for i in range(start, end):
+        if text[i] == "，":
+            out.append((s, i))
+            s = i + 1
+    out.append((s, end))
+    return out
+
+
+def _subject_chain(text: str, c_start: int, bodies: list[_Ent]) -> tuple[list[_Ent], int]:
+    """Bodies that open the clause (optionally after 由), joined by 、 和 及 …; and where the chain ends."""
+    chain: list[_Ent] = []
+    pos = c_start
+    for b in sorted(bodies, key=lambda e: e.start):
+        if b.start < pos:
+            continue
+        gap = text[pos : b.start].strip()
+        if gap in _CHAIN_GAP or (not chain and gap == "由"):
+            chain.append(b)
+            pos = b.end
+        else:
+            break
+    return chain, pos

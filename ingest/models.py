@@ -1,0 +1,165 @@
+"""Typed, frozen models of a parsed plan: provenance, elements and the whole document.
+
+Every element carries a :class:`SourceSpan` into the *original* file (character offsets into the
+decoded text, 0-based, end exclusive; 1-based line numbers), so any fact can be cited.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceSpan(Frozen):
+    """A place in the original file: ``text[char_start:char_end]`` and its lines."""
+
+    char_start: int = Field(ge=0)
+    char_end: int = Field(ge=0)
+    line_start: int = Field(ge=1)
+    line_end: int = Field(ge=1)
+
+
+class Kind(StrEnum):
+    """What an element of a plan is; the graph uses these names as labels."""
+
+    PLAN = "Plan"
+    PART = "Part"
+    SECTION = "Section"
+    ACHIEVEMENT = "Achievement"
+    PRINCIPLE = "Principle"
+    GOAL = "Goal"
+    INDICATOR = "Indicator"
+    DIRECTION = "Direction"
+    TASK = "Task"
+    SUBTASK = "Subtask"
+    COLUMN = "Column"
+    COLUMN_ITEM = "ColumnItem"
+    ACTION = "Action"
+    ACTION_ITEM = "ActionItem"
+    TARGET = "Target"
+    MEASURE = "Measure"
+    PARAGRAPH = "Paragraph"
+
+
+class EntityKind(StrEnum):
+    BODY = "Body"
+    TECHNOLOGY = "Technology"
+    REGION = "Region"
+    DOCUMENT = "Document"
+    INITIATIVE = "Initiative"
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    COORDINATE = "coordinate"
+    IMPLEMENT = "implement"
+    SUPERVISE = "supervise"
+
+
+class Mention(Frozen):
+    """One occurrence of a named entity in an element's own text."""
+
+    kind: EntityKind
+    name: str  # canonical name (aliases folded)
+    surface: str  # the text as written (normalised)
+    span: SourceSpan
+
+
+class Responsibility(Frozen):
+    """A body made responsible for the element it is stated in, with the sentence as evidence."""
+
+    body: str  # canonical body name
+    role: Role
+    cue: str  # the pattern that fired, e.g. "牵头"
+    evidence: str  # the sentence
+    span: SourceSpan
+
+
+class IndicatorValues(Frozen):
+    category: str | None
+    unit: str | None
+    baseline_value: str | None
+    baseline_year: int | None
+    target_value: str | None
+    target_year: int | None
+    attribute: str | None  # 预期性 / 约束性
+    cumulative: bool = False
+    note: str | None = None
+
+
+class Element(Frozen):
+    """A node of the document tree (part, section, task, 专栏, item, indicator …)."""
+
+    kind: Kind
+    eid: str
+    title: str
+    ordinal: int | None = None
+    text: str = ""
+    lead: str | None = None  # the paragraph's lead sentence, when it has one
+    span: SourceSpan
+    indicator: IndicatorValues | None = None
+    year: int | None = None  # for Target
+    meaning: str | None = None  # classification of a Part/Section title (e.g. "Task")
+    follows: str | None = None  # for a 专栏: the eid of the element it follows (e.g. a subtask)
+    children: tuple[Element, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    responsibilities: tuple[Responsibility, ...] = ()
+
+    def walk(self) -> list[Element]:
+        """This element and all its descendants, in document order."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+class ParseWarning(Frozen):
+    code: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+class PlanMeta(Frozen):
+    id: str
+    title: str | None = None
+    title_en: str | None = None
+    issuer: str | None = None
+    issued: str | None = None
+    period: tuple[int, int] | None = None
+    language: str = "zh-Hans"
+    note: str | None = None
+
+
+class SourceInfo(Frozen):
+    path: str  # as given (relative paths stay relative, for reproducible output)
+    sha256: str
+    encoding: str
+    format: str  # "text" or "html"
+    chars: int
+    lines: int
+
+
+class PlanDocument(Frozen):
+    """The parsed plan: metadata, source fingerprint, the element tree and warnings."""
+
+    plan: PlanMeta
+    source: SourceInfo
+    root: Element  # kind PLAN; its children are the plan's parts
+    warnings: tuple[ParseWarning, ...] = ()
+    complete: bool = True
+    abridged: bool = False  # the text says （本文有删减）
+
+    def elements(self) -> list[Element]:
+        return self.root.walk()[1:]
+
+    def by_kind(self, kind: Kind) -> list[Element]:
+        return [e for e in self.elements() if e.kind == kind]

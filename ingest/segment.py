@@ -1,0 +1,175 @@
+"""Stage 3 — segment: cleaned lines → blocks (paragraphs, headings, list items, table rows).
+
+Guarantees:
+- wrapped lines are joined without inserting spaces between Chinese characters (a space is inserted only
+  between two Latin letters/digits that a wrap separated); spaces inside a line are kept;
+- a numbering marker (一、 （一） 1. （1） ① 1) 第X章 专栏 N …) is recognised only at the start of a block;
+  "7.8%，…" or "2025 年…" at the start of a wrapped line is running text;
+- each block maps every character back to the original file (``Block.offsets``).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.normalize import Line, Normalized
+from ingest.numerals import CIRCLED, cn_to_int
+
+_CN = "零〇一二三四五六七八九十百两"
+TERMINATORS = "。！？；：!?;:"
+CLOSERS = "”’）)」』"
+
+
+@dataclass(frozen=True)
+class MarkerType:
+    name: str
+    level: int  # GB/T 9704 order: smaller is higher
+    pattern: re.Pattern[str]
+
+
+# Order matters only where patterns could both match; levels give the outline order.
+MARKERS: tuple[MarkerType, ...] = (
+    MarkerType("pian", 0, re.compile(rf"^第\s*([{_CN}\d]+)\s*篇\s*")),
+    MarkerType("zhang", 1, re.compile(rf"^第\s*([{_CN}\d]+)\s*章\s*")),
+    MarkerType("jie", 2, re.compile(rf"^第\s*([{_CN}\d]+)\s*节\s*")),
+    MarkerType("box", 3, re.compile(r"^专\s*栏\s*(\d+)\s*[:：]?\s*")),
+    MarkerType("cn", 4, re.compile(rf"^([{_CN}]+)\s*[、]\s*")),
+    MarkerType("paren_cn", 5, re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*")),
+    MarkerType("arabic", 6, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])\s*")),
+    MarkerType("paren_arabic", 7, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")),
+    MarkerType("circled", 8, re.compile(rf"^([{CIRCLED}])\s*")),
+    MarkerType("arabic_paren", 9, re.compile(r"^(\d{1,2})\s*[)）](?![\d%％])\s*")),
+)
+MARKER_BY_NAME = {m.name: m for m in MARKERS}
+
+
+@dataclass(frozen=True)
+class Marker:
+    type: str
+    level: int
+    number: int
+    text: str  # the marker as written, e.g. "（三）"
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str  # the whole block, marker included
+    offsets: tuple[int, ...]  # original index per char, plus one past the end
+    line_start: int
+    line_end: int
+    marker: Marker | None
+    body_start: int  # index in text after the marker
+    short: bool  # a single line shorter than the typical line: a heading-like line
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    def span(self, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        """Original (char_start, char_end) of ``text[start:end]``."""
+        end = len(self.text) if end is None else end
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def find_marker(text: str) -> tuple[Marker, int] | None:
+    """The numbering marker at the start of ``text`` and where the body begins."""
+    for mt in MARKERS:
+        m = mt.pattern.match(text)
+        if m:
+            try:
+                number = cn_to_int(m.group(1))
+            except ValueError:
+                continue
+            rest = text[m.end() :]
+            if mt.name in ("arabic", "arabic_paren") and (not rest or not _starts_word(rest)):
+                continue
+            return Marker(mt.name, mt.level, number, text[: m.end()].strip()), m.end()
+    return None
+
+
+def _starts_word(rest: str) -> bool:
+    ch = rest[0]
+    return "\u4e00" <= ch <= "\u9fff" or ch in "“《（(" or ch.isalpha()
+
+
+def width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def typical_width(lines: tuple[Line, ...]) -> int:
+    widths = [width(line.text) for line in lines if len(line.text) >= 8]
+    if not widths:
+        return 60
+    return int(statistics.median_high(widths))
+
+
+def _ends_sentence(text: str) -> bool:
+    t = text.rstrip(CLOSERS)
+    return bool(t) and t[-1] in TERMINATORS
+
+
+def segment(norm: Normalized) -> list[Block]:
+    """Join lines into blocks. A block ends after a line that
+    - ended in white space in the raw text (PDF paragraph end; every HTML block end), or
+    - ends a sentence and is clearly shorter than the typical line, or
+    - is a short heading line (a marker of an outline level and no sentence end), or
+    - is followed by a line that starts with a marker while this one ends a sentence.
+    """
+    lines = norm.lines
+    typical = typical_width(lines)
+    blocks: list[Block] = []
+    cur: list[Line] = []
+
+    def close() -> None:
+        if cur:
+            blocks.append(_make_block(cur, typical))
+            cur.clear()
+
+    for i, line in enumerate(lines):
+        cur.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        short = width(line.text) < 0.8 * typical
+        if line.trailing_space or (short and _ends_sentence(line.text)):
+            close()
+            continue
+        if len(cur) == 1 and short and _is_heading_line(line.text):
+            close()
+            continue
+        if nxt is not None and _ends_sentence(line.text) and find_marker(nxt.text) is not None:
+            close()
+    close()
+    return blocks
+
+
+def _is_heading_line(text: str) -> bool:
+    found = find_marker(text)
+    if found is None:
+        return False
+    marker, _ = found
+    return marker.level <= MARKER_BY_NAME["paren_cn"].level and not any(t in text for t in "。；")
+
+
+def _make_block(lines: list[Line], typical: int) -> Block:
+    parts: list[str] = []
+    offs: list[int] = []
+    for line in lines:
+        if parts and _latin(parts[-1][-1]) and _latin(line.text[0]):
+            parts.append(" ")
+            offs.append(offs[-1])
+        parts.append(line.text)
+        offs.extend(line.offsets[:-1])
+    text = "".join(parts)
+    offs.append(lines[-1].offsets[-1])
+    found = find_marker(text)
+    marker, body_start = found if found else (None, 0)
+    short = len(lines) == 1 and width(text) < 0.8 * typical
+    return Block(text, tuple(offs), lines[0].no, lines[-1].no, marker, body_start, short)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()

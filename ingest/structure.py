@@ -1,0 +1,126 @@
+"""Stage 4 — structure: blocks → an outline tree by numbering level, with 专栏 boxes and their items.
+
+Guarantees:
+- a heading (第X篇/章/节, 一、, （一）, 1., （1）, ①, 1)) closes every open node of the same or a deeper level,
+  so skipped levels and numbering that continues across parts nest correctly;
+- a 专栏 box opens inside the current node; its numbered blocks are its items; the box ends at the first
+  unnumbered block or the next heading of an outline level above its items;
+- ``OutlineNode.content`` keeps blocks and child nodes in document order (a box knows what it follows);
+- numbering gaps and repeats among siblings are reported as warnings with line numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.models import ParseWarning
+from ingest.segment import Block, Marker
+
+BOX_LEVEL = 100  # a box is not an outline level: any heading closes it
+
+
+@dataclass
+class OutlineNode:
+    marker: Marker | None
+    heading: Block | None
+    level: int
+    content: list[Block | OutlineNode] = field(default_factory=list)
+    is_box: bool = False
+    in_box: bool = False
+
+    @property
+    def children(self) -> list[OutlineNode]:
+        return [c for c in self.content if isinstance(c, OutlineNode)]
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [c for c in self.content if isinstance(c, Block)]
+
+    def all_blocks(self) -> list[Block]:
+        out = [self.heading] if self.heading else []
+        for c in self.content:
+            out.extend(c.all_blocks() if isinstance(c, OutlineNode) else [c])
+        return out
+
+
+def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
+    root = OutlineNode(None, None, -1)
+    stack: list[OutlineNode] = [root]
+    warnings: list[ParseWarning] = []
+
+    def close_box() -> None:
+        while stack[-1].is_box or stack[-1].in_box:
+            stack.pop()
+
+    for block in blocks:
+        m = block.marker
+        top = stack[-1]
+        if m is not None and m.type == "box":
+            close_box()
+            node = OutlineNode(m, block, BOX_LEVEL, is_box=True)
+            stack[-1].content.append(node)
+            stack.append(node)
+            continue
+        if top.is_box or top.in_box:
+            if m is not None and m.type in ("arabic", "paren_arabic", "circled", "arabic_paren"):
+                box_item_level = _box_item_level(stack)
+                if box_item_level is None or m.level == box_item_level:
+                    if top.in_box:
+                        stack.pop()
+                    item = OutlineNode(m, block, m.level, in_box=True)
+                    stack[-1].content.append(item)
+                    stack.append(item)
+                    continue
+                if m.level > box_item_level:  # a sub-item inside a box item
+                    top.content.append(block)
+                    continue
+            close_box()
+        if m is None:
+            stack[-1].content.append(block)
+            continue
+        while stack[-1].level >= m.level:
+            stack.pop()
+        node = OutlineNode(m, block, m.level)
+        stack[-1].content.append(node)
+        stack.append(node)
+
+    _check_numbering(root, warnings)
+    return root, warnings
+
+
+def _box_item_level(stack: list[OutlineNode]) -> int | None:
+    for node in reversed(stack):
+        if node.is_box:
+            items = node.children
+            return items[0].level if items else None
+    return None
+
+
+def _check_numbering(node: OutlineNode, warnings: list[ParseWarning]) -> None:
+    by_type: dict[str, list[OutlineNode]] = {}
+    for child in node.children:
+        if child.marker is not None and not child.is_box:
+            by_type.setdefault(child.marker.type, []).append(child)
+    for siblings in by_type.values():
+        expected = siblings[0].marker.number if siblings[0].marker else 1
+        if expected != 1:
+            _warn_number(warnings, siblings[0], 1)
+        for sib in siblings:
+            assert sib.marker is not None
+            if sib.marker.number != expected:
+                _warn_number(warnings, sib, expected)
+            expected = sib.marker.number + 1
+    for child in node.children:
+        _check_numbering(child, warnings)
+
+
+def _warn_number(warnings: list[ParseWarning], node: OutlineNode, expected: int) -> None:
+    assert node.marker is not None and node.heading is not None
+    warnings.append(
+        ParseWarning(
+            code="W101",
+            message=f"numbering {node.marker.text!r}: expected number {expected}, found {node.marker.number}"
+            " (missing, repeated or shuffled heading)",
+            line=node.heading.line_start,
+        )
+    )

@@ -1,0 +1,49 @@
+"""``plangraph parse``: the document model as JSON, or a readable summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ingest.errors import IncompletePlan
+from ingest.pipeline import parse_file
+from ingest.serialize import document_json
+from plangraph_cli.common import clean_errors, resolve_source, write_output
+
+
+def register(app: typer.Typer) -> None:
+    app.command("parse")(parse)
+
+
+def parse(
+    source: Annotated[Path, typer.Argument(help="A plan file (.txt/.html) or a plan directory.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSON here.")] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="Print counts and warnings.")] = False,
+    partial: Annotated[bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")] = False,
+    plan_id: Annotated[str | None, typer.Option("--plan-id", help="Override the plan id.")] = None,
+) -> None:
+    """Parse a plan into its document model (JSON), with provenance for every element."""
+    with clean_errors():
+        path = resolve_source(source)
+        try:
+            doc = parse_file(path, plan_id=plan_id, partial=partial)
+        except IncompletePlan:
+            raise
+        if summary:
+            counts = Counter(e.kind.value for e in doc.elements())
+            lines = [f"plan {doc.plan.id}: {doc.plan.title or ''}  ({doc.source.encoding}, {doc.source.format}, "
+                     f"{doc.source.chars} chars, sha256 {doc.source.sha256[:12]}…)"]
+            if not doc.complete:
+                lines.append("INCOMPLETE: partial result (--partial)")
+            if doc.abridged:
+                lines.append("note: the text says （本文有删减）: the published version is abridged")
+            lines.append(f"{'kind':<14}{'count':>6}")
+            lines += [f"{k:<14}{v:>6}" for k, v in sorted(counts.items())]
+            lines.append(f"warnings: {len(doc.warnings)}")
+            lines += [f"  {w}" for w in doc.warnings]
+            write_output("\n".join(lines), output)
+        else:
+            write_output(document_json(doc), output)
