@@ -158,11 +158,11 @@ def _responsibilities(piece: Piece, bodies: list[_Ent], norm: Normalized) -> lis
             if cue is None:
                 continue
             led = text[c_start:chain[0].start].strip().startswith("由")
-            if _LEAD_CUE.match(rest) or (led and "牵头" in rest[:6]):
-                role, word = Role.LEAD, "牵头"
             # "X负责…" governs the whole sentence; "X要…" only its own clause
             scope = rest if cue.group(0).startswith("负责") else text[pos:c_end]
-            if (found := _COORDINATE.search(scope)) is not None:
+            if _LEAD_CUE.match(rest) or (led and "牵头" in rest[:6]):
+                role, word = Role.LEAD, "牵头"
+            elif (found := _COORDINATE.search(scope)) is not None:
                 role, word = Role.COORDINATE, found.group(0)
             elif (found := _SUPERVISE.search(scope)) is not None:
                 role, word = Role.SUPERVISE, found.group(0)

@@ -19,7 +19,7 @@ _CAPTION = re.compile(r"(?:主要指标|指标体系|发展指标|主要目标�
 _HEADER = re.compile(r"指标")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _VAL = (r"(?:[〔\[［【]\s*)?(?:累计|年均)?\s*(?:下降|降低|提高|增长|减少|提升|达到)?\s*"
-        r"(?:\d+(?:\.\d+)?\s*\*?\s*[%％]?|—|－|-|/)\s*(?:以上|以内|左右|以下)?(?:\s*[〕\]］】])?")
+        r"(?:[>＞≥<＜≤]?\s*\d+(?:\.\d+)?\s*\*?\s*[%％]?|—|－|-|/)\s*(?:以上|以内|左右|以下)?(?:\s*[〕\]］】])?")
 _ROW = re.compile(rf"^(?P<pre>.*?)\s*(?P<base>{_VAL})\s+(?P<target>{_VAL})\s*(?P<attr>预期性|约束性)$")
 _NUMBER_ONLY = re.compile(r"^\d{1,2}$")
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\s+(?=\S)")
@@ -120,11 +120,7 @@ def parse_table(blocks: list[Block]) -> TableResult:
                 if texts:
                     category = "".join(texts)
             else:
-                name_parts = texts[-1:] if texts else []
-                rest = texts[:-1]
-                while rest and not _is_category(rest[-1]):
-                    name_parts.insert(0, rest.pop())
-                name = "".join(name_parts)
+                name, rest = _name_from_pending(pending)
                 if rest:
                     category = "".join(rest)
         row_blocks = [*pending, b]
@@ -162,6 +158,23 @@ def parse_table(blocks: list[Block]) -> TableResult:
         res.warnings.append(ParseWarning(code="W404", message=f"indicator table text not in any row: "
                                          f"{p.text[:30]!r}", line=p.line_start))
     return res
+
+
+def _name_from_pending(pending: list[Block]) -> tuple[str, list[str]]:
+    """The name is the last run of adjacent text blocks (wrapped name lines); earlier text is category."""
+    texts = [p.text.strip() for p in pending]
+    k = len(texts) - 1
+    while k >= 0 and _NUMBER_ONLY.match(texts[k]):
+        k -= 1
+    if k < 0:
+        return "", []
+    parts = [texts[k]]
+    k -= 1
+    while k >= 0 and not _NUMBER_ONLY.match(texts[k]) and not _is_category(texts[k]):
+        parts.insert(0, texts[k])
+        k -= 1
+    rest = [t for t in texts[: k + 1] if not _NUMBER_ONLY.match(t)]
+    return "".join(parts), rest
 
 
 def _is_category(text: str) -> bool:

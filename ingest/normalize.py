@@ -94,6 +94,8 @@ def normalize(source: Source) -> Normalized:
     kept: list[Line] = []
     dropped: list[Dropped] = []
     for k, (seg, m) in enumerate(raw):
+        if seg.endswith("\r"):  # CRLF: the \r belongs to the line break, not to the text
+            seg = seg[:-1]
         seg = seg.replace("\r", " ").replace("\u3000", " ").replace("\xa0", " ")
         if not seg.strip():
             continue

@@ -14,10 +14,10 @@ def cn_to_int(s: str) -> int:
     [1, 10, 12, 20, 23, 105, 17, 5]
     """
     s = s.strip()
-    if s.isdigit():
-        return int(s)
     if len(s) == 1 and s in CIRCLED:
         return CIRCLED.index(s) + 1
+    if s.isascii() and s.isdigit():
+        return int(s)
     total, current = 0, 0
     for ch in s:
         if ch in _DIGITS:

@@ -86,15 +86,24 @@ def find_marker(text: str) -> tuple[Marker, int] | None:
             except ValueError:
                 continue
             rest = text[m.end() :]
-            if mt.name in ("arabic", "arabic_paren") and (not rest or not _starts_word(rest)):
+            if mt.name in ("arabic", "arabic_paren") and not _item_body(rest, m.group(0)):
                 continue
             return Marker(mt.name, mt.level, number, text[: m.end()].strip()), m.end()
     return None
 
 
-def _starts_word(rest: str) -> bool:
+def _item_body(rest: str, marker: str) -> bool:
+    """After ``1.`` a list item starts with a word; a number only after a space (``2. 5G 网络``), and never
+    a quantity (``7.8%``)."""
+    if not rest:
+        return False
     ch = rest[0]
-    return "\u4e00" <= ch <= "\u9fff" or ch in "“《（(" or ch.isalpha()
+    if "\u4e00" <= ch <= "\u9fff" or ch in "“《（(" or ch.isalpha():
+        return True
+    return ch.isdigit() and marker[-1:].isspace() and not _QUANTITY.match(rest)
+
+
+_QUANTITY = re.compile(r"^\d+(?:\.\d+)?\s*(?:[%％万亿千百]|年|个|家|件|元)")
 
 
 def width(s: str) -> int:
@@ -122,6 +131,7 @@ def segment(norm: Normalized) -> list[Block]:
     """
     lines = norm.lines
     typical = typical_width(lines)
+    wrapped = is_wrapped(lines, typical)
     blocks: list[Block] = []
     cur: list[Line] = []
 
@@ -134,7 +144,7 @@ def segment(norm: Normalized) -> list[Block]:
         cur.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         short = width(line.text) < 0.8 * typical
-        if line.trailing_space or (short and _ends_sentence(line.text)):
+        if not wrapped or _paragraph_end_space(line, short) or (short and _ends_sentence(line.text)):
             close()
             continue
         if len(cur) == 1 and short and _is_heading_line(line.text):
@@ -146,21 +156,39 @@ def segment(norm: Normalized) -> list[Block]:
     return blocks
 
 
+def _paragraph_end_space(line: Line, short: bool) -> bool:
+    """A trailing space ends a paragraph, unless a full-width line ends in a Latin word or number
+    (``加快 5G ⏎商用``): there it is the space between words that the wrap left at the line end."""
+    return line.trailing_space and (short or not _latin(line.text[-1]))
+
+
 def _is_heading_line(text: str) -> bool:
-    found = find_marker(text)
-    if found is None:
-        return False
-    marker, _ = found
-    return marker.level <= MARKER_BY_NAME["paren_cn"].level and not any(t in text for t in "。；")
+    """A short line that starts with a marker and has no sentence end is a heading on its own."""
+    return find_marker(text) is not None and not any(t in text for t in "。；")
+
+
+def is_wrapped(lines: tuple[Line, ...], typical: int) -> bool:
+    """Text extracted from PDF wraps paragraphs at a fixed width: many lines share the typical width.
+    Text with one paragraph per line does not, and then every line ends its block."""
+    marked = sum(1 for line in lines if line.trailing_space)
+    if 0 < marked < len(lines):  # some lines carry the paragraph-end space, others don't: wrapped text
+        return True
+    long_lines = [width(line.text) for line in lines if len(line.text) >= 8]
+    if len(long_lines) < 5:
+        return True
+    at_width = sum(1 for w in long_lines if abs(w - typical) <= 2)
+    return at_width / len(long_lines) >= 0.3
 
 
 def _make_block(lines: list[Line], typical: int) -> Block:
     parts: list[str] = []
     offs: list[int] = []
+    prev: Line | None = None
     for line in lines:
-        if parts and _latin(parts[-1][-1]) and _latin(line.text[0]):
-            parts.append(" ")
-            offs.append(offs[-1])
+        if prev is not None and _latin(prev.text[-1]) and (prev.trailing_space or _latin(line.text[0])):
+            parts.append(" ")  # the space the wrap took (or two Latin words split by it)
+            offs.append(prev.offsets[-1])
+        prev = line
         parts.append(line.text)
         offs.extend(line.offsets[:-1])
     text = "".join(parts)

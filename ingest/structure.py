@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.models import ParseWarning
-from ingest.segment import Block, Marker
+from ingest.segment import MARKER_BY_NAME, Block, Marker
 
 BOX_LEVEL = 100  # a box is not an outline level: any heading closes it
+LIST_LEVEL = MARKER_BY_NAME["arabic"].level
 
 
 @dataclass
@@ -57,6 +58,8 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
         top = stack[-1]
         if m is not None and m.type == "box":
             close_box()
+            while stack[-1].level >= LIST_LEVEL:  # a box stands beside list items, never inside one
+                stack.pop()
             node = OutlineNode(m, block, BOX_LEVEL, is_box=True)
             stack[-1].content.append(node)
             stack.append(node)
@@ -64,7 +67,7 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
         if top.is_box or top.in_box:
             if m is not None and m.type in ("arabic", "paren_arabic", "circled", "arabic_paren"):
                 box_item_level = _box_item_level(stack)
-                if box_item_level is None or m.level == box_item_level:
+                if (box_item_level is None or m.level == box_item_level) and _continues_box(stack, m):
                     if top.in_box:
                         stack.pop()
                     item = OutlineNode(m, block, m.level, in_box=True)
@@ -88,6 +91,16 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
     return root, warnings
 
 
+def _continues_box(stack: list[OutlineNode], m: Marker) -> bool:
+    """An item continues the box when its number follows the box's last item (or starts the box)."""
+    box = next(node for node in reversed(stack) if node.is_box)
+    items = box.children
+    if not items:
+        return True
+    last = items[-1].marker
+    return last is not None and m.number == last.number + 1
+
+
 def _box_item_level(stack: list[OutlineNode]) -> int | None:
     for node in reversed(stack):
         if node.is_box:
@@ -96,22 +109,29 @@ def _box_item_level(stack: list[OutlineNode]) -> int | None:
     return None
 
 
-def _check_numbering(node: OutlineNode, warnings: list[ParseWarning]) -> None:
+def _check_numbering(node: OutlineNode, warnings: list[ParseWarning],
+                     last_seen: dict[tuple[int, str], int] | None = None) -> None:
+    """Siblings count 1, 2, 3 …; a first sibling may also continue the numbering of the previous
+    parent's children at the same depth (numbering that runs on across parts)."""
+    last_seen = {} if last_seen is None else last_seen
+    depth = node.level
     by_type: dict[str, list[OutlineNode]] = {}
     for child in node.children:
         if child.marker is not None and not child.is_box:
             by_type.setdefault(child.marker.type, []).append(child)
-    for siblings in by_type.values():
-        expected = siblings[0].marker.number if siblings[0].marker else 1
-        if expected != 1:
-            _warn_number(warnings, siblings[0], 1)
+    for mtype, siblings in by_type.items():
+        first = siblings[0].marker
+        assert first is not None
+        continued = last_seen.get((depth, mtype))
+        expected = first.number if first.number in (1, (continued or 0) + 1) else 1
         for sib in siblings:
             assert sib.marker is not None
             if sib.marker.number != expected:
                 _warn_number(warnings, sib, expected)
             expected = sib.marker.number + 1
+        last_seen[(depth, mtype)] = expected - 1
     for child in node.children:
-        _check_numbering(child, warnings)
+        _check_numbering(child, warnings, last_seen)
 
 
 def _warn_number(warnings: list[ParseWarning], node: OutlineNode, expected: int) -> None:
