@@ -140,7 +140,7 @@ class PlanMeta(Frozen):
 
 
 class SourceInfo(Frozen):
-    path: str  # as given (relative paths stay relative, for reproducible output)
+    path: str  # the file name only, so output is the same on every machine
     sha256: str
     encoding: str
     format: str  # "text" or "html"

@@ -7,7 +7,7 @@ unless ``partial=True``, in which case the document comes back with ``complete=F
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ingest.classify import Classifier
 from ingest.errors import IncompletePlan, NotAPlan
@@ -59,7 +59,7 @@ def parse_source(source: Source, meta: PlanMeta, *, partial: bool = False) -> Pl
         complete = False
         warnings.append(ParseWarning(code="W901", message="the text ends mid-sentence: the file looks "
                                      "truncated", line=last.line_end))
-    info = SourceInfo(path=source.path, sha256=source.sha256, encoding=source.encoding, format=source.format,
+    info = SourceInfo(path=PurePath(source.path).name, sha256=source.sha256, encoding=source.encoding, format=source.format,
                       chars=len(source.original), lines=source.original.count("\n") + 1)
     dropped = [ParseWarning(code="I001", message=f"page number {d.text!r} removed", line=d.no)
                for d in norm.dropped]
