@@ -1,0 +1,55 @@
+# PlanGraph — targets named for what people want. `make help` lists them.
+REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+PY ?= python3.11
+VENV := $(REPO)/.venv
+BIN := $(VENV)/bin
+PLAN ?= data/plans/informatization-14fyp
+
+.PHONY: help install run parse load test test-slow lint bench clean
+
+help:
+	@echo "make install     create .venv and install PlanGraph with its pinned dev tools"
+	@echo "make run         parse the bundled plan and load it into the embedded store (Ladybug)"
+	@echo "make test        run the test suite (starts nothing; Neo4j tests need make neo4j-start)"
+	@echo "make test-slow   the long property-based runs (10,000 mutated plans)"
+	@echo "make lint        ruff check + ruff format --check + mypy"
+	@echo "make bench       print parse/build/load figures"
+	@echo "make neo4j-start / neo4j-stop   a local Neo4j 5 Community server (Bolt 127.0.0.1:7687)"
+
+$(BIN)/plangraph: pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/plangraph
+
+parse: install
+	$(BIN)/plangraph parse $(PLAN) --summary
+
+run: install
+	$(BIN)/plangraph parse $(PLAN) --summary
+	$(BIN)/plangraph load $(PLAN)
+
+load: run
+
+test: install
+	$(BIN)/python -m pytest
+
+test-slow: install
+	$(BIN)/python -m pytest -m slow
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check ingest graph plangraph_cli
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/parse.py
+	@test ! -f bench/build.py || $(BIN)/python bench/build.py
+	@test ! -f bench/load.py || $(BIN)/python bench/load.py
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis data/stores
+
+include tools/neo4j.mk
