@@ -47,8 +47,10 @@ def main() -> None:
     load_s = timed(lambda: load_source(SOURCE), args.repeat)
     parse_s = timed(lambda: parse_file(SOURCE), args.repeat)
     print(f"pipeline start-up (jieba dictionary + spaCy + EntityRuler): {warm:.2f} s (once per process)")
-    print(f"bundled plan: {chars} chars, parse {parse_s * 1000:.0f} ms (median of {args.repeat}); "
-          f"load-only baseline {load_s * 1000:.2f} ms; ratio parse/load {parse_s / load_s:.0f}x")
+    print(
+        f"bundled plan: {chars} chars, parse {parse_s * 1000:.0f} ms (median of {args.repeat}); "
+        f"load-only baseline {load_s * 1000:.2f} ms; ratio parse/load {parse_s / load_s:.0f}x"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -66,8 +68,10 @@ def main() -> None:
             load_source(p)
         base = time.perf_counter() - t
     n = chars * args.copies
-    print(f"corpus of {args.copies} copies: {n} chars in {total:.2f} s = {n / total:,.0f} chars/s "
-          f"({args.copies / total:.1f} plans/s); load-only baseline {n / base:,.0f} chars/s")
+    print(
+        f"corpus of {args.copies} copies: {n} chars in {total:.2f} s = {n / total:,.0f} chars/s "
+        f"({args.copies / total:.1f} plans/s); load-only baseline {n / base:,.0f} chars/s"
+    )
 
 
 if __name__ == "__main__":

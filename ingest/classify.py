@@ -18,7 +18,9 @@ from ingest.segment import Block
 from ingest.structure import OutlineNode
 
 _SENTENCE = re.compile(r"^(.+?[。！？])")
-_TIME_OPENING = re.compile(r"^(?:到|至|截至)\s*\d{4}|^\d{4}\s*年|^“?十[一二三四五六七八九十]+五”?(?:时期|期间)")
+_TIME_OPENING = re.compile(
+    r"^(?:到|至|截至)\s*\d{4}|^\d{4}\s*年|^“?十[一二三四五六七八九十]+五”?(?:时期|期间)"
+)
 _TARGETS_LABEL = re.compile(r"^(?:行动目标|主要目标|工作目标|发展目标)\s*[：:]")
 _DATED = re.compile(r"(?:到|至)\s*(\d{4})\s*年(?:底|末)?")
 _ABRIDGED = re.compile(r"^[（(]\s*本文有删减\s*[）)]$")
@@ -75,8 +77,13 @@ class Classifier:
         assert node.heading is not None and node.marker is not None
         title = first_sentence(node.heading.body)
         meaning = meaning_of(title) or inherited
-        draft = Draft(kind, title, blocks=node.all_blocks(), ordinal=node.marker.number,
-                      meaning=meaning.name if meaning else None)
+        draft = Draft(
+            kind,
+            title,
+            blocks=node.all_blocks(),
+            ordinal=node.marker.number,
+            meaning=meaning.name if meaning else None,
+        )
         draft.pieces.append(Piece.of(node.heading))
         headings = [c for c in node.children if not c.is_box]
         if meaning is not None and meaning.kind is not None and meaning.numbered and headings:
@@ -129,8 +136,12 @@ class Classifier:
                 draft.children.append(d)
             else:
                 if members:
-                    self.warn("W201", f"paragraph without a lead sentence after {meaning.kind.value} "
-                              f"{members}; kept in the text of “{draft.title}”", item.line_start)
+                    self.warn(
+                        "W201",
+                        f"paragraph without a lead sentence after {meaning.kind.value} "
+                        f"{members}; kept in the text of “{draft.title}”",
+                        item.line_start,
+                    )
                 self._own_blocks(draft, [item])
 
     # -- members: tasks, actions, measures ---------------------------------------------------------
@@ -147,8 +158,12 @@ class Classifier:
                 elif meaning.item_kind is not None:
                     assert item.heading is not None and item.marker is not None
                     items += 1
-                    sub = Draft(meaning.item_kind, first_sentence(item.heading.body), blocks=item.all_blocks(),
-                                ordinal=items)
+                    sub = Draft(
+                        meaning.item_kind,
+                        first_sentence(item.heading.body),
+                        blocks=item.all_blocks(),
+                        ordinal=items,
+                    )
                     sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
                     d.children.append(sub)
                 else:
@@ -169,8 +184,12 @@ class Classifier:
                 d.children.append(sub)
             else:
                 if items and meaning.item_kind is not None:
-                    self.warn("W202", f"paragraph without a lead sentence in {meaning.kind.value} "
-                              f"“{title}”; kept in its text, not in item {items}", item.line_start)
+                    self.warn(
+                        "W202",
+                        f"paragraph without a lead sentence in {meaning.kind.value} "
+                        f"“{title}”; kept in its text, not in item {items}",
+                        item.line_start,
+                    )
                 d.pieces.append(Piece.of(item))
         return d
 
@@ -186,8 +205,14 @@ class Classifier:
             seg = text[m.start() : end]
             stripped = seg.rstrip("；;，,。 ")
             piece = Piece.of(block, m.start(), m.start() + len(stripped))
-            d = Draft(Kind.TARGET, stripped, blocks=[block], year=int(m.group(1)),
-                      slug=f"target-{m.group(1)}", span_override=(piece.offsets[0], piece.offsets[-1]))
+            d = Draft(
+                Kind.TARGET,
+                stripped,
+                blocks=[block],
+                year=int(m.group(1)),
+                slug=f"target-{m.group(1)}",
+                span_override=(piece.offsets[0], piece.offsets[-1]),
+            )
             d.pieces.append(piece)
             out.append(d)
         return out
@@ -201,8 +226,12 @@ class Classifier:
         for item in node.content:
             if isinstance(item, OutlineNode):
                 assert item.heading is not None and item.marker is not None
-                sub = Draft(Kind.COLUMN_ITEM, first_sentence(item.heading.body), blocks=item.all_blocks(),
-                            ordinal=item.marker.number)
+                sub = Draft(
+                    Kind.COLUMN_ITEM,
+                    first_sentence(item.heading.body),
+                    blocks=item.all_blocks(),
+                    ordinal=item.marker.number,
+                )
                 sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
                 d.children.append(sub)
             else:

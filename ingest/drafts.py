@@ -19,7 +19,8 @@ class Piece:
     @classmethod
     def of(cls, block: Block, start: int = 0, end: int | None = None) -> Piece:
         end = len(block.text) if end is None else end
-        offs = block.offsets[start:end] + (block.offsets[end - 1] + 1 if end > start else block.offsets[start],)
+        stop = block.offsets[end - 1] + 1 if end > start else block.offsets[start]
+        offs = (*block.offsets[start:end], stop)
         return cls(block.text[start:end], offs, block.line_start)
 
 

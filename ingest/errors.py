@@ -41,8 +41,14 @@ class NotAPlan(PlanError):
 class IncompletePlan(PlanError):
     """E011: parts of a plan are missing (a truncated file); ``--partial`` returns what was found."""
 
-    def __init__(self, code: str, message: str, path: str | None = None, line: int | None = None,
-                 partial: object | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        partial: object | None = None,
+    ):
         super().__init__(code, message, path, line)
         self.partial = partial
 

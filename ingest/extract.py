@@ -22,7 +22,7 @@ import yaml
 
 from ingest.drafts import Draft, Piece
 from ingest.ids import make_span
-from ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from ingest.lexicon import LEXICON_DIR, load_lexicon
 from ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
 from ingest.normalize import Normalized, fold
 
@@ -64,7 +64,7 @@ def build_nlp(lexicon_dir: Path = LEXICON_DIR) -> Any:
         for surface in entry.surfaces
         for form in spaced_variants(fold(surface))
     ]
-    ruler.add_patterns(patterns)
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     return nlp
 
 
@@ -101,8 +101,10 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
     reported: set[str] = set()
     for (draft, piece), doc in zip(owners, docs, strict=True):
         ents = [_Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char, e.end_char) for e in doc.ents]
-        ents += [_Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end()) for m in
-                 _DOCUMENT.finditer(piece.text)]
+        ents += [
+            _Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end())
+            for m in _DOCUMENT.finditer(piece.text)
+        ]
         ents.sort(key=lambda e: (e.start, -e.end))
         for e in ents:
             draft.mentions.append(_mention(e, piece, norm))
@@ -116,8 +118,14 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
                 continue
             reported.add(q)
             line = norm.line_of(piece.offsets[m.start()])
-            warnings.append(ParseWarning(code="W601", message=f"quoted phrase “{q}” is neither a known "
-                                         "initiative nor excluded (lexicons/initiatives*.yaml)", line=line))
+            warnings.append(
+                ParseWarning(
+                    code="W601",
+                    message=f"quoted phrase “{q}” is neither a known "
+                    "initiative nor excluded (lexicons/initiatives*.yaml)",
+                    line=line,
+                )
+            )
         bodies = [e for e in ents if e.kind == EntityKind.BODY]
         if bodies:
             draft.responsibilities.extend(_responsibilities(piece, bodies, norm))
@@ -126,8 +134,9 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
 
 def _mention(e: _Ent, piece: Piece, norm: Normalized) -> Mention:
     start, end = piece.offsets[e.start], piece.offsets[e.end - 1] + 1
-    return Mention(kind=e.kind, name=e.name, surface=piece.text[e.start : e.end],
-                   span=make_span(start, end, norm))
+    return Mention(
+        kind=e.kind, name=e.name, surface=piece.text[e.start : e.end], span=make_span(start, end, norm)
+    )
 
 
 def _responsibilities(piece: Piece, bodies: list[_Ent], norm: Normalized) -> list[Responsibility]:
@@ -140,10 +149,13 @@ def _responsibilities(piece: Piece, bodies: list[_Ent], norm: Normalized) -> lis
             continue
         span = make_span(piece.offsets[s_start], piece.offsets[s_end - 1] + 1, norm)
 
-        def add(body: str, role: Role, cue: str, _s: int = s_start, _span: Any = span,
-                _sentence: str = sentence) -> None:
-            out.setdefault((body, role, _s), Responsibility(body=body, role=role, cue=cue,
-                                                            evidence=_sentence, span=_span))
+        def add(
+            body: str, role: Role, cue: str, _s: int = s_start, _span: Any = span, _sentence: str = sentence
+        ) -> None:
+            out.setdefault(
+                (body, role, _s),
+                Responsibility(body=body, role=role, cue=cue, evidence=_sentence, span=_span),
+            )
 
         for m in _LED_BY.finditer(sentence):
             for b in in_sentence:
@@ -157,7 +169,7 @@ def _responsibilities(piece: Piece, bodies: list[_Ent], norm: Normalized) -> lis
             cue = _SUBJECT_CUES.match(rest) or _LEAD_CUE.match(rest)
             if cue is None:
                 continue
-            led = text[c_start:chain[0].start].strip().startswith("由")
+            led = text[c_start : chain[0].start].strip().startswith("由")
             # "X负责…" governs the whole sentence; "X要…" only its own clause
             scope = rest if cue.group(0).startswith("负责") else text[pos:c_end]
             if _LEAD_CUE.match(rest) or (led and "牵头" in rest[:6]):

@@ -58,7 +58,9 @@ class IdGenerator:
         k = 2
         while f"{eid}~{k}" in self.seen:
             k += 1
-        self.warnings.append(ParseWarning(code="W501", message=f"repeated id {eid!r}; used {eid}~{k}", line=line))
+        self.warnings.append(
+            ParseWarning(code="W501", message=f"repeated id {eid!r}; used {eid}~{k}", line=line)
+        )
         self.seen.add(f"{eid}~{k}")
         return f"{eid}~{k}"
 

@@ -18,8 +18,10 @@ from ingest.segment import Block
 _CAPTION = re.compile(r"(?:主要指标|指标体系|发展指标|主要目标指标)\s*$|^表\s*\d+\s*\S*指标")
 _HEADER = re.compile(r"指标")
 _YEAR = re.compile(r"(\d{4})\s*年")
-_VAL = (r"(?:[〔\[［【]\s*)?(?:累计|年均)?\s*(?:下降|降低|提高|增长|减少|提升|达到)?\s*"
-        r"(?:[>＞≥<＜≤]?\s*\d+(?:\.\d+)?\s*\*?\s*[%％]?|—|－|-|/)\s*(?:以上|以内|左右|以下)?(?:\s*[〕\]］】])?")
+_VAL = (
+    r"(?:[〔\[［【]\s*)?(?:累计|年均)?\s*(?:下降|降低|提高|增长|减少|提升|达到)?\s*"
+    r"(?:[>＞≥<＜≤]?\s*\d+(?:\.\d+)?\s*\*?\s*[%％]?|—|－|-|/)\s*(?:以上|以内|左右|以下)?(?:\s*[〕\]］】])?"
+)
 _ROW = re.compile(rf"^(?P<pre>.*?)\s*(?P<base>{_VAL})\s+(?P<target>{_VAL})\s*(?P<attr>预期性|约束性)$")
 _NUMBER_ONLY = re.compile(r"^\d{1,2}$")
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\s+(?=\S)")
@@ -63,7 +65,7 @@ def _has_header(blocks: list[Block], start: int) -> bool:
 
 
 def _ends_table(b: Block) -> bool:
-    if _NOTE.match(b.text) or b.marker is not None and b.marker.type != "arabic":
+    if _NOTE.match(b.text) or (b.marker is not None and b.marker.type != "arabic"):
         return True
     return len(b.text) > 60 and "。" in b.text and not _ATTR_ONLY.search(b.text)
 
@@ -79,8 +81,13 @@ def parse_table(blocks: list[Block]) -> TableResult:
     star_year = int(star.group(1)) if star else None
     cumulative_note = bool(_CUMULATIVE_NOTE.search(notes))
     if base_year is None or target_year is None:
-        res.warnings.append(ParseWarning(code="W401", message="indicator table header names no base and "
-                                         "target years", line=blocks[header_idx].line_start))
+        res.warnings.append(
+            ParseWarning(
+                code="W401",
+                message="indicator table header names no base and target years",
+                line=blocks[header_idx].line_start,
+            )
+        )
 
     category: str | None = None
     number: int | None = None
@@ -126,12 +133,19 @@ def parse_table(blocks: list[Block]) -> TableResult:
         row_blocks = [*pending, b]
         pending = []
         if not name:
-            res.warnings.append(ParseWarning(code="W402", message="indicator row without a name", line=b.line_start))
+            res.warnings.append(
+                ParseWarning(code="W402", message="indicator row without a name", line=b.line_start)
+            )
             number = None
             continue
         if number is not None and number != expected:
-            res.warnings.append(ParseWarning(code="W403", message=f"indicator row numbered {number}, "
-                                             f"expected {expected}", line=b.line_start))
+            res.warnings.append(
+                ParseWarning(
+                    code="W403",
+                    message=f"indicator row numbered {number}, expected {expected}",
+                    line=b.line_start,
+                )
+            )
         if number is not None:
             expected = number + 1
         unit_m = _UNIT.search(name)
@@ -155,8 +169,13 @@ def parse_table(blocks: list[Block]) -> TableResult:
         res.indicators.append(d)
         number = None
     for p in pending:
-        res.warnings.append(ParseWarning(code="W404", message=f"indicator table text not in any row: "
-                                         f"{p.text[:30]!r}", line=p.line_start))
+        res.warnings.append(
+            ParseWarning(
+                code="W404",
+                message=f"indicator table text not in any row: {p.text[:30]!r}",
+                line=p.line_start,
+            )
+        )
     return res
 
 

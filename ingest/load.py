@@ -55,8 +55,9 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise EncodingError("E003", f"BOM says UTF-8 but byte {exc.start} is not", path,
-                                _line_of(data, exc.start)) from None
+            raise EncodingError(
+                "E003", f"BOM says UTF-8 but byte {exc.start} is not", path, _line_of(data, exc.start)
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_exc:
@@ -70,15 +71,17 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 "E003",
                 "the file mixes encodings or is not text: neither UTF-8 nor GB18030/GBK decodes it "
                 f"(first bad UTF-8 byte at offset {utf8_exc.start})",
-                path, _line_of(data, utf8_exc.start),
+                path,
+                _line_of(data, utf8_exc.start),
             ) from None
         if _looks_like_mojibake(text):
             raise EncodingError(
                 "E003",
                 "the file mixes encodings: part is UTF-8, part is not "
                 f"(first bad UTF-8 byte at offset {utf8_exc.start})",
-                path, _line_of(data, utf8_exc.start),
-            )
+                path,
+                _line_of(data, utf8_exc.start),
+            ) from None
         return text, "gb18030"
 
 
@@ -94,7 +97,7 @@ def _looks_like_mojibake(text: str) -> bool:
     odd = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or "\u3400" <= c <= "\u4dbf" or c == "\ufffd")
     # UTF-8 byte pairs decoded as GB18030 hit many uncommon ideographs; the common-character share
     # of real GBK text is high. Heuristic: more than 2% private-use / extension-A characters.
-    return cjk > 0 and odd / max(cjk, 1) > 0.02 or _utf8_run(text)
+    return (cjk > 0 and odd / max(cjk, 1) > 0.02) or _utf8_run(text)
 
 
 def _utf8_run(text: str) -> bool:
@@ -204,8 +207,9 @@ def load_meta(source_path: Path | str, default_id: str | None = None) -> PlanMet
         raise MetadataError("E020", "plan.yaml must be a mapping", str(meta_path), 1)
     unknown = sorted(set(raw) - _META_FIELDS)
     if unknown:
-        raise MetadataError("E020", f"unknown fields {unknown}; valid: {sorted(_META_FIELDS)}",
-                            str(meta_path))
+        raise MetadataError(
+            "E020", f"unknown fields {unknown}; valid: {sorted(_META_FIELDS)}", str(meta_path)
+        )
     raw.setdefault("id", plan_id)
     raw["id"] = str(raw["id"])
     if raw.get("issued") is not None:

@@ -23,20 +23,28 @@ class Meaning:
 
 
 MEANINGS: tuple[tuple[re.Pattern[str], Meaning], ...] = (
-    (re.compile(r"发展现状|发展基础|回顾与总结|主要成就|发展成就|取得的成就|工作回顾"),
-     Meaning("Achievement", Kind.ACHIEVEMENT)),
+    (
+        re.compile(r"发展现状|发展基础|回顾与总结|主要成就|发展成就|取得的成就|工作回顾"),
+        Meaning("Achievement", Kind.ACHIEVEMENT),
+    ),
     (re.compile(r"发展形势|面临的形势|形势与挑战|机遇与挑战|^形势"), Meaning("Context", None)),
     (re.compile(r"指导思想|总体思路"), Meaning("Guidance", None)),
     (re.compile(r"基本原则|主要原则|工作原则"), Meaning("Principle", Kind.PRINCIPLE)),
     (re.compile(r"主要指标|指标体系"), Meaning("Indicator", Kind.INDICATOR)),
     (re.compile(r"发展目标|主要目标|总体目标|规划目标"), Meaning("Goal", Kind.GOAL)),
     (re.compile(r"主攻方向|战略方向|重点方向|发展方向"), Meaning("Direction", Kind.DIRECTION)),
-    (re.compile(r"重大任务|主要任务|重点任务"),
-     Meaning("Task", Kind.TASK, item_kind=Kind.SUBTASK, numbered=True)),
-    (re.compile(r"优先行动|重大工程|专项行动|重点行动|重大行动"),
-     Meaning("Action", Kind.ACTION, item_kind=Kind.ACTION_ITEM, numbered=True)),
-    (re.compile(r"组织实施|保障措施|实施保障|规划实施|保障机制"),
-     Meaning("Measure", Kind.MEASURE, numbered=True)),
+    (
+        re.compile(r"重大任务|主要任务|重点任务"),
+        Meaning("Task", Kind.TASK, item_kind=Kind.SUBTASK, numbered=True),
+    ),
+    (
+        re.compile(r"优先行动|重大工程|专项行动|重点行动|重大行动"),
+        Meaning("Action", Kind.ACTION, item_kind=Kind.ACTION_ITEM, numbered=True),
+    ),
+    (
+        re.compile(r"组织实施|保障措施|实施保障|规划实施|保障机制"),
+        Meaning("Measure", Kind.MEASURE, numbered=True),
+    ),
 )
 
 

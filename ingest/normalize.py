@@ -21,7 +21,9 @@ from ingest.load import Source
 # PDF font glyph substitutions seen in Chinese government PDFs: variant → standard form.
 VARIANTS: dict[str, str] = {"臵": "置"}
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:\d{1,3}|[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
+)
 _BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 
 
@@ -110,7 +112,7 @@ def normalize(source: Source) -> Normalized:
             Line(
                 no=line_no(k),
                 text=folded,
-                offsets=tuple(m[lead:end]) + (m[end - 1] + 1,),
+                offsets=(*m[lead:end], m[end - 1] + 1),
                 trailing_space=end < len(seg),
                 indent=lead,
             )

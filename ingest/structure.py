@@ -1,7 +1,8 @@
 """Stage 4 — structure: blocks → an outline tree by numbering level, with 专栏 boxes and their items.
 
 Guarantees:
-- a heading (第X篇/章/节, 一、, （一）, 1., （1）, ①, 1)) closes every open node of the same or a deeper level,
+- a heading (第X篇/章/节, 一、, （一）, 1., （1）, ①, 1)) closes every open node of the same or a deeper
+  level,
   so skipped levels and numbering that continues across parts nest correctly;
 - a 专栏 box opens inside the current node; its numbered blocks are its items; the box ends at the first
   unnumbered block or the next heading of an outline level above its items;
@@ -74,7 +75,7 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
                     stack[-1].content.append(item)
                     stack.append(item)
                     continue
-                if m.level > box_item_level:  # a sub-item inside a box item
+                if box_item_level is not None and m.level > box_item_level:  # a sub-item in an item
                     top.content.append(block)
                     continue
             close_box()
@@ -109,8 +110,9 @@ def _box_item_level(stack: list[OutlineNode]) -> int | None:
     return None
 
 
-def _check_numbering(node: OutlineNode, warnings: list[ParseWarning],
-                     last_seen: dict[tuple[int, str], int] | None = None) -> None:
+def _check_numbering(
+    node: OutlineNode, warnings: list[ParseWarning], last_seen: dict[tuple[int, str], int] | None = None
+) -> None:
     """Siblings count 1, 2, 3 …; a first sibling may also continue the numbering of the previous
     parent's children at the same depth (numbering that runs on across parts)."""
     last_seen = {} if last_seen is None else last_seen

@@ -20,7 +20,9 @@ def resolve_source(path: Path) -> Path:
         for name in DEFAULT_SOURCE_NAMES:
             if (path / name).is_file():
                 return path / name
-        raise PlanError("E000", f"no source file ({', '.join(DEFAULT_SOURCE_NAMES)}) in the directory", str(path))
+        raise PlanError(
+            "E000", f"no source file ({', '.join(DEFAULT_SOURCE_NAMES)}) in the directory", str(path)
+        )
     if not path.exists():
         raise PlanError("E000", "no such file or directory", str(path))
     return path

@@ -22,7 +22,9 @@ def parse(
     source: Annotated[Path, typer.Argument(help="A plan file (.txt/.html) or a plan directory.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSON here.")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print counts and warnings.")] = False,
-    partial: Annotated[bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")
+    ] = False,
     plan_id: Annotated[str | None, typer.Option("--plan-id", help="Override the plan id.")] = None,
 ) -> None:
     """Parse a plan into its document model (JSON), with provenance for every element."""
@@ -34,8 +36,10 @@ def parse(
             raise
         if summary:
             counts = Counter(e.kind.value for e in doc.elements())
-            lines = [f"plan {doc.plan.id}: {doc.plan.title or ''}  ({doc.source.encoding}, {doc.source.format}, "
-                     f"{doc.source.chars} chars, sha256 {doc.source.sha256[:12]}…)"]
+            lines = [
+                f"plan {doc.plan.id}: {doc.plan.title or ''}  ({doc.source.encoding}, {doc.source.format}, "
+                f"{doc.source.chars} chars, sha256 {doc.source.sha256[:12]}…)"
+            ]
             if not doc.complete:
                 lines.append("INCOMPLETE: partial result (--partial)")
             if doc.abridged:

@@ -35,7 +35,10 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
         (b"\x00\x01\x02binary\x00", "E002"),
         ("今天天气很好，我们去公园散步。公园里有很多人。\n".encode(), "E010"),
         ("一、第一部分\n这是一段普通的文字，不是规划。\n二、第二部分\n还是普通的文字。\n".encode(), "E010"),
-        ("一、总体要求\n".encode() + "二、主要任务推进数字化发展和网络强国建设建设".encode("gbk") * 3, "E003"),
+        (
+            "一、总体要求\n".encode() + "二、主要任务推进数字化发展和网络强国建设建设".encode("gbk") * 3,
+            "E003",
+        ),
     ],
 )
 def test_cli_rejects_with_code_and_place(tmp_path: Path, content: bytes, code: str) -> None:
@@ -95,7 +98,20 @@ def _parse_mutant(lines: list[str]) -> None:
         assert w.line is None or 1 <= w.line <= len(lines) + 1
 
 
-MARKERS = ["一、", "（三）", "1.", "专栏 3 ", "行动目标：", "注：", "7.8%，", "12", " ", "（本文有删减）", "第二章 ", "①"]
+MARKERS = [
+    "一、",
+    "（三）",
+    "1.",
+    "专栏 3 ",
+    "行动目标：",
+    "注：",
+    "7.8%，",
+    "12",
+    " ",
+    "（本文有删减）",
+    "第二章 ",
+    "①",
+]
 
 
 @st.composite
@@ -135,7 +151,12 @@ def test_mutated_plans_never_crash(lines: list[str]) -> None:
 
 
 @PROFILE
-@given(st.text(alphabet=st.sampled_from(list("一二三、（）1.专栏行动目标：到2023年。，\n 数字中国建设注*")), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("一二三、（）1.专栏行动目标：到2023年。，\n 数字中国建设注*")),
+        max_size=400,
+    )
+)
 def test_random_text_never_crashes(text: str) -> None:
     _parse_mutant(text.split("\n"))
 

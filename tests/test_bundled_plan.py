@@ -18,14 +18,29 @@ def titles(doc: PlanDocument, kind: Kind) -> list[str]:
 
 
 def test_parts(bundled_doc: PlanDocument) -> None:
-    assert titles(bundled_doc, Kind.PART) == ["现状与形势", "总体部署", "主攻方向", "重大任务和重点工程", "优先行动",
-                                              "组织实施"]
+    assert titles(bundled_doc, Kind.PART) == [
+        "现状与形势",
+        "总体部署",
+        "主攻方向",
+        "重大任务和重点工程",
+        "优先行动",
+        "组织实施",
+    ]
 
 
 @pytest.mark.parametrize(
     ("kind", "count"),
-    [(Kind.ACHIEVEMENT, 6), (Kind.PRINCIPLE, 6), (Kind.DIRECTION, 5), (Kind.TASK, 10), (Kind.COLUMN, 17),
-     (Kind.ACTION, 10), (Kind.MEASURE, 6), (Kind.INDICATOR, 18), (Kind.TARGET, 20)],
+    [
+        (Kind.ACHIEVEMENT, 6),
+        (Kind.PRINCIPLE, 6),
+        (Kind.DIRECTION, 5),
+        (Kind.TASK, 10),
+        (Kind.COLUMN, 17),
+        (Kind.ACTION, 10),
+        (Kind.MEASURE, 6),
+        (Kind.INDICATOR, 18),
+        (Kind.TARGET, 20),
+    ],
 )
 def test_counts(bundled_doc: PlanDocument, kind: Kind, count: int) -> None:
     assert len(bundled_doc.by_kind(kind)) == count
@@ -80,17 +95,35 @@ def test_actions_targets_items(bundled_doc: PlanDocument) -> None:
 def test_indicators(bundled_doc: PlanDocument) -> None:
     ind = bundled_doc.by_kind(Kind.INDICATOR)
     first = ind[0]
-    assert (first.title, first.ordinal, first.indicator.category) == ("数字中国发展指数", None, "总体发展水平")  # type: ignore[union-attr]
+    assert (first.title, first.ordinal, first.indicator.category) == (
+        "数字中国发展指数",
+        None,
+        "总体发展水平",
+    )  # type: ignore[union-attr]
     assert [i.ordinal for i in ind[1:]] == list(range(1, 18))
-    assert {i.indicator.category for i in ind} == {"总体发展水平", "数字设施", "创新能力", "产业转型", "政务服务"}  # type: ignore[union-attr]
+    assert {i.indicator.category for i in ind} == {
+        "总体发展水平",
+        "数字设施",
+        "创新能力",
+        "产业转型",
+        "政务服务",
+    }  # type: ignore[union-attr]
     assert all(i.indicator.attribute == "预期性" for i in ind)  # type: ignore[union-attr]
     rows = {i.title: i.indicator for i in ind}
     fibre = rows["1000M 及以上速率的光纤接入用户"]
-    assert fibre is not None and (fibre.unit, fibre.baseline_value, fibre.target_value) == ("万户", "640", "6000")
+    assert fibre is not None and (fibre.unit, fibre.baseline_value, fibre.target_value) == (
+        "万户",
+        "640",
+        "6000",
+    )
     it = rows["IT 项目投资占全社会固定资产投资总额的比例"]
     assert it is not None and (it.baseline_value, it.baseline_year, it.unit) == ("3.5", 2019, "%")
     retail = rows["网上零售额"]
-    assert retail is not None and (retail.unit, retail.baseline_year, retail.target_year) == ("万亿元", 2020, 2025)
+    assert retail is not None and (retail.unit, retail.baseline_year, retail.target_year) == (
+        "万亿元",
+        2020,
+        2025,
+    )
     assert {i.indicator.unit for i in ind} >= {"亿", "%", "万户", "件", "万家", "万亿元"}  # type: ignore[union-attr]
 
 

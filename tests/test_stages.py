@@ -33,9 +33,16 @@ def test_decode(data: bytes, encoding: str) -> None:
 
 @pytest.mark.parametrize(
     ("data", "error"),
-    [(b"", EmptySource), (b"  \n\n ", EmptySource), (b"\x7fELF\x00\x01\x02", BinarySource),
-     ("一、总体要求，推进数字化发展和网络强国建设".encode() + "二、主要任务推进数字化发展和网络强国建设".encode("gbk"),
-      EncodingError)],
+    [
+        (b"", EmptySource),
+        (b"  \n\n ", EmptySource),
+        (b"\x7fELF\x00\x01\x02", BinarySource),
+        (
+            "一、总体要求，推进数字化发展和网络强国建设".encode()
+            + "二、主要任务推进数字化发展和网络强国建设".encode("gbk"),
+            EncodingError,
+        ),
+    ],
 )
 def test_decode_rejects(data: bytes, error: type[Exception]) -> None:
     with pytest.raises(error) as info:
@@ -44,7 +51,9 @@ def test_decode_rejects(data: bytes, error: type[Exception]) -> None:
 
 
 def test_decode_mixed_names_line() -> None:
-    data = "一、总体要求\n推进数字化发展\n".encode() + "二、主要任务推进数字化发展和网络强国建设".encode("gbk")
+    data = "一、总体要求\n推进数字化发展\n".encode() + "二、主要任务推进数字化发展和网络强国建设".encode(
+        "gbk"
+    )
     with pytest.raises(EncodingError) as info:
         decode(data, "mixed.txt")
     assert info.value.line == 3
@@ -67,7 +76,9 @@ def test_html_script_and_style_skipped() -> None:
 # -- normalize -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "folded"), [("配臵资源", "配置资源"), ("\u2f00体化", "一体化"), ("5G网络", "5G网络")])
+@pytest.mark.parametrize(
+    ("raw", "folded"), [("配臵资源", "配置资源"), ("\u2f00体化", "一体化"), ("5G网络", "5G网络")]
+)
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded and len(fold(raw)) == len(raw)
 
@@ -129,7 +140,9 @@ def _blocks(raw: str) -> list[str]:
 
 def test_segment_joins_wrapped_lines_without_spaces() -> None:
     raw = "建设泛在智能的网络连接设施。加快 5G \n\n商用网络规模建设，数字经济核心产业增加值达到\n\n7.8%，推进信息化。 \n\n"
-    assert _blocks(raw) == ["建设泛在智能的网络连接设施。加快 5G 商用网络规模建设，数字经济核心产业增加值达到7.8%，推进信息化。"]
+    assert _blocks(raw) == [
+        "建设泛在智能的网络连接设施。加快 5G 商用网络规模建设，数字经济核心产业增加值达到7.8%，推进信息化。"
+    ]
 
 
 def test_segment_heading_lines_and_items() -> None:
@@ -150,7 +163,10 @@ def test_segment_heading_lines_and_items() -> None:
         ("推进“一网通办”让群众办事更便捷。优化全国一体化政务服务平台。", "推进“一网通办”让群众办事更便捷"),
         ("到 2025 年，数字中国建设取得决定性进展。信息化发展水平大幅跃升。", None),
         ("“十四五”时期，信息化进入新阶段。习近平总书记强调。", None),
-        ("坚持扩大内需战略基点，充分发挥数据作为新生产要素的关键作用，以数据资源开发利用为主线。其后。", None),
+        (
+            "坚持扩大内需战略基点，充分发挥数据作为新生产要素的关键作用，以数据资源开发利用为主线。其后。",
+            None,
+        ),
         ("建设泛在智能的网络连接设施。", None),  # nothing follows: not a lead
     ],
 )
@@ -165,11 +181,21 @@ def test_first_sentence() -> None:
 
 @pytest.mark.parametrize(
     ("title", "meaning"),
-    [("（一）发展现状", "Achievement"), ("一、发展基础", "Achievement"), ("（二）基本原则", "Principle"),
-     ("（三）发展目标", "Goal"), ("第二章 主要目标", "Goal"), ("三、主攻方向", "Direction"),
-     ("四、重大任务和重点工程", "Task"), ("第三章 主要任务", "Task"), ("五、优先行动", "Action"),
-     ("六、组织实施", "Measure"), ("七、保障措施", "Measure"), ("（二）发展形势", "Context"),
-     ("（一）建设泛在智联的数字基础设施体系", None)],
+    [
+        ("（一）发展现状", "Achievement"),
+        ("一、发展基础", "Achievement"),
+        ("（二）基本原则", "Principle"),
+        ("（三）发展目标", "Goal"),
+        ("第二章 主要目标", "Goal"),
+        ("三、主攻方向", "Direction"),
+        ("四、重大任务和重点工程", "Task"),
+        ("第三章 主要任务", "Task"),
+        ("五、优先行动", "Action"),
+        ("六、组织实施", "Measure"),
+        ("七、保障措施", "Measure"),
+        ("（二）发展形势", "Context"),
+        ("（一）建设泛在智联的数字基础设施体系", None),
+    ],
 )
 def test_meanings(title: str, meaning: str | None) -> None:
     m = meaning_of(title)
@@ -181,14 +207,23 @@ def test_meanings(title: str, meaning: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "n", "seg"),
-    [(Kind.TASK, 4, "task-4"), (Kind.SUBTASK, 2, "subtask-2"), (Kind.COLUMN, 9, "column-9"),
-     (Kind.COLUMN_ITEM, 3, "item-3"), (Kind.ACTION, 7, "action-7"), (Kind.INDICATOR, 12, "indicator-12"),
-     (Kind.PART, 1, "part-1"), (Kind.SECTION, 3, "section-3")],
+    [
+        (Kind.TASK, 4, "task-4"),
+        (Kind.SUBTASK, 2, "subtask-2"),
+        (Kind.COLUMN, 9, "column-9"),
+        (Kind.COLUMN_ITEM, 3, "item-3"),
+        (Kind.ACTION, 7, "action-7"),
+        (Kind.INDICATOR, 12, "indicator-12"),
+        (Kind.PART, 1, "part-1"),
+        (Kind.SECTION, 3, "section-3"),
+    ],
 )
 def test_eid_segments(kind: Kind, n: int, seg: str) -> None:
     assert eid_segment(kind, n) == seg
 
 
-@pytest.mark.parametrize(("cn", "n"), [("一", 1), ("十", 10), ("十七", 17), ("二十", 20), ("三十五", 35), ("⑦", 7)])
+@pytest.mark.parametrize(
+    ("cn", "n"), [("一", 1), ("十", 10), ("十七", 17), ("二十", 20), ("三十五", 35), ("⑦", 7)]
+)
 def test_numerals(cn: str, n: int) -> None:
     assert cn_to_int(cn) == n
