@@ -1,0 +1,9 @@
+// title: Priority actions and their dated targets
+// description: Each priority action (优先行动) of a plan with its dated targets (行动目标: 到 2023 年…; 到 2025 年…).
+// param plan STRING: plan id | example: informatization-14fyp
+// max_rows: 200
+MATCH (a:Action)-[:HAS_TARGET]->(t:Target)
+WHERE a.plan_id = $plan
+RETURN a.eid AS eid, a.ordinal AS ordinal, a.title AS action, t.year AS year, t.title AS target,
+       t.line_start AS line_start
+ORDER BY ordinal, year

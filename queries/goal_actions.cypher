@@ -1,0 +1,8 @@
+// title: Priority actions serving a goal
+// description: The priority actions (优先行动) that serve a goal, best first, with evidence.
+// param goal STRING: eid of the goal | example: informatization-14fyp/goal-5
+// max_rows: 100
+MATCH (a:Action)-[r:SERVES]->(g:Goal {eid: $goal})
+RETURN a.eid AS eid, a.ordinal AS ordinal, a.title AS title, r.score AS score, r.rank AS rank,
+       r.source AS source, r.evidence AS evidence, a.line_start AS line_start, a.line_end AS line_end
+ORDER BY score DESC, eid

@@ -1,0 +1,8 @@
+// title: 专栏 serving a goal
+// description: The boxed programmes (专栏) that serve a goal, best first, with evidence.
+// param goal STRING: eid of the goal | example: informatization-14fyp/goal-1
+// max_rows: 100
+MATCH (c:`Column`)-[r:SERVES]->(g:Goal {eid: $goal})
+RETURN c.eid AS eid, c.ordinal AS ordinal, c.title AS title, r.score AS score, r.rank AS rank,
+       r.source AS source, r.evidence AS evidence, c.line_start AS line_start, c.line_end AS line_end
+ORDER BY score DESC, eid

@@ -1,0 +1,11 @@
+// title: Indicators of a goal
+// description: The indicators that measure a goal, with unit, baseline and target values and years, attribute, and the target/baseline growth ratio where both are numbers.
+// param goal STRING: eid of the goal | example: informatization-14fyp/goal-1
+// max_rows: 100
+MATCH (i:Indicator)-[r:MEASURES]->(g:Goal {eid: $goal})
+RETURN i.eid AS eid, i.title AS title, i.unit AS unit, i.category AS category,
+       i.baseline_value AS baseline_value, i.baseline_year AS baseline_year,
+       i.target_value AS target_value, i.target_year AS target_year, i.attribute AS attribute,
+       CASE WHEN i.baseline_number > 0 THEN i.target_number / i.baseline_number ELSE NULL END AS growth_ratio,
+       r.score AS score, r.source AS source
+ORDER BY eid

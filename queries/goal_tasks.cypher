@@ -1,0 +1,9 @@
+// title: Tasks serving a goal
+// description: The tasks (重大任务) inferred or curated to serve a goal, best first, with the score, the rank of this goal among the task's goals, and the evidence (shared key terms and the sentence that carries them).
+// param goal STRING: eid of the goal | example: informatization-14fyp/goal-5
+// max_rows: 100
+MATCH (t:Task)-[r:SERVES]->(g:Goal {eid: $goal})
+RETURN t.eid AS eid, t.ordinal AS ordinal, t.title AS title, r.score AS score, r.rank AS rank,
+       r.method AS method, r.source AS source, r.evidence AS evidence, r.terms AS terms,
+       t.char_start AS char_start, t.char_end AS char_end, t.line_start AS line_start, t.line_end AS line_end
+ORDER BY score DESC, eid

@@ -1,0 +1,118 @@
+"""Canned Cypher queries as data: ``queries/*.cypher`` files with a metadata header.
+
+Header lines (``// key: value``) give the title, the description, a row cap (``max_rows``) and, for each
+parameter, its type, a description and an example (``// param NAME TYPE: description | example: VALUE``).
+Parameter names are read from the ``$name`` tokens of the body, so they are declared once; a header
+entry for a name the body does not use, or a body name without a header entry, is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+QUERY_DIR = Path(__file__).parent
+PARAM_TYPES = ("STRING", "INT64", "DOUBLE")
+_HEADER = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:?\s*(?P<value>.*)$")
+_PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s*:\s*(?P<desc>[^|]*?)\s*(?:\|\s*example:\s*(?P<ex>.*))?$")
+_TOKEN = re.compile(r"\$(\w+)")
+
+
+class QueryError(ValueError):
+    """A canned query was asked for wrongly: unknown name, missing or unknown or ill-typed parameter."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+    example: str | None
+
+    def coerce(self, value: Any) -> Any:
+        """The value in the declared type (strings from a CLI or a URL are converted)."""
+        try:
+            if self.type == "INT64":
+                if isinstance(value, bool):
+                    raise ValueError
+                return int(value)
+            if self.type == "DOUBLE":
+                return float(value)
+        except (TypeError, ValueError):
+            raise QueryError(f"parameter {self.name!r} must be {self.type}, got {value!r}") from None
+        if not isinstance(value, str):
+            raise QueryError(f"parameter {self.name!r} must be a string, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    max_rows: int
+    cypher: str
+
+    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Check and convert parameter values: every declared one present, no other."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise QueryError(f"query {self.name!r} has no parameter {', '.join(unknown)}; "
+                             f"its parameters: {', '.join(known) or 'none'}")
+        missing = [n for n in known if n not in values]
+        if missing:
+            raise QueryError(f"query {self.name!r} needs {', '.join(missing)}")
+        return {n: known[n].coerce(v) for n, v in values.items()}
+
+    def example_params(self) -> dict[str, Any]:
+        return {p.name: p.coerce(p.example) for p in self.params if p.example is not None}
+
+
+def parse_query(name: str, text: str) -> Query:
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    body: list[str] = []
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip()) if not body else None
+        if m:
+            key, value = m.group("key"), m.group("value").strip()
+            if key == "param":
+                pm = _PARAM.match(value)
+                if pm is None or pm.group("type") not in PARAM_TYPES:
+                    raise QueryError(f"{name}.cypher: bad param line {value!r} (NAME TYPE: description | "
+                                     f"example: VALUE; TYPE one of {', '.join(PARAM_TYPES)})")
+                params.append(Param(pm.group("name"), pm.group("type"), pm.group("desc"), pm.group("ex")))
+            else:
+                meta[key] = value
+        elif line.strip() or body:
+            body.append(line)
+    cypher = "\n".join(body).strip()
+    used = list(dict.fromkeys(_TOKEN.findall(cypher)))
+    declared = [p.name for p in params]
+    if sorted(used) != sorted(declared):
+        raise QueryError(f"{name}.cypher: the body uses {used} but the header declares {declared}")
+    for key in ("title", "description", "max_rows"):
+        if key not in meta:
+            raise QueryError(f"{name}.cypher: header has no {key}")
+    return Query(name, meta["title"], meta["description"], tuple(params), int(meta["max_rows"]), cypher)
+
+
+@lru_cache(maxsize=1)
+def load_queries(directory: Path = QUERY_DIR) -> dict[str, Query]:
+    """Every canned query by name (the file name without ``.cypher``), sorted."""
+    out = {}
+    for path in sorted(directory.glob("*.cypher")):
+        out[path.stem] = parse_query(path.stem, path.read_text(encoding="utf-8"))
+    return out
+
+
+def get_query(name: str) -> Query:
+    queries = load_queries()
+    if name not in queries:
+        raise QueryError(f"no query {name!r}; valid: {', '.join(queries)}")
+    return queries[name]

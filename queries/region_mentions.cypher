@@ -1,0 +1,7 @@
+// title: Elements mentioning a region
+// description: Every element whose own text names a region (e.g. 京津冀, 长三角, 粤港澳大湾区), with how often.
+// param region STRING: canonical region name | example: 长三角
+// max_rows: 500
+MATCH (e)-[m:MENTIONS]->(x:Region {name: $region})
+RETURN e.eid AS eid, e.title AS title, e.plan_id AS plan_id, m.count AS count, e.line_start AS line_start
+ORDER BY eid

@@ -1,0 +1,10 @@
+// title: Search titles and text
+// description: Elements and entities whose title or text contains the keyword (Chinese, e.g. 区块链 or 数字政府); title matches first.
+// param q STRING: keyword | example: 数字政府
+// max_rows: 200
+MATCH (n)
+WHERE n.title CONTAINS $q OR n.text CONTAINS $q
+RETURN n.eid AS eid, n.title AS title, n.plan_id AS plan_id,
+       CASE WHEN n.title CONTAINS $q THEN 1 ELSE 2 END AS match_rank,
+       n.line_start AS line_start, n.line_end AS line_end
+ORDER BY match_rank, eid

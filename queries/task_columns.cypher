@@ -1,0 +1,10 @@
+// title: 专栏 and items of a task
+// description: The boxed programmes (专栏) placed in a task, the subtask each follows, and their numbered items.
+// param task STRING: eid of the task | example: informatization-14fyp/task-1
+// max_rows: 200
+MATCH (t:Task {eid: $task})-[:HAS_COLUMN]->(c:`Column`)
+OPTIONAL MATCH (c)-[:FOLLOWS]->(s:Subtask)
+OPTIONAL MATCH (c)-[:HAS_ITEM]->(i:ColumnItem)
+RETURN c.eid AS column_eid, c.ordinal AS column_no, c.title AS column_title, s.eid AS follows,
+       i.eid AS item_eid, i.ordinal AS item_no, i.title AS item_title
+ORDER BY column_no, item_no

@@ -1,0 +1,8 @@
+// title: Goals a task serves
+// description: The goals a task serves, in rank order (1 = the goal it serves best), with score and evidence.
+// param task STRING: eid of the task | example: informatization-14fyp/task-7
+// max_rows: 50
+MATCH (t:Task {eid: $task})-[r:SERVES]->(g:Goal)
+RETURN g.eid AS eid, g.title AS title, r.rank AS rank, r.score AS score, r.source AS source,
+       r.evidence AS evidence
+ORDER BY rank, eid

@@ -1,0 +1,7 @@
+// title: Subtasks of a task
+// description: The subtasks (lead-sentence measures) of a task in document order, with their source lines.
+// param task STRING: eid of the task | example: informatization-14fyp/task-7
+// max_rows: 100
+MATCH (t:Task {eid: $task})-[:HAS_SUBTASK]->(s:Subtask)
+RETURN s.eid AS eid, s.ordinal AS ordinal, s.title AS title, s.line_start AS line_start, s.line_end AS line_end
+ORDER BY ordinal

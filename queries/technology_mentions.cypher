@@ -1,0 +1,7 @@
+// title: Elements mentioning a technology
+// description: Every element of every loaded plan whose own text names a technology (aliases folded), with how often.
+// param technology STRING: canonical technology name | example: 区块链
+// max_rows: 500
+MATCH (e)-[m:MENTIONS]->(x:Technology {name: $technology})
+RETURN e.eid AS eid, e.title AS title, e.plan_id AS plan_id, m.count AS count, e.line_start AS line_start
+ORDER BY eid
