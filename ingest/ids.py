@@ -38,7 +38,9 @@ NESTED: dict[Kind, str] = {
 
 
 def eid_segment(kind: Kind, n: int) -> str:
-    """>>> eid_segment(Kind.TASK, 4)
+    """The eid segment of an element: its kind's slug and its number.
+
+    >>> eid_segment(Kind.TASK, 4)
     'task-4'
     """
     return f"{(PLAN_LEVEL | NESTED)[kind]}-{n}"
@@ -133,3 +135,34 @@ def make_span(start: int, end: int, norm: Normalized) -> SourceSpan:
         line_start=norm.line_of(start),
         line_end=norm.line_of(max(start, end - 1)),
     )
+
+
+_ENTITY_PREFIX = {"body": "Body", "technology": "Technology", "region": "Region", "document": "Document",
+                  "initiative": "Initiative"}
+_SEGMENT_KIND = {
+    **{seg: kind.value for kind, seg in PLAN_LEVEL.items()},
+    "part": "Part",
+    "section": "Section",
+    "subtask": "Subtask",
+    "target": "Target",
+}
+
+
+def label_of_eid(eid: str) -> str:
+    """The label an eid names, read from the id scheme above (entities: ``body/…``; a plan: its bare id).
+
+    >>> [label_of_eid(e) for e in ["p/task-4/subtask-2", "p/column-9/item-3", "p/action-7/item-1",
+    ...  "p/goal-overall", "body/国家发展改革委", "p", "p/action-1/target-2023", "p/part-2/section-1"]]
+    ['Subtask', 'ColumnItem', 'ActionItem', 'Goal', 'Body', 'Plan', 'Target', 'Section']
+    """
+    head, _, rest = eid.partition("/")
+    if head in _ENTITY_PREFIX:
+        return _ENTITY_PREFIX[head]
+    if not rest:
+        return "Plan"
+    parts = rest.split("/")
+    last = parts[-1].split("~")[0].rsplit("-", 1)[0]
+    if last == "item":
+        parent = parts[-2].rsplit("-", 1)[0] if len(parts) > 1 else ""
+        return "ColumnItem" if parent == "column" else "ActionItem"
+    return _SEGMENT_KIND.get(last, "Paragraph")

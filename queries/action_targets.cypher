@@ -4,6 +4,6 @@
 // max_rows: 200
 MATCH (a:Action)-[:HAS_TARGET]->(t:Target)
 WHERE a.plan_id = $plan
-RETURN a.eid AS eid, a.ordinal AS ordinal, a.title AS action, t.year AS year, t.title AS target,
-       t.line_start AS line_start
+RETURN t.eid AS eid, t.title AS title, t.year AS year, a.eid AS action_eid, a.ordinal AS ordinal,
+       a.title AS action, t.char_start AS char_start, t.char_end AS char_end, t.line_start AS line_start, t.line_end AS line_end
 ORDER BY ordinal, year

@@ -6,6 +6,6 @@
 MATCH (x)
 WHERE x.eid STARTS WITH $prefix AND ($q = '' OR x.title CONTAINS $q)
 OPTIONAL MATCH (e)-[m:MENTIONS]->(x)
-RETURN x.eid AS eid, x.name AS name, x.category AS category, count(DISTINCT e) AS elements,
+RETURN x.eid AS eid, x.title AS title, x.name AS name, x.category AS category, count(DISTINCT e) AS elements,
        sum(m.count) AS mentions
 ORDER BY elements DESC, eid

@@ -7,5 +7,5 @@ RETURN i.eid AS eid, i.title AS title, i.unit AS unit, i.category AS category,
        i.baseline_value AS baseline_value, i.baseline_year AS baseline_year,
        i.target_value AS target_value, i.target_year AS target_year, i.attribute AS attribute,
        CASE WHEN i.baseline_number > 0 THEN i.target_number / i.baseline_number ELSE NULL END AS growth_ratio,
-       r.score AS score, r.source AS source
+       r.score AS score, r.source AS source, i.char_start AS char_start, i.char_end AS char_end, i.line_start AS line_start, i.line_end AS line_end
 ORDER BY eid

@@ -6,5 +6,5 @@ MATCH (n)
 WHERE n.title CONTAINS $q OR n.text CONTAINS $q
 RETURN n.eid AS eid, n.title AS title, n.plan_id AS plan_id,
        CASE WHEN n.title CONTAINS $q THEN 1 ELSE 2 END AS match_rank,
-       n.line_start AS line_start, n.line_end AS line_end
+       n.char_start AS char_start, n.char_end AS char_end, n.line_start AS line_start, n.line_end AS line_end
 ORDER BY match_rank, eid

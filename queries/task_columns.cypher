@@ -6,5 +6,6 @@ MATCH (t:Task {eid: $task})-[:HAS_COLUMN]->(c:`Column`)
 OPTIONAL MATCH (c)-[:FOLLOWS]->(s:Subtask)
 OPTIONAL MATCH (c)-[:HAS_ITEM]->(i:ColumnItem)
 RETURN c.eid AS column_eid, c.ordinal AS column_no, c.title AS column_title, s.eid AS follows,
-       i.eid AS item_eid, i.ordinal AS item_no, i.title AS item_title
+       i.eid AS item_eid, i.ordinal AS item_no, i.title AS item_title,
+       i.char_start AS char_start, i.char_end AS char_end, i.line_start AS line_start, i.line_end AS line_end
 ORDER BY column_no, item_no

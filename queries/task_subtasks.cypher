@@ -3,5 +3,5 @@
 // param task STRING: eid of the task | example: informatization-14fyp/task-7
 // max_rows: 100
 MATCH (t:Task {eid: $task})-[:HAS_SUBTASK]->(s:Subtask)
-RETURN s.eid AS eid, s.ordinal AS ordinal, s.title AS title, s.line_start AS line_start, s.line_end AS line_end
+RETURN s.eid AS eid, s.ordinal AS ordinal, s.title AS title, s.char_start AS char_start, s.char_end AS char_end, s.line_start AS line_start, s.line_end AS line_end
 ORDER BY ordinal

@@ -3,5 +3,6 @@
 // param technology STRING: canonical technology name | example: 区块链
 // max_rows: 500
 MATCH (e)-[m:MENTIONS]->(x:Technology {name: $technology})
-RETURN e.eid AS eid, e.title AS title, e.plan_id AS plan_id, m.count AS count, e.line_start AS line_start
+RETURN e.eid AS eid, e.title AS title, e.plan_id AS plan_id, m.count AS count,
+       e.char_start AS char_start, e.char_end AS char_end, e.line_start AS line_start, e.line_end AS line_end
 ORDER BY eid

@@ -1,0 +1,56 @@
+"""Annotated dependency aliases for routes: the app state, paging, the plan, the write token."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from api.errors import ApiError
+from api.services import pick_plan
+from api.state import AppState
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.plangraph
+    return state
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def get_plan(state: State, plan: Annotated[str | None, Query(max_length=64, description="plan id; "
+                                                             "optional when one plan is loaded")] = None) -> str:
+    return pick_plan(state, plan)
+
+
+PlanId = Annotated[str, Depends(get_plan)]
+
+
+class Paging:
+    def __init__(self, limit: int, offset: int) -> None:
+        self.limit, self.offset = limit, offset
+
+
+def get_paging(state: State, limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Paging:
+    if limit > state.settings.max_page_size:
+        raise ApiError(422, "invalid_parameters", f"limit {limit} is over the page size cap "
+                       f"{state.settings.max_page_size} (PLANGRAPH_MAX_PAGE_SIZE)")
+    return Paging(limit, offset)
+
+
+Pages = Annotated[Paging, Depends(get_paging)]
+
+
+def require_token(state: State, authorization: Annotated[str | None, Header()] = None) -> None:
+    token = state.settings.token
+    if token is None:
+        raise ApiError(403, "writes_disabled", "write operations are switched off: set PLANGRAPH_TOKEN")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise ApiError(401, "unauthorized", "a valid bearer token is needed (Authorization: Bearer …)")
+
+
+WriteAccess = Annotated[None, Depends(require_token)]

@@ -1,0 +1,23 @@
+"""Health and version."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import State
+from api.schemas import Health, Version
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/health", operation_id="health", response_model=Health)
+def health(state: State) -> Health:
+    """Is the store answering? 503 (problem+json) when it is not."""
+    stats = state.store.stats()
+    return Health(status="ok", store=state.store.kind, plans=list(stats.get("plans", [])))
+
+
+@router.get("/version", operation_id="version", response_model=Version)
+def version(state: State) -> Version:
+    """The service version, the store in use and each plan's id, source sha256 and load time."""
+    return Version(**state.version())

@@ -1,0 +1,62 @@
+"""The canned query library (list and run, JSON or CSV) and ad-hoc read-only Cypher."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import Response
+
+from api import services
+from api.deps import State
+from api.schemas import CypherRequest, QueryInfo, Rows
+from queries.library import get_query, load_queries
+
+router = APIRouter(tags=["queries"])
+CSV = "text/csv; charset=utf-8"
+
+
+@router.get("/queries", operation_id="list_queries", response_model=list[QueryInfo])
+def list_queries() -> list[QueryInfo]:
+    """Every canned query with its title, description, parameters (type, example) and row cap."""
+    return [QueryInfo(name=q.name, title=q.title, description=q.description, max_rows=q.max_rows,
+                      params=[{"name": p.name, "type": p.type, "description": p.description,
+                               "example": p.example} for p in q.params])
+            for q in load_queries().values()]
+
+
+def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows | Response:
+    result = services.run(state, name, params)
+    if fmt == "csv":
+        return Response(services.to_csv(result), media_type=CSV,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
+                                 "X-Truncated": str(result.truncated).lower()})
+    return services.rows(result, name)
+
+
+@router.get("/queries/{name}", operation_id="run_query", response_model=Rows,
+            responses={200: {"content": {CSV: {}}}})
+def run_query_get(state: State, name: str, request: Request, format: Literal["json", "csv"] = "json") -> Any:
+    """Run a canned query; its parameters are query-string parameters (``?goal=…``)."""
+    get_query(name)
+    params = {k: v for k, v in request.query_params.items() if k != "format"}
+    return _answer(state, name, params, format)
+
+
+@router.post("/queries/{name}", operation_id="run_query_post", response_model=Rows,
+             responses={200: {"content": {CSV: {}}}})
+def run_query_post(state: State, name: str, params: dict[str, str | int | float] = Body(default_factory=dict),
+                   format: Literal["json", "csv"] = "json") -> Any:
+    """Run a canned query with its parameters as a JSON object."""
+    get_query(name)
+    return _answer(state, name, params, format)
+
+
+@router.post("/cypher", operation_id="cypher", response_model=Rows)
+def cypher(state: State, body: CypherRequest) -> Rows:
+    """Ad-hoc read-only Cypher under the service's time limit (PLANGRAPH_QUERY_TIMEOUT_S) and row cap
+    (PLANGRAPH_MAX_ROWS); ``truncated`` says when rows were left off. Writes, schema changes, admin and
+    procedure calls are refused with the reason."""
+    result = state.store.read(body.query, body.params, timeout_s=state.settings.query_timeout_s,
+                              max_rows=state.settings.max_rows)
+    return services.rows(result)

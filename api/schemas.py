@@ -1,0 +1,117 @@
+"""Response models: every item carries eid, labels, title and its source span, so a client can cite it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Span(BaseModel):
+    """Where the item stands in the plan's original file (character offsets, 1-based lines)."""
+
+    char_start: int | None = None
+    char_end: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+
+
+class Item(BaseModel):
+    """One node (or one row about a node): its identity, its source and the query's other columns."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "eid": "informatization-14fyp/task-7", "labels": ["Task"], "title": "打造协同高效的数字政府服务体系",
+        "span": {"char_start": 22251, "char_end": 24370, "line_start": 1685, "line_end": 1835},
+        "score": 0.3128, "rank": 1}]})
+
+    eid: str
+    labels: list[str]
+    title: str | None = None
+    span: Span | None = None
+
+
+class Page(BaseModel):
+    """A page of items: ``total`` counts all rows the query returned (at most its row cap)."""
+
+    items: list[Item]
+    total: int
+    limit: int
+    offset: int
+    truncated: bool = Field(description="the query hit its row cap: more rows exist than were returned")
+
+
+class Rows(BaseModel):
+    """Rows of a canned or ad-hoc query."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "query": "goal_tasks", "columns": ["eid", "title", "score"],
+        "rows": [["informatization-14fyp/task-7", "打造协同高效的数字政府服务体系", 0.3128]],
+        "row_count": 1, "truncated": False}]})
+
+    query: str | None = None
+    columns: list[str]
+    rows: list[list[Any]]
+    row_count: int
+    truncated: bool
+
+
+class GoalTasks(BaseModel):
+    """The tasks serving a goal, ranked by score, each with its evidence."""
+
+    goal: Item
+    items: list[Item]
+
+
+class NodeView(BaseModel):
+    node: Item
+    neighbours: list[Item]
+
+
+class QueryInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[dict[str, Any]]
+    max_rows: int
+
+
+class CypherRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "query": "MATCH (t:Task) RETURN t.eid, t.title ORDER BY t.eid LIMIT 3", "params": {}}]})
+
+    query: str = Field(min_length=1, max_length=10_000)
+    params: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
+class PlanUpload(BaseModel):
+    """A new plan (or a new version): its text and metadata."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "plan_id": "my-plan", "title": "某某规划", "text": "一、总体要求\n（一）发展目标\n…", "format": "text"}]})
+
+    plan_id: str = Field(pattern=r"^[0-9A-Za-z_\-\u4e00-\u9fff]{1,64}$")
+    text: str = Field(min_length=1)
+    title: str | None = None
+    issuer: str | None = None
+    issued: str | None = None
+    format: str = Field(default="text", pattern="^(text|html)$")
+
+
+class PlanLoaded(BaseModel):
+    plan_id: str
+    source_sha256: str
+    nodes: int
+    relationships: int
+    warnings: list[str]
+
+
+class Health(BaseModel):
+    status: str
+    store: str
+    plans: list[str]
+
+
+class Version(BaseModel):
+    version: str
+    store: str
+    plans: list[dict[str, Any]]

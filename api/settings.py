@@ -1,0 +1,53 @@
+"""Service settings: ``PLANGRAPH_*`` environment variables plus the standard ``NEO4J_*`` ones.
+
+Read only by entry points (``plangraph serve``, ``create_app()`` without arguments); everything below
+them takes the settings object as an argument.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_PLAN = ROOT / "data" / "plans" / "informatization-14fyp"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLANGRAPH_", extra="ignore")
+
+    #: "ladybug" (embedded, the default) or "neo4j"; "auto" picks neo4j when NEO4J_URI is set.
+    store: Literal["auto", "ladybug", "neo4j"] = "auto"
+    #: Ladybug database file; empty: in memory.
+    db_path: Path | None = None
+    #: plan directories loaded at start-up when the store does not hold them yet.
+    plans: list[Path] = Field(default_factory=lambda: [BUNDLED_PLAN])
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: time limit and row cap for every query (canned and ad hoc), enforced in one place.
+    query_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    max_rows: int = Field(default=1000, ge=1, le=100_000)
+    #: write operations (POST /plans, reload) need this bearer token; unset: they are switched off.
+    token: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    #: the largest request body accepted (uploads of plan text included).
+    max_body_bytes: int = Field(default=5_000_000, ge=1_000)
+    max_page_size: int = Field(default=500, ge=1)
+    max_export_depth: int = Field(default=6, ge=0, le=10)
+
+    neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI", "PLANGRAPH_NEO4J_URI"))
+    neo4j_username: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USERNAME",
+                                                                               "PLANGRAPH_NEO4J_USERNAME"))
+    neo4j_password: SecretStr = Field(default=SecretStr("plangraph-dev"),
+                                      validation_alias=AliasChoices("NEO4J_PASSWORD", "PLANGRAPH_NEO4J_PASSWORD"))
+    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE",
+                                                                               "PLANGRAPH_NEO4J_DATABASE"))
+
+    @property
+    def store_kind(self) -> str:
+        if self.store == "auto":
+            return "neo4j" if self.neo4j_uri else "ladybug"
+        return self.store
