@@ -5,11 +5,11 @@ VENV := $(REPO)/.venv
 BIN := $(VENV)/bin
 PLAN ?= data/plans/informatization-14fyp
 
-.PHONY: help install run parse load test test-slow lint bench clean
+.PHONY: help install run parse load docs test test-slow lint bench clean
 
 help:
 	@echo "make install     create .venv and install PlanGraph with its pinned dev tools"
-	@echo "make run         parse the bundled plan and load it into the embedded store (Ladybug)"
+	@echo "make run         serve the API on 127.0.0.1:8000 from the embedded store with the bundled plan"
 	@echo "make test        run the test suite (starts nothing; Neo4j tests need make neo4j-start)"
 	@echo "make test-slow   the long property-based runs (10,000 mutated plans)"
 	@echo "make lint        ruff check + ruff format --check + mypy"
@@ -29,9 +29,14 @@ parse: install
 
 run: install
 	$(BIN)/plangraph parse $(PLAN) --summary
+	$(BIN)/plangraph serve --db data/stores/plangraph.lbug
+
+load: install
 	$(BIN)/plangraph load $(PLAN)
 
-load: run
+docs: install
+	$(BIN)/python -m queries.cookbook > docs/queries.md
+	$(BIN)/python -m queries.generate
 
 test: install
 	$(BIN)/python -m pytest

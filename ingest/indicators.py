@@ -161,6 +161,8 @@ def parse_table(blocks: list[Block]) -> TableResult:
             target_value=_clean_value(target_raw),
             target_year=target_year,
             attribute=m.group("attr"),
+            baseline_number=_number(base_raw),
+            target_number=_number(target_raw),
             cumulative=cumulative_note and any(c in target_raw for c in "〔[［【"),
             note=f"带*的为 {star_year} 年数据" if starred and star_year else None,
         )
@@ -198,6 +200,12 @@ def _name_from_pending(pending: list[Block]) -> tuple[str, list[str]]:
 
 def _is_category(text: str) -> bool:
     return len(text) <= 8 and not any(c in text for c in "（(%％")
+
+
+def _number(raw: str) -> float | None:
+    """The value as a number when it is a plain number (``3.5*`` → 3.5); None for text such as 下降 13.5%."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*\*?\s*", raw)
+    return float(m.group(1)) if m else None
 
 
 def _clean_value(raw: str) -> str:

@@ -88,6 +88,8 @@ class IndicatorValues(Frozen):
     target_value: str | None
     target_year: int | None
     attribute: str | None  # 预期性 / 约束性
+    baseline_number: float | None = None  # the value as a number, where it is one (3.5* → 3.5)
+    target_number: float | None = None
     cumulative: bool = False
     note: str | None = None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from plangraph_cli import graph_cmds, parse_cmds, store_cmds
+from plangraph_cli import api_cmds, graph_cmds, parse_cmds, store_cmds
 
 app = typer.Typer(
     name="plangraph",
@@ -27,6 +27,7 @@ def main() -> None:
 parse_cmds.register(app)
 graph_cmds.register(app)
 store_cmds.register(app)
+api_cmds.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover
