@@ -20,8 +20,12 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def get_plan(state: State, plan: Annotated[str | None, Query(max_length=64, description="plan id; "
-                                                             "optional when one plan is loaded")] = None) -> str:
+def get_plan(
+    state: State,
+    plan: Annotated[
+        str | None, Query(max_length=64, description="plan id; optional when one plan is loaded")
+    ] = None,
+) -> str:
     return pick_plan(state, plan)
 
 
@@ -33,11 +37,18 @@ class Paging:
         self.limit, self.offset = limit, offset
 
 
-def get_paging(state: State, limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Paging:
+def get_paging(
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Paging:
     if limit > state.settings.max_page_size:
-        raise ApiError(422, "invalid_parameters", f"limit {limit} is over the page size cap "
-                       f"{state.settings.max_page_size} (PLANGRAPH_MAX_PAGE_SIZE)")
+        raise ApiError(
+            422,
+            "invalid_parameters",
+            f"limit {limit} is over the page size cap "
+            f"{state.settings.max_page_size} (PLANGRAPH_MAX_PAGE_SIZE)",
+        )
     return Paging(limit, offset)
 
 

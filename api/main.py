@@ -1,6 +1,6 @@
 """The FastAPI application: ``create_app(settings)``; a lifespan opens the store and loads the plans.
 
-    uvicorn --factory api.main:create_app      # or: plangraph serve
+uvicorn --factory api.main:create_app      # or: plangraph serve
 """
 
 from __future__ import annotations
@@ -38,15 +38,23 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     app = FastAPI(title="PlanGraph", version=VERSION, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "Content-Type"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            return errors.problem(413, "too_large", f"request body over {settings.max_body_bytes} bytes "
-                                  "(PLANGRAPH_MAX_BODY_BYTES)", request.url.path)
+            return errors.problem(
+                413,
+                "too_large",
+                f"request body over {settings.max_body_bytes} bytes (PLANGRAPH_MAX_BODY_BYTES)",
+                request.url.path,
+            )
         return await call_next(request)
 
     for module in (meta, plans, goals, elements, entities, nodes, queries, export):

@@ -19,10 +19,21 @@ class Span(BaseModel):
 class Item(BaseModel):
     """One node (or one row about a node): its identity, its source and the query's other columns."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "eid": "informatization-14fyp/task-7", "labels": ["Task"], "title": "打造协同高效的数字政府服务体系",
-        "span": {"char_start": 22251, "char_end": 24370, "line_start": 1685, "line_end": 1835},
-        "score": 0.3128, "rank": 1}]})
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "eid": "informatization-14fyp/task-7",
+                    "labels": ["Task"],
+                    "title": "打造协同高效的数字政府服务体系",
+                    "span": {"char_start": 22251, "char_end": 24370, "line_start": 1685, "line_end": 1835},
+                    "score": 0.3128,
+                    "rank": 1,
+                }
+            ]
+        },
+    )
 
     eid: str
     labels: list[str]
@@ -43,10 +54,19 @@ class Page(BaseModel):
 class Rows(BaseModel):
     """Rows of a canned or ad-hoc query."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "query": "goal_tasks", "columns": ["eid", "title", "score"],
-        "rows": [["informatization-14fyp/task-7", "打造协同高效的数字政府服务体系", 0.3128]],
-        "row_count": 1, "truncated": False}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "goal_tasks",
+                    "columns": ["eid", "title", "score"],
+                    "rows": [["informatization-14fyp/task-7", "打造协同高效的数字政府服务体系", 0.3128]],
+                    "row_count": 1,
+                    "truncated": False,
+                }
+            ]
+        }
+    )
 
     query: str | None = None
     columns: list[str]
@@ -76,8 +96,13 @@ class QueryInfo(BaseModel):
 
 
 class CypherRequest(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "query": "MATCH (t:Task) RETURN t.eid, t.title ORDER BY t.eid LIMIT 3", "params": {}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"query": "MATCH (t:Task) RETURN t.eid, t.title ORDER BY t.eid LIMIT 3", "params": {}}
+            ]
+        }
+    )
 
     query: str = Field(min_length=1, max_length=10_000)
     params: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
@@ -86,8 +111,18 @@ class CypherRequest(BaseModel):
 class PlanUpload(BaseModel):
     """A new plan (or a new version): its text and metadata."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "plan_id": "my-plan", "title": "某某规划", "text": "一、总体要求\n（一）发展目标\n…", "format": "text"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "plan_id": "my-plan",
+                    "title": "某某规划",
+                    "text": "一、总体要求\n（一）发展目标\n…",
+                    "format": "text",
+                }
+            ]
+        }
+    )
 
     plan_id: str = Field(pattern=r"^[0-9A-Za-z_\-\u4e00-\u9fff]{1,64}$")
     text: str = Field(min_length=1)

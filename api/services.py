@@ -43,7 +43,9 @@ def json_safe(value: Any) -> Any:
 def to_item(row: dict[str, Any], label: str | None = None) -> Item:
     """A row about a node as an item: eid, labels, title, span, and the row's other columns."""
     eid = str(row.get("eid"))
-    span = Span(**{k: row.get(k) for k in SPAN_KEYS}) if any(row.get(k) is not None for k in SPAN_KEYS) else None
+    span = (
+        Span(**{k: row.get(k) for k in SPAN_KEYS}) if any(row.get(k) is not None for k in SPAN_KEYS) else None
+    )
     extra = {k: json_safe(v) for k, v in row.items() if k not in ("eid", "title", *SPAN_KEYS)}
     return Item(eid=eid, labels=[label or label_of_eid(eid)], title=row.get("title"), span=span, **extra)
 
@@ -56,17 +58,28 @@ def page(result: QueryResult, limit: int, offset: int, label: str | None = None)
     return page_records(result.records(), result.truncated, limit, offset, label)
 
 
-def page_records(records: list[dict[str, Any]], truncated: bool, limit: int, offset: int,
-                 label: str | None = None) -> Page:
+def page_records(
+    records: list[dict[str, Any]], truncated: bool, limit: int, offset: int, label: str | None = None
+) -> Page:
     """A page of rows already reshaped by a route (each with an ``eid``)."""
     all_items = [to_item(r, label) for r in records]
-    return Page(items=all_items[offset : offset + limit], total=len(all_items), limit=limit, offset=offset,
-                truncated=truncated)
+    return Page(
+        items=all_items[offset : offset + limit],
+        total=len(all_items),
+        limit=limit,
+        offset=offset,
+        truncated=truncated,
+    )
 
 
 def rows(result: QueryResult, name: str | None = None) -> Rows:
-    return Rows(query=name, columns=result.columns, rows=[[json_safe(v) for v in r] for r in result.rows],
-                row_count=len(result.rows), truncated=result.truncated)
+    return Rows(
+        query=name,
+        columns=result.columns,
+        rows=[[json_safe(v) for v in r] for r in result.rows],
+        row_count=len(result.rows),
+        truncated=result.truncated,
+    )
 
 
 def to_csv(result: QueryResult) -> str:
@@ -111,15 +124,23 @@ def resolve(state: AppState, plan: str, ref: str, list_query: str, kind: str) ->
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
-        raise ApiError(409, "ambiguous_reference", f"{kind} {ref!r} matches {len(hits)} {kind.lower()}s: "
-                       "give one of the candidates' eids", candidates=[_brief(r) for r in hits])
+        raise ApiError(
+            409,
+            "ambiguous_reference",
+            f"{kind} {ref!r} matches {len(hits)} {kind.lower()}s: give one of the candidates' eids",
+            candidates=[_brief(r) for r in hits],
+        )
     titles = {r.get("title") or "": r for r in rows_}
     close = difflib.get_close_matches(ref, list(titles), n=5, cutoff=0.2)
     if not close:
         shared = sorted(rows_, key=lambda r: -len(set(ref) & set(r.get("title") or "")))
         close = [r.get("title") or "" for r in shared[:5] if set(ref) & set(r.get("title") or "")]
-    raise ApiError(404, "unknown_reference", f"no {kind.lower()} {ref!r} in plan {plan!r}",
-                   suggestions=[_brief(titles[t]) for t in close])
+    raise ApiError(
+        404,
+        "unknown_reference",
+        f"no {kind.lower()} {ref!r} in plan {plan!r}",
+        suggestions=[_brief(titles[t]) for t in close],
+    )
 
 
 def _brief(row: dict[str, Any]) -> dict[str, Any]:

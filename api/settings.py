@@ -38,13 +38,19 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=500, ge=1)
     max_export_depth: int = Field(default=6, ge=0, le=10)
 
-    neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI", "PLANGRAPH_NEO4J_URI"))
-    neo4j_username: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USERNAME",
-                                                                               "PLANGRAPH_NEO4J_USERNAME"))
-    neo4j_password: SecretStr = Field(default=SecretStr("plangraph-dev"),
-                                      validation_alias=AliasChoices("NEO4J_PASSWORD", "PLANGRAPH_NEO4J_PASSWORD"))
-    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE",
-                                                                               "PLANGRAPH_NEO4J_DATABASE"))
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_URI", "PLANGRAPH_NEO4J_URI")
+    )
+    neo4j_username: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USERNAME", "PLANGRAPH_NEO4J_USERNAME")
+    )
+    neo4j_password: SecretStr = Field(
+        default=SecretStr("plangraph-dev"),
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "PLANGRAPH_NEO4J_PASSWORD"),
+    )
+    neo4j_database: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "PLANGRAPH_NEO4J_DATABASE")
+    )
 
     @property
     def store_kind(self) -> str:

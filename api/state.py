@@ -41,8 +41,10 @@ class AppState:
         return {
             "version": VERSION,
             "store": self.store.kind,
-            "plans": [{"plan_id": p.plan_id, "source_sha256": p.sha256, "loaded_at": p.loaded_at}
-                      for p in sorted(self.plans.values(), key=lambda r: r.plan_id)],
+            "plans": [
+                {"plan_id": p.plan_id, "source_sha256": p.sha256, "loaded_at": p.loaded_at}
+                for p in sorted(self.plans.values(), key=lambda r: r.plan_id)
+            ],
         }
 
     def install(self, doc: PlanDocument, links: Path | None) -> PlanRecord:
@@ -51,8 +53,9 @@ class AppState:
         add_plan(g, doc, links=links)
         with self.write_lock:
             self.store.load(g, doc.plan.id, replace=True)
-            record = PlanRecord(doc.plan.id, doc.source.sha256, g,
-                                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            record = PlanRecord(
+                doc.plan.id, doc.source.sha256, g, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            )
             self.plans = {**self.plans, doc.plan.id: record}  # swap, never mutate: readers see old or new
         return record
 
@@ -60,9 +63,13 @@ class AppState:
 def open_state(settings: Settings) -> AppState:
     """Open the configured store and load the configured plans it lacks (or whose source changed)."""
     if settings.store_kind == "neo4j":
-        store = open_store("neo4j", uri=settings.neo4j_uri or "bolt://127.0.0.1:7687",
-                           user=settings.neo4j_username, password=settings.neo4j_password.get_secret_value(),
-                           database=settings.neo4j_database)
+        store = open_store(
+            "neo4j",
+            uri=settings.neo4j_uri or "bolt://127.0.0.1:7687",
+            user=settings.neo4j_username,
+            password=settings.neo4j_password.get_secret_value(),
+            database=settings.neo4j_database,
+        )
     else:
         store = open_store("ladybug", path=settings.db_path)
     state = AppState(settings, store)

@@ -39,10 +39,12 @@ def serve(
             overrides["db_path"] = db
         settings = Settings(**overrides)  # type: ignore[arg-type]
         base = f"http://{host}:{port}"
-        typer.echo(f"PlanGraph API on {base}  (store: {settings.store_kind})\n"
-                   f"  docs:      {base}/docs\n"
-                   f"  goal→tasks {base}/goals/数字政府/tasks\n"
-                   f"  search:    {base}/search?q=区块链")
+        typer.echo(
+            f"PlanGraph API on {base}  (store: {settings.store_kind})\n"
+            f"  docs:      {base}/docs\n"
+            f"  goal→tasks {base}/goals/数字政府/tasks\n"
+            f"  search:    {base}/search?q=区块链"
+        )
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -66,7 +68,9 @@ def query(
 
 
 def queries(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the cookbook (docs/queries.md).")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the cookbook (docs/queries.md).")
+    ] = False,
 ) -> None:
     """List the canned queries with their parameters."""
     with clean_errors():

@@ -1,6 +1,6 @@
 """``docs/queries.md``: the researchers' cookbook, generated from the query headers.
 
-    python -m queries.cookbook > docs/queries.md
+python -m queries.cookbook > docs/queries.md
 """
 
 from __future__ import annotations
@@ -20,6 +20,16 @@ def cookbook(queries: dict[str, Query] | None = None) -> str:
         "",
         "Generated from the query headers by `python -m queries.cookbook`; do not edit by hand.",
         "",
+        "Writing a query that runs on both engines (found by the test, beyond ARCHITECTURE.md's subset):",
+        "",
+        "- backquote `Column` (a reserved word in Ladybug): ``(c:`Column`)``;",
+        "- within one MATCH pattern Neo4j never uses a relationship twice, Ladybug may: join through a shared",
+        "  node with two MATCH clauses when both sides may be the same element;",
+        "- in Ladybug `x CONTAINS ''` is false: write `($q = '' OR x.title CONTAINS $q)`;",
+        "- no `toFloat()` (Ladybug lacks it) and no one-argument `round()`: numbers are stored as numbers;",
+        "- don't name a result column like a variable you order by (`part.ordinal AS part` fails on Ladybug);",
+        "- UNION branches must agree on column types: use `''` rather than `NULL` for a missing string.",
+        "",
         "| query | question |",
         "|---|---|",
         *(f"| [`{q.name}`](#{q.name}) | {q.title} |" for q in queries.values()),
@@ -32,8 +42,18 @@ def cookbook(queries: dict[str, Query] | None = None) -> str:
             out += [f"| `{p.name}` | {p.type} | {p.description} | `{p.example or ''}` |" for p in q.params]
             out.append("")
         example = " ".join(f"-p {p.name}={p.example}" for p in q.params if p.example)
-        out += [f"Row cap: {q.max_rows}.", "", "```bash", f"plangraph query {q.name} {example}".rstrip(), "```",
-                "", "```cypher", q.cypher, "```", ""]
+        out += [
+            f"Row cap: {q.max_rows}.",
+            "",
+            "```bash",
+            f"plangraph query {q.name} {example}".rstrip(),
+            "```",
+            "",
+            "```cypher",
+            q.cypher,
+            "```",
+            "",
+        ]
     return "\n".join(out)
 
 

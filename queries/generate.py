@@ -10,11 +10,14 @@ from pathlib import Path
 
 from graph.schema import REL_TYPES
 
-HEADER = """// title: Neighbourhood of a node
-// description: Every node one step from a node, with the relationship type and direction (one branch per type, so the query needs no type() function and runs on both engines). Generated from graph/schema.py by queries/generate.py.
-// param eid STRING: eid of the node | example: informatization-14fyp/task-7
-// max_rows: 500
-"""
+HEADER = (
+    "// title: Neighbourhood of a node\n"
+    "// description: Every node one step from a node, with the relationship type and direction (one branch "
+    "per type, so the query needs no type() function and runs on both engines). Generated from "
+    "graph/schema.py by queries/generate.py.\n"
+    "// param eid STRING: eid of the node | example: informatization-14fyp/task-7\n"
+    "// max_rows: 500\n"
+)
 
 
 def neighbours_query() -> str:

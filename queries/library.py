@@ -17,7 +17,9 @@ from typing import Any
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("STRING", "INT64", "DOUBLE")
 _HEADER = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:?\s*(?P<value>.*)$")
-_PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s*:\s*(?P<desc>[^|]*?)\s*(?:\|\s*example:\s*(?P<ex>.*))?$")
+_PARAM = re.compile(
+    r"^(?P<name>\w+)\s+(?P<type>\w+)\s*:\s*(?P<desc>[^|]*?)\s*(?:\|\s*example:\s*(?P<ex>.*))?$"
+)
 _TOKEN = re.compile(r"\$(\w+)")
 
 
@@ -62,8 +64,10 @@ class Query:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise QueryError(f"query {self.name!r} has no parameter {', '.join(unknown)}; "
-                             f"its parameters: {', '.join(known) or 'none'}")
+            raise QueryError(
+                f"query {self.name!r} has no parameter {', '.join(unknown)}; "
+                f"its parameters: {', '.join(known) or 'none'}"
+            )
         missing = [n for n in known if n not in values]
         if missing:
             raise QueryError(f"query {self.name!r} needs {', '.join(missing)}")
@@ -84,8 +88,10 @@ def parse_query(name: str, text: str) -> Query:
             if key == "param":
                 pm = _PARAM.match(value)
                 if pm is None or pm.group("type") not in PARAM_TYPES:
-                    raise QueryError(f"{name}.cypher: bad param line {value!r} (NAME TYPE: description | "
-                                     f"example: VALUE; TYPE one of {', '.join(PARAM_TYPES)})")
+                    raise QueryError(
+                        f"{name}.cypher: bad param line {value!r} (NAME TYPE: description | "
+                        f"example: VALUE; TYPE one of {', '.join(PARAM_TYPES)})"
+                    )
                 params.append(Param(pm.group("name"), pm.group("type"), pm.group("desc"), pm.group("ex")))
             else:
                 meta[key] = value

@@ -3,7 +3,9 @@
 // param plan_a STRING: first plan id | example: informatization-14fyp
 // param plan_b STRING: second plan id | example: informatization-14fyp
 // max_rows: 500
-MATCH (a)-[:MENTIONS]->(x)<-[:MENTIONS]-(b)
-WHERE a.plan_id = $plan_a AND b.plan_id = $plan_b
+MATCH (a)-[:MENTIONS]->(x)
+WHERE a.plan_id = $plan_a
+MATCH (b)-[:MENTIONS]->(x)
+WHERE b.plan_id = $plan_b
 RETURN x.eid AS eid, x.name AS name, count(DISTINCT a) AS elements_a, count(DISTINCT b) AS elements_b
 ORDER BY eid

@@ -9,8 +9,11 @@ from api.deps import Pages, PlanId, State
 from api.schemas import Page
 
 router = APIRouter(tags=["elements"])
-TaskRef = Path(description="an eid, task-4, an ordinal, or a fragment of the title", max_length=200,
-               examples=["数字政府"])
+TaskRef = Path(
+    description="an eid, task-4, an ordinal, or a fragment of the title",
+    max_length=200,
+    examples=["数字政府"],
+)
 
 
 @router.get("/tasks", operation_id="list_tasks", response_model=Page)
@@ -23,56 +26,66 @@ def _task(state: State, plan: str, ref: str) -> str:
     return str(services.resolve(state, plan, ref, "tasks", "Task")["eid"])
 
 
-@router.get("/tasks/{ref}/goals", operation_id="task_goals", response_model=Page)
+@router.get("/tasks/{ref:path}/goals", operation_id="task_goals", response_model=Page)
 def task_goals(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) -> Page:
     """The goals a task serves, rank 1 first, with score and evidence."""
     res = services.run(state, "task_goals", {"task": _task(state, plan, ref)})
     return services.page(res, paging.limit, paging.offset, "Goal")
 
 
-@router.get("/tasks/{ref}/subtasks", operation_id="task_subtasks", response_model=Page)
+@router.get("/tasks/{ref:path}/subtasks", operation_id="task_subtasks", response_model=Page)
 def task_subtasks(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) -> Page:
     """The subtasks of a task in document order."""
     res = services.run(state, "task_subtasks", {"task": _task(state, plan, ref)})
     return services.page(res, paging.limit, paging.offset, "Subtask")
 
 
-@router.get("/tasks/{ref}/columns", operation_id="task_columns", response_model=Page)
+@router.get("/tasks/{ref:path}/columns", operation_id="task_columns", response_model=Page)
 def task_columns(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) -> Page:
     """The 专栏 of a task with their items (one row per item) and the subtask each 专栏 follows."""
     res = services.run(state, "task_columns", {"task": _task(state, plan, ref)})
-    records = [{**r, "eid": r["item_eid"] or r["column_eid"], "title": r["item_title"] or r["column_title"]}
-               for r in res.records()]
+    records = [
+        {**r, "eid": r["item_eid"] or r["column_eid"], "title": r["item_title"] or r["column_title"]}
+        for r in res.records()
+    ]
     return services.page_records(records, res.truncated, paging.limit, paging.offset)
 
 
 @router.get("/subtasks", operation_id="list_subtasks", response_model=Page)
 def list_subtasks(state: State, plan: PlanId, paging: Pages) -> Page:
     """Every subtask of the plan with its task."""
-    return services.page(services.run(state, "subtasks", {"plan": plan}), paging.limit, paging.offset, "Subtask")
+    return services.page(
+        services.run(state, "subtasks", {"plan": plan}), paging.limit, paging.offset, "Subtask"
+    )
 
 
 @router.get("/columns", operation_id="list_columns", response_model=Page)
 def list_columns(state: State, plan: PlanId, paging: Pages) -> Page:
     """The plan's 专栏 with the task each stands in and its number of items."""
-    return services.page(services.run(state, "columns", {"plan": plan}), paging.limit, paging.offset, "Column")
+    return services.page(
+        services.run(state, "columns", {"plan": plan}), paging.limit, paging.offset, "Column"
+    )
 
 
 @router.get("/actions", operation_id="list_actions", response_model=Page)
 def list_actions(state: State, plan: PlanId, paging: Pages) -> Page:
     """The plan's priority actions with their numbers of items and dated targets."""
-    return services.page(services.run(state, "actions", {"plan": plan}), paging.limit, paging.offset, "Action")
+    return services.page(
+        services.run(state, "actions", {"plan": plan}), paging.limit, paging.offset, "Action"
+    )
 
 
 @router.get("/actions/targets", operation_id="action_targets", response_model=Page)
 def action_targets(state: State, plan: PlanId, paging: Pages) -> Page:
     """Every priority action with its dated targets (到 2023 年…; 到 2025 年…), one row per target."""
-    return services.page(services.run(state, "action_targets", {"plan": plan}), paging.limit, paging.offset,
-                         "Target")
+    return services.page(
+        services.run(state, "action_targets", {"plan": plan}), paging.limit, paging.offset, "Target"
+    )
 
 
 @router.get("/indicators", operation_id="list_indicators", response_model=Page)
 def list_indicators(state: State, plan: PlanId, paging: Pages) -> Page:
     """The indicator table: category, unit, baseline and target values and years, attribute."""
-    return services.page(services.run(state, "indicators", {"plan": plan}), paging.limit, paging.offset,
-                         "Indicator")
+    return services.page(
+        services.run(state, "indicators", {"plan": plan}), paging.limit, paging.offset, "Indicator"
+    )

@@ -12,8 +12,13 @@ from api.schemas import Page
 
 router = APIRouter(tags=["entities"])
 EntityType = Literal["body", "technology", "region", "document", "initiative"]
-LABELS = {"body": "Body", "technology": "Technology", "region": "Region", "document": "Document",
-          "initiative": "Initiative"}
+LABELS = {
+    "body": "Body",
+    "technology": "Technology",
+    "region": "Region",
+    "document": "Document",
+    "initiative": "Initiative",
+}
 
 
 @router.get("/bodies", operation_id="list_bodies", response_model=Page)
@@ -24,8 +29,9 @@ def list_bodies(state: State, paging: Pages, q: str = Query("", max_length=100))
 
 
 @router.get("/bodies/{name}/responsibilities", operation_id="body_responsibilities", response_model=Page)
-def body_responsibilities(state: State, paging: Pages,
-                          name: str = Path(max_length=100, examples=["国家发展改革委"])) -> Page:
+def body_responsibilities(
+    state: State, paging: Pages, name: str = Path(max_length=100, examples=["国家发展改革委"])
+) -> Page:
     """What a body is responsible for, with role (lead, coordinate, implement, supervise) and evidence."""
     res = services.run(state, "body_responsibilities", {"body": name})
     return services.page(res, paging.limit, paging.offset)
@@ -39,8 +45,9 @@ def list_entities(state: State, type: EntityType, paging: Pages, q: str = Query(
 
 
 @router.get("/entities/{type}/{name}/mentions", operation_id="entity_mentions", response_model=Page)
-def entity_mentions(state: State, type: EntityType, paging: Pages,
-                    name: str = Path(max_length=100, examples=["区块链"])) -> Page:
+def entity_mentions(
+    state: State, type: EntityType, paging: Pages, name: str = Path(max_length=100, examples=["区块链"])
+) -> Page:
     """The elements whose own text names the entity, with the count of mentions."""
     res = services.run(state, "mentions", {"entity": f"{type}/{name}"})
     return services.page(res, paging.limit, paging.offset)

@@ -11,31 +11,56 @@ from fastapi.responses import Response
 
 from api.deps import PlanId, State
 from api.errors import ApiError
-from graph.export import select, to_csv_files, render
+from graph.export import render, select, to_csv_files
 
 router = APIRouter(tags=["export"])
-MEDIA = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
-         "csv": "application/zip", "cypher": "application/x-cypher-query; charset=utf-8",
-         "dot": "text/vnd.graphviz; charset=utf-8", "mermaid": "text/plain; charset=utf-8"}
-SUFFIX = {"json": "json", "graphml": "graphml", "gexf": "gexf", "csv": "zip", "cypher": "cypher", "dot": "dot",
-          "mermaid": "mmd"}
+MEDIA = {
+    "json": "application/json",
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "csv": "application/zip",
+    "cypher": "application/x-cypher-query; charset=utf-8",
+    "dot": "text/vnd.graphviz; charset=utf-8",
+    "mermaid": "text/plain; charset=utf-8",
+}
+SUFFIX = {
+    "json": "json",
+    "graphml": "graphml",
+    "gexf": "gexf",
+    "csv": "zip",
+    "cypher": "cypher",
+    "dot": "dot",
+    "mermaid": "mmd",
+}
 
 
 @router.get("/export", operation_id="export", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
-def export(state: State, plan: PlanId,
-           format: Literal["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"] = "json",
-           root: str | None = Query(None, max_length=300), depth: int | None = Query(None, ge=0, le=10),
-           goal: str | None = Query(None, max_length=200), label: list[str] = Query(default_factory=list),
-           rel: list[str] = Query(default_factory=list)) -> Response:
+def export(
+    state: State,
+    plan: PlanId,
+    format: Literal["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"] = "json",
+    root: str | None = Query(None, max_length=300),
+    depth: int | None = Query(None, ge=0, le=10),
+    goal: str | None = Query(None, max_length=200),
+    label: list[str] = Query(default_factory=list),
+    rel: list[str] = Query(default_factory=list),
+) -> Response:
     """A plan's graph or a subgraph (``root``+``depth``, ``label``/``rel`` filters, or a ``goal`` view) as a
     download. CSV comes as a zip in neo4j-admin import layout."""
     if depth is not None and depth > state.settings.max_export_depth:
-        raise ApiError(422, "invalid_parameters", f"depth {depth} is over PLANGRAPH_MAX_EXPORT_DEPTH "
-                       f"({state.settings.max_export_depth})")
+        raise ApiError(
+            422,
+            "invalid_parameters",
+            f"depth {depth} is over PLANGRAPH_MAX_EXPORT_DEPTH ({state.settings.max_export_depth})",
+        )
     record = state.plans.get(plan)
     if record is None:
-        raise ApiError(404, "unknown_plan", f"plan {plan!r} was not loaded by this service; export it with "
-                       "plangraph export", valid=sorted(state.plans))
+        raise ApiError(
+            404,
+            "unknown_plan",
+            f"plan {plan!r} was not loaded by this service; export it with plangraph export",
+            valid=sorted(state.plans),
+        )
     sub = select(record.graph, root=root, depth=depth, labels=label, rels=rel, goal=goal)
     name = f"{plan}{'-' + (goal or root or '').replace('/', '_') if (goal or root) else ''}.{SUFFIX[format]}"
     if format == "csv":
@@ -47,8 +72,11 @@ def export(state: State, plan: PlanId,
         body: bytes = buf.getvalue()
     else:
         body = render(sub, format).encode("utf-8")
-    return Response(body, media_type=MEDIA[format],
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
+    return Response(
+        body,
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"},
+    )
 
 
 def _quote(name: str) -> str:

@@ -9,8 +9,12 @@ from api.deps import Pages, PlanId, State
 from api.schemas import GoalTasks, Page, Rows
 
 router = APIRouter(prefix="/goals", tags=["goals"])
-Ref = Path(description="an eid, a plan-relative eid (goal-3), an ordinal (3), 'overall', or a fragment of "
-           "the Chinese title (数字政府)", max_length=200, examples=["数字政府"])
+Ref = Path(
+    description="an eid, a plan-relative eid (goal-3), an ordinal (3), 'overall', or a fragment of "
+    "the Chinese title (数字政府)",
+    max_length=200,
+    examples=["数字政府"],
+)
 
 
 @router.get("", operation_id="list_goals", response_model=Page)
@@ -31,25 +35,25 @@ def _served(state: State, plan: str, ref: str, query: str, label: str) -> GoalTa
     return GoalTasks(goal=services.to_item(goal, "Goal"), items=services.items(found, label))
 
 
-@router.get("/{ref}/tasks", operation_id="goal_tasks", response_model=GoalTasks)
+@router.get("/{ref:path}/tasks", operation_id="goal_tasks", response_model=GoalTasks)
 def goal_tasks(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The tasks serving a goal, ranked by score, each with the evidence (shared terms and sentence)."""
     return _served(state, plan, ref, "goal_tasks", "Task")
 
 
-@router.get("/{ref}/actions", operation_id="goal_actions", response_model=GoalTasks)
+@router.get("/{ref:path}/actions", operation_id="goal_actions", response_model=GoalTasks)
 def goal_actions(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The priority actions serving a goal, ranked, with evidence."""
     return _served(state, plan, ref, "goal_actions", "Action")
 
 
-@router.get("/{ref}/columns", operation_id="goal_columns", response_model=GoalTasks)
+@router.get("/{ref:path}/columns", operation_id="goal_columns", response_model=GoalTasks)
 def goal_columns(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The 专栏 serving a goal, ranked, with evidence."""
     return _served(state, plan, ref, "goal_columns", "Column")
 
 
-@router.get("/{ref}/indicators", operation_id="goal_indicators", response_model=GoalTasks)
+@router.get("/{ref:path}/indicators", operation_id="goal_indicators", response_model=GoalTasks)
 def goal_indicators(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The indicators measuring a goal with baseline, target and growth ratio."""
     return _served(state, plan, ref, "goal_indicators", "Indicator")

@@ -25,8 +25,9 @@ def get_node(state: State, eid: str) -> NodeView:
 
 
 @router.get("/paths", operation_id="paths", response_model=Rows)
-def paths(state: State, from_: str = Query(alias="from", max_length=300),
-          to: str = Query(max_length=300)) -> Rows:
+def paths(
+    state: State, from_: str = Query(alias="from", max_length=300), to: str = Query(max_length=300)
+) -> Rows:
     """Paths of one to three steps between two nodes (bounded; no unbounded search)."""
     for eid in (from_, to):
         if not services.run(state, "node", {"eid": eid}).rows:
@@ -35,6 +36,8 @@ def paths(state: State, from_: str = Query(alias="from", max_length=300),
 
 
 @router.get("/search", operation_id="search", response_model=Page)
-def search(state: State, paging: Pages, q: str = Query(min_length=1, max_length=100, examples=["区块链"])) -> Page:
+def search(
+    state: State, paging: Pages, q: str = Query(min_length=1, max_length=100, examples=["区块链"])
+) -> Page:
     """Elements and entities whose title or text contains the keyword (title matches first)."""
     return services.page(services.run(state, "search", {"q": q}), paging.limit, paging.offset)

@@ -32,16 +32,24 @@ def outline(state: State, plan_id: str) -> Rows:
 
 def _loaded(state: State, doc: PlanDocument, links: object = None) -> PlanLoaded:
     record = state.install(doc, links)  # type: ignore[arg-type]
-    return PlanLoaded(plan_id=doc.plan.id, source_sha256=doc.source.sha256,
-                      nodes=record.graph.number_of_nodes(), relationships=record.graph.number_of_edges(),
-                      warnings=[str(w) for w in doc.warnings])
+    return PlanLoaded(
+        plan_id=doc.plan.id,
+        source_sha256=doc.source.sha256,
+        nodes=record.graph.number_of_nodes(),
+        relationships=record.graph.number_of_edges(),
+        warnings=[str(w) for w in doc.warnings],
+    )
 
 
 def _parse_upload(state: State, body: PlanUpload) -> PlanDocument:
     data = body.text.encode("utf-8")
     if len(data) > state.settings.max_body_bytes:
-        raise ApiError(413, "too_large", f"the plan text has {len(data)} bytes; the limit is "
-                       f"{state.settings.max_body_bytes} (PLANGRAPH_MAX_BODY_BYTES)")
+        raise ApiError(
+            413,
+            "too_large",
+            f"the plan text has {len(data)} bytes; the limit is "
+            f"{state.settings.max_body_bytes} (PLANGRAPH_MAX_BODY_BYTES)",
+        )
     meta = PlanMeta(id=body.plan_id, title=body.title, issuer=body.issuer, issued=body.issued)
     name = f"{body.plan_id}.{'html' if body.format == 'html' else 'txt'}"
     return parse_bytes(data, meta, name=name)

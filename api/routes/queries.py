@@ -19,23 +19,38 @@ CSV = "text/csv; charset=utf-8"
 @router.get("/queries", operation_id="list_queries", response_model=list[QueryInfo])
 def list_queries() -> list[QueryInfo]:
     """Every canned query with its title, description, parameters (type, example) and row cap."""
-    return [QueryInfo(name=q.name, title=q.title, description=q.description, max_rows=q.max_rows,
-                      params=[{"name": p.name, "type": p.type, "description": p.description,
-                               "example": p.example} for p in q.params])
-            for q in load_queries().values()]
+    return [
+        QueryInfo(
+            name=q.name,
+            title=q.title,
+            description=q.description,
+            max_rows=q.max_rows,
+            params=[
+                {"name": p.name, "type": p.type, "description": p.description, "example": p.example}
+                for p in q.params
+            ],
+        )
+        for q in load_queries().values()
+    ]
 
 
 def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows | Response:
     result = services.run(state, name, params)
     if fmt == "csv":
-        return Response(services.to_csv(result), media_type=CSV,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
-                                 "X-Truncated": str(result.truncated).lower()})
+        return Response(
+            services.to_csv(result),
+            media_type=CSV,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+                "X-Truncated": str(result.truncated).lower(),
+            },
+        )
     return services.rows(result, name)
 
 
-@router.get("/queries/{name}", operation_id="run_query", response_model=Rows,
-            responses={200: {"content": {CSV: {}}}})
+@router.get(
+    "/queries/{name}", operation_id="run_query", response_model=Rows, responses={200: {"content": {CSV: {}}}}
+)
 def run_query_get(state: State, name: str, request: Request, format: Literal["json", "csv"] = "json") -> Any:
     """Run a canned query; its parameters are query-string parameters (``?goal=…``)."""
     get_query(name)
@@ -43,10 +58,18 @@ def run_query_get(state: State, name: str, request: Request, format: Literal["js
     return _answer(state, name, params, format)
 
 
-@router.post("/queries/{name}", operation_id="run_query_post", response_model=Rows,
-             responses={200: {"content": {CSV: {}}}})
-def run_query_post(state: State, name: str, params: dict[str, str | int | float] = Body(default_factory=dict),
-                   format: Literal["json", "csv"] = "json") -> Any:
+@router.post(
+    "/queries/{name}",
+    operation_id="run_query_post",
+    response_model=Rows,
+    responses={200: {"content": {CSV: {}}}},
+)
+def run_query_post(
+    state: State,
+    name: str,
+    params: dict[str, str | int | float] = Body(default_factory=dict),
+    format: Literal["json", "csv"] = "json",
+) -> Any:
     """Run a canned query with its parameters as a JSON object."""
     get_query(name)
     return _answer(state, name, params, format)
@@ -57,6 +80,7 @@ def cypher(state: State, body: CypherRequest) -> Rows:
     """Ad-hoc read-only Cypher under the service's time limit (PLANGRAPH_QUERY_TIMEOUT_S) and row cap
     (PLANGRAPH_MAX_ROWS); ``truncated`` says when rows were left off. Writes, schema changes, admin and
     procedure calls are refused with the reason."""
-    result = state.store.read(body.query, body.params, timeout_s=state.settings.query_timeout_s,
-                              max_rows=state.settings.max_rows)
+    result = state.store.read(
+        body.query, body.params, timeout_s=state.settings.query_timeout_s, max_rows=state.settings.max_rows
+    )
     return services.rows(result)

@@ -1,0 +1,39 @@
+"""Opening the stores for tests that run on both engines: Ladybug in memory always; Neo4j when a server
+answers — and in CI (CI set) an unreachable Neo4j is a failure, never a skip."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from graph.stores import Store, StoreUnavailable, open_store
+
+ENGINES = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def neo4j_config() -> dict[str, Any]:
+    return {
+        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
+        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
+        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
+    }
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def open_engine(kind: str) -> Store:
+    if kind == "ladybug":
+        return open_store("ladybug")
+    try:
+        return open_store("neo4j", **neo4j_config())
+    except StoreUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"CI is set and Neo4j is unreachable: {exc}", pytrace=False)
+        pytest.skip(
+            f"Neo4j tests skipped: {exc}. Start one with `make neo4j-start` (with CI=true: a failure)."
+        )
