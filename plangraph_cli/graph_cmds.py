@@ -2,8 +2,237 @@
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import networkx as nx
 import typer
+
+from plangraph_cli.common import clean_errors, resolve_source, write_output
+
+
+class OutFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+SourceArg = Annotated[Path, typer.Argument(help="A plan directory (with source.txt/html) or a source file.")]
+OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")]
+PlanIdOpt = Annotated[str | None, typer.Option("--plan-id", help="Override the plan id.")]
+NoInferOpt = Annotated[bool, typer.Option("--no-infer", help="Leave out the inferred SERVES/MEASURES.")]
+NoCuratedOpt = Annotated[bool, typer.Option("--no-curated", help="Ignore links.yaml (inference only).")]
+FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+def load_graph(
+    source: Path, plan_id: str | None = None, infer: bool = True, curated: bool = True
+) -> nx.MultiDiGraph:
+    """Parse the plan and build its graph, with the links.yaml beside the source unless ``curated=False``."""
+    from graph.build import graph_for_source
+
+    return graph_for_source(resolve_source(source), plan_id=plan_id, infer=infer, curated=curated)
 
 
 def register(app: typer.Typer) -> None:
     """Add the graph commands to ``app``."""
+    app.command("export")(export)
+    app.command("eval")(evaluate)
+    analyse = typer.Typer(
+        help="Research helpers: goal coverage, centrality, co-mention, paths.", no_args_is_help=True
+    )
+    analyse.command("coverage")(coverage)
+    analyse.command("centrality")(centrality)
+    analyse.command("comention")(comention)
+    analyse.command("path")(path)
+    app.add_typer(analyse, name="analyse")
+
+
+def export(
+    source: SourceArg,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json, graphml, gexf, csv, cypher, dot, mermaid.")
+    ] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help=(
+                "Write here (atomically). csv: a directory, or a file ending in .zip; without -o, csv "
+                "prints the files one after another."
+            ),
+        ),
+    ] = None,
+    root: Annotated[str | None, typer.Option("--root", help="Start the subgraph at this eid.")] = None,
+    depth: Annotated[int | None, typer.Option("--depth", help="Steps from --root (0–10, default 2).")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="Keep only these node labels.")] = None,
+    rel: Annotated[
+        list[str] | None, typer.Option("--rel", help="Keep only these relationship types.")
+    ] = None,
+    goal: Annotated[str | None, typer.Option("--goal", help="Goal view: a goal eid, goal-3 or 3.")] = None,
+    plan_id: PlanIdOpt = None,
+    no_infer: NoInferOpt = False,
+    no_curated: NoCuratedOpt = False,
+) -> None:
+    """Export the plan's graph (or a subgraph) as JSON, GraphML, GEXF, CSV, Cypher, DOT or Mermaid."""
+    from graph.export import check_format, render, select, write_csv
+
+    with clean_errors():
+        check_format(fmt)
+        g = load_graph(source, plan_id, infer=not no_infer, curated=not no_curated)
+        sub = select(g, root=root, depth=depth, labels=label or (), rels=rel or (), goal=goal)
+        if fmt == "csv" and output is not None:
+            write_csv(sub, output)
+            typer.echo(
+                f"wrote {sub.number_of_nodes()} nodes, {sub.number_of_edges()} relationships to {output}",
+                err=True,
+            )
+            return
+        write_output(render(sub, fmt), output)
+
+
+def evaluate(
+    plan_dir: Annotated[Path, typer.Argument(help="A plan directory (or source file).")],
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            help=("Gold mapping; default: gold.yaml in the plan directory, else tests/gold/<plan id>.yaml."),
+        ),
+    ] = None,
+    curated: Annotated[bool, typer.Option("--curated", help="Score with links.yaml applied.")] = False,
+    fmt: FormatOpt = OutFormat.table,
+) -> None:
+    """Precision@1, precision and recall of the inferred SERVES and MEASURES against a gold mapping."""
+    from graph.analysis import render_rows
+    from graph.build import links_beside
+    from graph.evaluate import evaluate as run
+    from graph.evaluate import load_gold
+    from graph.infer import infer_links
+    from ingest.models import Kind
+    from ingest.pipeline import parse_file
+
+    with clean_errors():
+        src = resolve_source(plan_dir)
+        doc = parse_file(src)
+        if gold is None:
+            base = plan_dir if plan_dir.is_dir() else plan_dir.parent
+            gold = next(
+                (p for p in (base / "gold.yaml", Path("tests/gold") / f"{doc.plan.id}.yaml") if p.is_file()),
+                None,
+            )
+            if gold is None:
+                raise ValueError(f"no gold mapping for {doc.plan.id}: give --gold FILE")
+        gold_map = load_gold(gold)
+        if gold_map.plan != doc.plan.id:
+            raise ValueError(f"{gold} is the gold mapping of {gold_map.plan!r}, not of {doc.plan.id!r}")
+        links = infer_links(doc, links=links_beside(src) if curated else None)
+        scores = run(links, gold_map, {e.eid for e in doc.by_kind(Kind.TASK)})
+        rows = [s.as_dict() for s in scores]
+        if fmt == OutFormat.json:
+            write_output(
+                json.dumps(
+                    {"plan": doc.plan.id, "gold": str(gold), "curated": curated, "scores": rows},
+                    ensure_ascii=False,
+                    indent=1,
+                ),
+                None,
+            )
+            return
+        cols = (
+            "rel",
+            "goal_p@1",
+            "p@1",
+            "precision",
+            "recall",
+            "f1",
+            "sources",
+            "gold_edges",
+            "found_edges",
+            "true_positives",
+        )
+        table = [{c: r.get(c, "") for c in cols} for r in rows]
+        head = f"plan {doc.plan.id}  gold {gold}  ({'with links.yaml' if curated else 'inference only'})\n"
+        write_output((head if fmt == OutFormat.table else "") + render_rows(table, fmt.value), None)
+
+
+def _rows_out(rows: list[dict[str, object]], fmt: OutFormat, output: Path | None) -> None:
+    from graph.analysis import render_rows
+
+    write_output(render_rows(rows, fmt.value), output)
+
+
+def coverage(
+    source: SourceArg,
+    fmt: FormatOpt = OutFormat.table,
+    output: OutputOpt = None,
+    plan_id: PlanIdOpt = None,
+    no_curated: NoCuratedOpt = False,
+) -> None:
+    """Per goal: the tasks, subtasks, 专栏 and actions serving it, the indicators measuring it, gaps."""
+    from graph.analysis import goal_coverage
+
+    with clean_errors():
+        _rows_out(goal_coverage(load_graph(source, plan_id, curated=not no_curated)), fmt, output)
+
+
+def centrality(
+    source: SourceArg,
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="Labels to rank (default Task, Column).")
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Only the first N.")] = None,
+    fmt: FormatOpt = OutFormat.table,
+    output: OutputOpt = None,
+    plan_id: PlanIdOpt = None,
+) -> None:
+    """Degree and PageRank of tasks and 专栏 (or other labels)."""
+    from graph.analysis import centrality as run
+
+    with clean_errors():
+        _rows_out(run(load_graph(source, plan_id), label or ("Task", "Column"), top), fmt, output)
+
+
+def comention(
+    source: SourceArg,
+    kind: Annotated[
+        str, typer.Option("--kind", help="Entity label: Technology, Body, Region, …")
+    ] = "Technology",
+    within: Annotated[str, typer.Option("--within", help="Element label that groups mentions.")] = "Task",
+    min_weight: Annotated[int, typer.Option("--min-weight", min=1)] = 1,
+    top: Annotated[int | None, typer.Option("--top", min=1)] = None,
+    fmt: FormatOpt = OutFormat.table,
+    output: OutputOpt = None,
+    plan_id: PlanIdOpt = None,
+) -> None:
+    """Pairs of technologies (or other entities) mentioned within the same task, heaviest first."""
+    from graph.analysis import comention as run
+
+    with clean_errors():
+        _rows_out(run(load_graph(source, plan_id, infer=False), kind, within, min_weight, top), fmt, output)
+
+
+def path(
+    source: SourceArg,
+    start: Annotated[str, typer.Argument(help="From this eid (or plan-relative: task-4).")],
+    end: Annotated[str, typer.Argument(help="To this eid (or body/…, technology/…).")],
+    directed: Annotated[bool, typer.Option("--directed", help="Follow edge directions.")] = False,
+    via_hubs: Annotated[
+        bool, typer.Option("--via-hubs", help="Allow paths through Plan, Part, Section.")
+    ] = False,
+    fmt: FormatOpt = OutFormat.table,
+    output: OutputOpt = None,
+    plan_id: PlanIdOpt = None,
+) -> None:
+    """The shortest path between two nodes, with the relationship of each step."""
+    from graph.analysis import shortest_path
+    from graph.export import resolve_ref
+
+    with clean_errors():
+        g = load_graph(source, plan_id)
+        _rows_out(
+            shortest_path(g, resolve_ref(g, start), resolve_ref(g, end), directed, via_hubs), fmt, output
+        )
