@@ -42,6 +42,22 @@ def canonical(value: Any) -> Any:
     return value
 
 
+ENTITY_PREFIXES = ("body/", "technology/", "region/", "document/", "initiative/")
+
+
+def ours(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows about this test's plan (or shared entities): a developer's Neo4j may hold other plans too."""
+    if "eid" not in columns:
+        return rows
+    i = columns.index("eid")
+    keep = []
+    for r in rows:
+        eid = str(r[i])
+        if eid == PLAN or eid.startswith((PLAN + "/", *ENTITY_PREFIXES)):
+            keep.append(r)
+    return keep
+
+
 def params_for(name: str) -> dict[str, Any]:
     q = QUERIES[name]
     return {
@@ -58,10 +74,11 @@ def test_same_rows_on_both_engines(both: tuple[Store, Store], name: str) -> None
     a = lb.read(q.cypher, params, max_rows=q.max_rows)
     b = neo.read(q.cypher, params, max_rows=q.max_rows)
     assert a.columns == b.columns
-    rows_a = [tuple(canonical(v) for v in r) for r in a.rows]
-    rows_b = [tuple(canonical(v) for v in r) for r in b.rows]
+    rows_a = [tuple(canonical(v) for v in r) for r in ours(a.columns, a.rows)]
+    rows_b = [tuple(canonical(v) for v in r) for r in ours(b.columns, b.rows)]
     # the multiset of rows must agree; rows the ORDER BY ranks equal may come in either order
     assert sorted(rows_a, key=repr) == sorted(rows_b, key=repr), name
-    assert a.truncated == b.truncated
+    if len(a.rows) == len(b.rows):
+        assert a.truncated == b.truncated
     if name not in ("shared_entities",):
         assert rows_a, f"{name}: the example finds nothing"

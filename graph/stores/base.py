@@ -1,0 +1,226 @@
+"""The store protocol every engine implements, its result type, its typed errors and the read-only guard.
+
+A store holds any number of plans side by side. Plan-scoped nodes carry ``plan_id``; the shared entity
+nodes (Body, Technology, Region, Document, Initiative) carry ``plan_id = ""`` and live as long as some
+plan still links to them. Loads are atomic per plan: readers see the old graph or the new one, and a
+load that fails midway leaves the old one in place.
+
+Errors carry a code, like the parser's: ``[E301]`` store unavailable, ``[E302]`` query refused,
+``[E303]`` query timed out, ``[E304]`` load failed (rolled back);
+``[E310]`` (a ``ValueError``) marks a graph that breaks the schema. Messages name the URI or path and
+what failed, never a password.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import networkx as nx
+
+#: ``progress(done, total)``: elements (nodes + relationships) written so far, out of ``total``.
+Progress = Callable[[int, int], None]
+
+#: Default limits for :meth:`Store.read`, named so errors can say which one was hit.
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_ROWS = 1000
+
+
+class StoreError(Exception):
+    """Base of the store errors: ``[code] message``."""
+
+    code = "E300"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or opened: server down, wrong credentials, lost connection, locked file."""
+
+    code = "E301"
+
+
+class QueryRefused(StoreError):
+    """The query was not run or was rejected: not read-only, several statements, invalid Cypher."""
+
+    code = "E302"
+
+
+class QueryTimeout(StoreError):
+    """The query ran longer than its ``timeout_s`` and was stopped."""
+
+    code = "E303"
+
+
+class LoadFailed(StoreError):
+    """A load stopped midway and was rolled back: the store holds what it held before."""
+
+    code = "E304"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Columns, rows (at most ``max_rows``) and whether more rows were left off."""
+
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    truncated: bool = False
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts keyed by column."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the CLI, the API and the tests need from a graph store."""
+
+    #: ``"ladybug"`` or ``"neo4j"``.
+    kind: str
+    #: Where the store is, for messages: a file path, ``:memory:``, or the URI (without credentials).
+    location: str
+
+    def load(
+        self,
+        graph: nx.MultiDiGraph,
+        plan_id: str,
+        *,
+        replace: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        """Write ``graph`` (one plan, see :mod:`graph.schema`) in one transaction.
+
+        ``replace=True`` first removes what the store holds of ``plan_id``, so the store ends up with
+        exactly this graph for the plan; ``replace=False`` merges into it. Loading the same graph twice
+        changes nothing. Raises ``ValueError`` when the graph breaks the schema (nothing is written).
+        """
+        ...
+
+    def drop_plan(self, plan_id: str) -> None:
+        """Remove the plan's nodes, their relationships and the entities no other plan links to."""
+        ...
+
+    def read(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_rows: int = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        """Run one read-only Cypher statement; at most ``max_rows`` rows, stopped after ``timeout_s``."""
+        ...
+
+    def stats(self) -> dict[str, Any]:
+        """``{"kind", "location", "plans", "nodes": {label: n}, "relationships": {type: n}}``."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection or file; the store is unusable afterwards."""
+        ...
+
+
+# -- read-only guard --------------------------------------------------------------------------------
+# Statements that write files, read files, change transactions or load code. The engines enforce
+# read-only transactions themselves; these are the holes they leave (Ladybug runs COPY … TO and
+# LOAD FROM inside a read-only transaction, and runs every statement of ``a; b``).
+_FORBIDDEN = (
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "CHECKPOINT",
+    "COPY",
+    "LOAD",
+    "EXPORT",
+    "IMPORT",
+    "ATTACH",
+    "DETACH",
+    "INSTALL",
+    "UNINSTALL",
+    "USE",
+    "CREATE",
+    "MERGE",
+    "SET",
+    "DELETE",
+    "REMOVE",
+    "DROP",
+    "ALTER",
+    "FOREACH",
+)
+_TOKEN = re.compile(
+    r"""'(?:[^'\\]|\\.)*'        # single-quoted string
+      | "(?:[^"\\]|\\.)*"        # double-quoted string
+      | `[^`]*`                  # quoted identifier
+      | //[^\n]*                 # line comment
+      | /\*.*?\*/                # block comment
+      | (?P<semi>;)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def check_read_only(query: str) -> None:
+    """Refuse anything but one read-only statement (a lexical check, before the engine's own).
+
+    >>> check_read_only("MATCH (n:`Task`) WHERE n.title CONTAINS 'CREATE' RETURN n.eid;")
+    >>> check_read_only("MATCH (n) DETACH DELETE n")
+    Traceback (most recent call last):
+    ...
+    graph.stores.base.QueryRefused: [E302] only read queries are allowed: DETACH is not
+    """
+    if not query.strip():
+        raise QueryRefused("empty query")
+    ended = False
+    for m in _TOKEN.finditer(query):
+        if m.group(0).startswith(("//", "/*")):
+            continue
+        if ended:
+            raise QueryRefused("one statement per query: remove the ';'")
+        if m.group("semi"):
+            ended = True
+            continue
+        word = m.group("word")
+        if word and word.upper() in _FORBIDDEN:
+            # ``n.set``, ``$load``, ``(:Set)``, ``{set: 1}`` are names, not clauses
+            before, after = query[: m.start()].rstrip(), query[m.end() :].lstrip()
+            if before.endswith((".", "$", ":")) or after.startswith(":"):
+                continue
+            raise QueryRefused(f"only read queries are allowed: {word.upper()} is not")
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def safe_uri(uri: str) -> str:
+    """The URI without any ``user:password@`` part."""
+    return re.sub(r"//[^/@]*@", "//", uri)
+
+
+def quote(name: str) -> str:
+    """A label, type or property name, backquoted (``Column`` is a reserved word in Ladybug)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def stats_dict(
+    kind: str, location: str, plans: list[str], nodes: dict[str, int], rels: dict[str, int]
+) -> dict[str, Any]:
+    """The shape of :meth:`Store.stats`."""
+    return {
+        "kind": kind,
+        "location": location,
+        "plans": sorted(plans),
+        "nodes": nodes,
+        "relationships": rels,
+        "node_count": sum(nodes.values()),
+        "relationship_count": sum(rels.values()),
+    }
+
+
+def batches(rows: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [rows[i : i + size] for i in range(0, len(rows), size)]

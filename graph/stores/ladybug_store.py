@@ -1,0 +1,325 @@
+"""The embedded store: Ladybug (the maintained fork of Kùzu), in memory or in one file, in-process.
+
+Facts of the engine this module relies on (ladybug 0.22, checked in tests/test_store_ladybug.py):
+
+- ``Column`` (and ``END``, ``ORDER``, ``GROUP``, ``DESC``, ``DEFAULT``, ``TABLE`` as properties) are
+  reserved words: every identifier in generated Cypher is backquoted, and queries must write
+  ``(:`Column`)``.
+- ``BEGIN TRANSACTION`` / ``COMMIT`` / ``ROLLBACK`` work for DDL and DML; an error inside the transaction
+  rolls it back by itself. ``BEGIN TRANSACTION READ ONLY`` refuses writes, but not ``COPY … TO`` or
+  ``LOAD FROM``, and a query string may hold several statements: :func:`~graph.stores.base.check_read_only`
+  closes both holes. Other connections see the old graph until ``COMMIT``.
+- ``Connection.set_query_timeout(ms)`` stops a running query with ``RuntimeError("Interrupted.")``.
+- Parameters are typed from the Python values: rows of one batch must have the same keys, and an
+  all-null column is typed STRING, so every value is ``CAST`` to its declared type.
+- ``MATCH (a {eid: x}) WITH a, row MATCH (b {eid: y})`` is about five times faster than
+  ``MATCH (a {eid: x}), (b {eid: y})`` for writing relationships.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ladybug as lb
+import networkx as nx
+
+from graph.schema import KEY, NODE_LABELS, REL_TYPES
+from graph.stores.base import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_S,
+    LoadFailed,
+    Progress,
+    QueryRefused,
+    QueryResult,
+    QueryTimeout,
+    StoreUnavailable,
+    batches,
+    check_read_only,
+    quote,
+    stats_dict,
+)
+from graph.stores.rows import PlanRows, plan_rows
+
+MEMORY = ":memory:"
+#: Checkpoint the write-ahead log when it passes this size. The engine's default (-1, about 16 MiB)
+#: checkpoints every few plans; each checkpoint costs seconds and leaves the file larger (50 plans: 47 s and
+#: a 178 MiB file with the default, 22 s and 49 MiB with 128 MiB; see bench/load.py).
+CHECKPOINT_BYTES = 128 * 1024 * 1024
+
+
+def ladybug_ddl() -> list[str]:
+    """``CREATE … TABLE IF NOT EXISTS`` for every label and relationship type of :mod:`graph.schema`."""
+    out = []
+    for label in NODE_LABELS.values():
+        cols = ", ".join(f"{quote(p.name)} {p.type}" for p in label.props)
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {quote(label.name)}({cols}, PRIMARY KEY ({quote(KEY)}))")
+    for rel in REL_TYPES.values():
+        parts = [f"FROM {quote(a)} TO {quote(b)}" for a, b in rel.endpoints]
+        parts += [f"{quote(p.name)} {p.type}" for p in rel.props]
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {quote(rel.name)}({', '.join(parts)})")
+    return out
+
+
+def _node_query(label: str) -> str:
+    props = [p for p in NODE_LABELS[label].props if p.name != KEY]
+    sets = ", ".join(
+        f"n.{quote(p.name)} = coalesce(CAST(row.{quote(p.name)} AS {p.type}), n.{quote(p.name)})"
+        for p in props
+    )
+    return f"UNWIND $rows AS row MERGE (n:{quote(label)} {{{quote(KEY)}: row.{quote(KEY)}}}) SET {sets}"
+
+
+def _rel_query(typ: str, src: str, dst: str) -> str:
+    k = quote(KEY)
+    query = (
+        f"UNWIND $rows AS row MATCH (a:{quote(src)} {{{k}: row.s}}) WITH a, row "
+        f"MATCH (b:{quote(dst)} {{{k}: row.t}}) MERGE (a)-[r:{quote(typ)}]->(b)"
+    )
+    props = REL_TYPES[typ].props
+    if props:
+        query += " SET " + ", ".join(
+            f"r.{quote(p.name)} = coalesce(CAST(row.{quote(p.name)} AS {p.type}), r.{quote(p.name)})"
+            for p in props
+        )
+    return query
+
+
+def _plain(value: Any) -> Any:
+    """Ladybug values → plain Python: nodes ``{"_label": L, **props}``, relationships ``{"_type": T, …}``."""
+    if isinstance(value, dict):
+        if "_LABEL" in value and "_ID" in value:
+            key = "_type" if "_SRC" in value else "_label"
+            props = {k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
+            return {key: value["_LABEL"], **props}
+        if "_nodes" in value and "_rels" in value:
+            return {"_nodes": _plain(value["_nodes"]), "_rels": _plain(value["_rels"])}
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+class LadybugStore:
+    """Plans in an embedded Ladybug database (``path=None``: in memory).
+
+    >>> store = LadybugStore()
+    >>> store.stats()["plans"]
+    []
+    >>> store.close()
+    """
+
+    kind = "ladybug"
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        batch_size: int = 500,
+        checkpoint_bytes: int = CHECKPOINT_BYTES,
+    ) -> None:
+        self.location = str(path) if path else MEMORY
+        self.read_only = read_only
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        if self.location != MEMORY:
+            file = Path(self.location)
+            if read_only and not file.exists():
+                raise StoreUnavailable(f"no Ladybug store at {file}: load a plan first (plangraph load)")
+            if not read_only:
+                file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = lb.Database(self.location, read_only=read_only, checkpoint_threshold=checkpoint_bytes)
+            self._conn = lb.Connection(self._db)
+        except RuntimeError as exc:
+            detail = " ".join(str(exc).split())
+            raise StoreUnavailable(f"cannot open the Ladybug store at {self.location}: {detail}") from None
+        if not read_only:
+            self._ensure_schema()
+
+    # -- schema ---------------------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        """Create the tables; add the properties and endpoint pairs a store made by an older schema lacks."""
+        with self._lock, self._transaction():
+            existing = {row[1]: row[2] for row in self._all("CALL show_tables() RETURN *")}
+            for statement in ladybug_ddl():
+                self._conn.execute(statement)
+            for name, kind in existing.items():
+                spec = NODE_LABELS.get(name) if kind == "NODE" else REL_TYPES.get(name)
+                if spec is None:
+                    continue
+                have = {row[1] for row in self._all(f"CALL table_info('{name}') RETURN *")}
+                for p in spec.props:
+                    if p.name not in have:
+                        self._conn.execute(f"ALTER TABLE {quote(name)} ADD {quote(p.name)} {p.type}")
+                if kind == "REL":
+                    pairs = {(r[0], r[1]) for r in self._all(f"CALL show_connection('{name}') RETURN *")}
+                    for a, b in REL_TYPES[name].endpoints:
+                        if (a, b) not in pairs:
+                            self._conn.execute(f"ALTER TABLE {quote(name)} ADD FROM {quote(a)} TO {quote(b)}")
+
+    # -- writing --------------------------------------------------------------------------------------
+    def load(
+        self,
+        graph: nx.MultiDiGraph,
+        plan_id: str,
+        *,
+        replace: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        rows = plan_rows(graph, plan_id)
+        with self._atomic(f"loading plan {plan_id}"):
+            if replace:
+                self._delete_plan(plan_id)
+            self._write(rows, progress)
+
+    def drop_plan(self, plan_id: str) -> None:
+        with self._atomic(f"dropping plan {plan_id}"):
+            self._delete_plan(plan_id)
+
+    @contextlib.contextmanager
+    def _atomic(self, doing: str) -> Iterator[None]:
+        """One write transaction at a time; an engine error becomes :class:`LoadFailed` (rolled back)."""
+        if self.read_only:
+            raise StoreUnavailable(f"{doing}: the Ladybug store at {self.location} is open read-only")
+        with self._lock:
+            try:
+                with self._transaction():
+                    yield
+            except RuntimeError as exc:
+                detail = " ".join(str(exc).split())
+                raise LoadFailed(
+                    f"{doing} ({self.location}) failed and was rolled back, the previous graph is intact: "
+                    f"{detail}"
+                ) from exc
+
+    def _write(self, rows: PlanRows, progress: Progress | None) -> None:
+        done, total = 0, rows.total
+        for label, items in rows.nodes.items():
+            query = _node_query(label)
+            names = [p.name for p in NODE_LABELS[label].props]
+            for batch in batches(items, self.batch_size):
+                self._conn.execute(query, {"rows": [{n: r.get(n) for n in names} for r in batch]})
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+        for (typ, src, dst), items in rows.rels.items():
+            query = _rel_query(typ, src, dst)
+            names = [p.name for p in REL_TYPES[typ].props]
+            for batch in batches(items, self.batch_size):
+                flat = [{"s": r["s"], "t": r["t"], **{n: r["props"].get(n) for n in names}} for r in batch]
+                self._conn.execute(query, {"rows": flat})
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+
+    def _delete_plan(self, plan_id: str) -> None:
+        """Delete the plan's nodes, then the shared entities they linked to that nothing links to any more."""
+        linked = self._all(
+            "MATCH (n)-[]-(e) WHERE n.plan_id = $p AND (e.plan_id IS NULL OR e.plan_id = '') "
+            "RETURN DISTINCT label(e), e.eid",
+            {"p": plan_id},
+        )
+        self._conn.execute("MATCH (n) WHERE n.plan_id = $p DETACH DELETE n", {"p": plan_id})
+        by_label: dict[str, list[str]] = {}
+        for label, eid in linked:
+            by_label.setdefault(label, []).append(eid)
+        for label, eids in sorted(by_label.items()):
+            self._conn.execute(
+                f"UNWIND $eids AS x MATCH (e:{quote(label)} {{{quote(KEY)}: x}}) "
+                "WHERE NOT EXISTS { MATCH (e)--() } DELETE e",
+                {"eids": eids},
+            )
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._conn.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            # an error inside the engine has already rolled the transaction back
+            with contextlib.suppress(RuntimeError):
+                self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _all(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        result = self._conn.execute(query, params or {})
+        assert not isinstance(result, list)
+        return [list(r) for r in result.get_all()]
+
+    # -- reading --------------------------------------------------------------------------------------
+    def read(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_rows: int = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        check_read_only(query)
+        conn = lb.Connection(self._db)
+        try:
+            conn.set_query_timeout(max(1, round(timeout_s * 1000)))
+            conn.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                result = conn.execute(query, dict(params or {}))
+            except RuntimeError as exc:
+                raise _read_error(exc, timeout_s) from None
+            assert not isinstance(result, list)
+            columns = result.get_column_names()
+            rows: list[list[Any]] = []
+            while len(rows) <= max_rows and result.has_next():
+                rows.append([_plain(v) for v in result.get_next()])
+            result.close()
+        finally:
+            with contextlib.suppress(RuntimeError):
+                conn.execute("ROLLBACK")
+            conn.close()
+        truncated = len(rows) > max_rows
+        return QueryResult(columns, rows[:max_rows], truncated)
+
+    def stats(self) -> dict[str, Any]:
+        conn = lb.Connection(self._db)
+        try:
+
+            def all_rows(query: str) -> list[list[Any]]:
+                result = conn.execute(query)
+                assert not isinstance(result, list)
+                return [list(r) for r in result.get_all()]
+
+            nodes = dict.fromkeys(NODE_LABELS, 0)
+            nodes.update({lab: n for lab, n in all_rows("MATCH (n) RETURN label(n), count(*)")})
+            rels = dict.fromkeys(REL_TYPES, 0)
+            rels.update({typ: n for typ, n in all_rows("MATCH ()-[r]->() RETURN label(r), count(*)")})
+            plans = [r[0] for r in all_rows("MATCH (n) WHERE n.plan_id <> '' RETURN DISTINCT n.plan_id")]
+        finally:
+            conn.close()
+        return stats_dict(self.kind, self.location, plans, nodes, rels)
+
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self._conn.close()
+            self._db.close()
+
+    def __enter__(self) -> LadybugStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_error(exc: RuntimeError, timeout_s: float) -> Exception:
+    message = str(exc)
+    if message.strip() == "Interrupted.":
+        return QueryTimeout(f"the query ran longer than timeout_s={timeout_s:g} s and was stopped")
+    if "read-only" in message:
+        return QueryRefused("only read queries are allowed")
+    return QueryRefused(f"Ladybug refused the query: {message}")

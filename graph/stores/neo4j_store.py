@@ -1,0 +1,345 @@
+"""The server store: Neo4j 5 through the official driver (``bolt://``, ``neo4j://``, ``neo4j+s://`` …).
+
+Writes are batched ``UNWIND $rows AS row MERGE (n:Label {eid: row.eid}) SET n += row.props`` per label and
+``MATCH … MATCH … MERGE (a)-[r:TYPE]->(b) SET r += row.props`` per (type, from, to), on the uniqueness
+constraints of :func:`graph.schema.neo4j_constraints`, so a load can be repeated. A plan is replaced in
+one managed write transaction (delete the old plan's nodes, write the new ones): readers see the old
+graph or the new one, and a failure or a lost connection midway rolls everything back on the server.
+Reads run in READ transactions with a timeout and a row cap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import neo4j
+import networkx as nx
+from neo4j import GraphDatabase, Query
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.schema import KEY, NODE_LABELS, REL_TYPES, neo4j_constraints
+from graph.stores.base import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_S,
+    LoadFailed,
+    Progress,
+    QueryRefused,
+    QueryResult,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    batches,
+    check_read_only,
+    quote,
+    safe_uri,
+    stats_dict,
+)
+from graph.stores.rows import PlanRows, plan_rows
+
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_DATABASE = "neo4j"
+_TIMEOUT_CODES = (
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+)
+
+
+# -- all Cypher text of this store --------------------------------------------------------------------
+def plan_id_indexes() -> list[str]:
+    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label."""
+    return [
+        f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
+        for label in NODE_LABELS
+    ]
+
+
+def node_query(label: str) -> str:
+    k = quote(KEY)
+    return f"UNWIND $rows AS row MERGE (n:{quote(label)} {{{k}: row.{k}}}) SET n += row.props"
+
+
+def rel_query(typ: str, src: str, dst: str) -> str:
+    k = quote(KEY)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{quote(src)} {{{k}: row.s}}) "
+        f"MATCH (b:{quote(dst)} {{{k}: row.t}}) MERGE (a)-[r:{quote(typ)}]->(b) SET r += row.props"
+    )
+
+
+LINKED_ENTITIES = (
+    "MATCH (n:{label})--(e) WHERE n.plan_id = $p AND coalesce(e.plan_id, '') = '' "
+    "RETURN DISTINCT labels(e)[0] AS label, e.eid AS eid"
+)
+DELETE_PLAN = "MATCH (n:{label}) WHERE n.plan_id = $p DETACH DELETE n"
+DELETE_ORPHANS = (
+    "UNWIND $eids AS x MATCH (e:{label} {{eid: x}}) WHERE NOT EXISTS {{ MATCH (e)--() }} DELETE e"
+)
+COUNT_LABEL = "MATCH (n:{label}) RETURN count(n) AS n"
+COUNT_TYPE = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
+PLAN_IDS = "MATCH (n:{label}) WHERE n.plan_id <> '' RETURN DISTINCT n.plan_id AS p"
+
+
+class Neo4jStore:
+    """Plans in a Neo4j database; connecting checks the server and the credentials at once.
+
+    Parameters
+    ----------
+    uri : ``bolt://host:7687``, ``neo4j://…``, ``neo4j+s://…`` (Aura) …
+    user, password : credentials; the password never appears in an error.
+    database : the database name (Community has only ``neo4j``).
+    """
+
+    kind = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = DEFAULT_DATABASE,
+        *,
+        batch_size: int = 1000,
+        connection_timeout_s: float = 5.0,
+    ) -> None:
+        self.uri = uri
+        self.location = f"{safe_uri(uri)} (database {database})"
+        self.user = user
+        self.database = database
+        self.batch_size = batch_size
+        self._schema_ready = False
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in SCHEMES:
+            raise StoreUnavailable(
+                f"cannot use Neo4j URI {safe_uri(uri)!r}: the scheme must be one of "
+                f"{', '.join(s + '://' for s in SCHEMES)}"
+            )
+        try:
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=connection_timeout_s,
+                max_transaction_retry_time=5.0,
+                notifications_min_severity="OFF",
+            )
+            self._driver.verify_connectivity()
+            self._driver.execute_query("RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ)
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                self._driver.close()
+            raise self._unavailable(exc, "connecting") from None
+
+    # -- errors ---------------------------------------------------------------------------------------
+    def _unavailable(self, exc: BaseException, doing: str) -> StoreError:
+        where = f"Neo4j at {safe_uri(self.uri)}"
+        if isinstance(exc, AuthError):
+            return StoreUnavailable(
+                f"{doing}: {where} refused the credentials of user {self.user!r} "
+                "(check NEO4J_USERNAME / NEO4J_PASSWORD)"
+            )
+        if isinstance(exc, IncompleteCommit):
+            return StoreUnavailable(
+                f"{doing}: the connection to {where} was lost while committing; "
+                "the commit may or may not have happened"
+            )
+        if isinstance(exc, ServiceUnavailable | SessionExpired):
+            return StoreUnavailable(
+                f"{doing}: {where} does not answer ({_first_line(exc)}); "
+                "is the server running (make neo4j-start)?"
+            )
+        if isinstance(exc, ClientError) and (exc.code or "").endswith("DatabaseNotFound"):
+            return StoreUnavailable(f"{doing}: {where} has no database {self.database!r}")
+        if isinstance(exc, Neo4jError | DriverError | OSError):
+            return StoreUnavailable(f"{doing}: {where} failed: {_first_line(exc)}")
+        return StoreUnavailable(f"{doing}: cannot use {where}: {type(exc).__name__}: {_first_line(exc)}")
+
+    @contextlib.contextmanager
+    def _session(self, doing: str, **config: Any) -> Iterator[neo4j.Session]:
+        try:
+            with self._driver.session(database=self.database, **config) as session:
+                yield session
+        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+            raise self._unavailable(exc, doing) from None
+        except ClientError as exc:
+            if (exc.code or "").endswith("DatabaseNotFound"):
+                raise self._unavailable(exc, doing) from None
+            raise
+
+    # -- schema ---------------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Uniqueness constraints on ``eid`` (:mod:`graph.schema`) and ``plan_id`` indexes; re-runnable."""
+        if self._schema_ready:
+            return
+        with self._session("creating constraints") as session:
+            for statement in [*neo4j_constraints(), *plan_id_indexes()]:
+                session.run(statement).consume()
+        self._schema_ready = True
+
+    # -- writing --------------------------------------------------------------------------------------
+    def load(
+        self,
+        graph: nx.MultiDiGraph,
+        plan_id: str,
+        *,
+        replace: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        rows = plan_rows(graph, plan_id)
+        self.ensure_schema()
+        doing = f"loading plan {plan_id}"
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            if replace:
+                _delete_plan(tx, plan_id)
+            _write(tx, rows, self.batch_size, progress)
+
+        self._write_tx(doing, work)
+
+    def drop_plan(self, plan_id: str) -> None:
+        self._write_tx(f"dropping plan {plan_id}", lambda tx: _delete_plan(tx, plan_id))
+
+    def _write_tx(self, doing: str, work: Callable[[neo4j.ManagedTransaction], None]) -> None:
+        where = f"Neo4j at {safe_uri(self.uri)}"
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(work)
+        except IncompleteCommit as exc:
+            raise self._unavailable(exc, doing) from None
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(
+                f"{doing}: the connection to {where} was lost or refused "
+                f"({_first_line(exc)}); the transaction was rolled back, "
+                "the previous graph is intact"
+            ) from None
+        except AuthError as exc:
+            raise self._unavailable(exc, doing) from None
+        except Neo4jError as exc:
+            if (exc.code or "").endswith("DatabaseNotFound"):
+                raise self._unavailable(exc, doing) from None
+            raise LoadFailed(
+                f"{doing} ({self.location}) failed and was rolled back, the previous graph is intact: "
+                f"{_first_line(exc)}"
+            ) from None
+
+    # -- reading --------------------------------------------------------------------------------------
+    def read(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_rows: int = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        check_read_only(query)
+        fetch = max(1, min(max_rows + 1, 1000))
+        rows: list[list[Any]] = []
+        try:
+            with self._session("reading", default_access_mode=neo4j.READ_ACCESS, fetch_size=fetch) as session:
+                result = session.run(Query(query, timeout=timeout_s), dict(params or {}))
+                columns = list(result.keys())
+                for record in result:
+                    rows.append([_plain(v) for v in record.values()])
+                    if len(rows) > max_rows:
+                        break
+        except ClientError as exc:
+            code = exc.code or ""
+            if code in _TIMEOUT_CODES:
+                raise QueryTimeout(
+                    f"the query ran longer than timeout_s={timeout_s:g} s and was stopped"
+                ) from None
+            if code == "Neo.ClientError.Statement.AccessMode":
+                raise QueryRefused("only read queries are allowed") from None
+            raise QueryRefused(f"Neo4j refused the query: {_first_line(exc)}") from None
+        except Neo4jError as exc:
+            raise QueryRefused(f"Neo4j could not run the query: {_first_line(exc)}") from None
+        truncated = len(rows) > max_rows
+        return QueryResult(columns, rows[:max_rows], truncated)
+
+    def stats(self) -> dict[str, Any]:
+        nodes: dict[str, int] = {}
+        rels: dict[str, int] = {}
+        plans: set[str] = set()
+        with self._session("reading statistics", default_access_mode=neo4j.READ_ACCESS) as session:
+            for label in NODE_LABELS:
+                nodes[label] = session.run(COUNT_LABEL.format(label=quote(label))).single(strict=True)["n"]
+                if nodes[label]:
+                    plans.update(r["p"] for r in session.run(PLAN_IDS.format(label=quote(label))))
+            for typ in REL_TYPES:
+                rels[typ] = session.run(COUNT_TYPE.format(type=quote(typ))).single(strict=True)["n"]
+        return stats_dict(self.kind, self.location, sorted(plans), nodes, rels)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _write(tx: neo4j.ManagedTransaction, rows: PlanRows, batch_size: int, progress: Progress | None) -> None:
+    done, total = 0, rows.total
+    for label, items in rows.nodes.items():
+        query = node_query(label)
+        for batch in batches(items, batch_size):
+            payload = [{KEY: r[KEY], "props": r} for r in batch]
+            tx.run(query, rows=payload).consume()
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    for (typ, src, dst), items in rows.rels.items():
+        query = rel_query(typ, src, dst)
+        for batch in batches(items, batch_size):
+            tx.run(query, rows=list(batch)).consume()
+            done += len(batch)
+            if progress:
+                progress(done, total)
+
+
+def _delete_plan(tx: neo4j.ManagedTransaction, plan_id: str) -> None:
+    """Delete the plan's nodes, then the shared entities they linked to that nothing links to any more."""
+    linked: dict[str, set[str]] = {}
+    for label in NODE_LABELS:
+        for record in tx.run(LINKED_ENTITIES.format(label=quote(label)), p=plan_id):
+            linked.setdefault(record["label"], set()).add(record["eid"])
+    for label in NODE_LABELS:
+        tx.run(DELETE_PLAN.format(label=quote(label)), p=plan_id).consume()
+    for label, eids in sorted(linked.items()):
+        tx.run(DELETE_ORPHANS.format(label=quote(label)), eids=sorted(eids)).consume()
+
+
+def _plain(value: Any) -> Any:
+    """Driver values → plain Python: nodes ``{"_label": L, **props}``, relationships ``{"_type": T, …}``."""
+    if isinstance(value, neo4j.graph.Node):
+        labels = sorted(value.labels)
+        props = {k: _plain(v) for k, v in value.items()}
+        return {"_label": labels[0] if len(labels) == 1 else labels, **props}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"_type": value.type, **{k: _plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Path):
+        return {"_nodes": [_plain(n) for n in value.nodes], "_rels": [_plain(r) for r in value.relationships]}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):  # neo4j.time values
+        return value.iso_format()
+    return value
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's message on one line (its connection errors span several)."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    text = " ".join(line.strip() for line in str(message).splitlines() if line.strip())
+    text = text.replace(":) ", ") ").rstrip(":")
+    return text if len(text) <= 300 else text[:299] + "…"

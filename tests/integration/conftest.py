@@ -1,0 +1,81 @@
+"""A real Neo4j for the integration tests (``make neo4j-start``; or set NEO4J_URI and friends).
+
+Without a server the tests skip, saying why, unless ``CI`` is set: in CI an unreachable server fails them.
+Tests write only plans whose id starts with ``pgtest-`` and delete them before and after, so a developer's
+database keeps its own plans (Community Edition has only the ``neo4j`` database to work in).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph.build import build_graph, links_beside
+from graph.stores import StoreUnavailable
+from graph.stores.neo4j_store import Neo4jStore
+from graph.stores.rows import relabel_plan
+from ingest.models import PlanDocument
+from tests.conftest import BUNDLED_SOURCE
+
+TEST_PLANS = ("pgtest-a", "pgtest-b", "pgtest-kill", "pgtest-proxy")
+
+
+def neo4j_config() -> dict[str, Any]:
+    return {
+        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
+        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
+        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
+    }
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def neo4j_session_store() -> Iterator[Neo4jStore]:
+    try:
+        store = Neo4jStore(**neo4j_config())
+    except StoreUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"CI is set and Neo4j is unreachable: {exc}", pytrace=False)
+        pytest.skip(
+            f"Neo4j integration tests skipped: {exc}. Start a server with `make neo4j-start` "
+            "or set NEO4J_URI/NEO4J_USERNAME/NEO4J_PASSWORD (with CI=true this is a failure)."
+        )
+    yield store
+    store.close()
+
+
+def cleanup(store: Neo4jStore) -> None:
+    for plan_id in TEST_PLANS:
+        store.drop_plan(plan_id)
+
+
+@pytest.fixture
+def neo4j(neo4j_session_store: Neo4jStore) -> Iterator[Neo4jStore]:
+    """The store with no test plans in it, cleaned again afterwards."""
+    cleanup(neo4j_session_store)
+    yield neo4j_session_store
+    cleanup(neo4j_session_store)
+
+
+@pytest.fixture(scope="session")
+def bundled_graph(bundled_doc: PlanDocument) -> nx.MultiDiGraph:
+    return build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE))
+
+
+@pytest.fixture(scope="session")
+def graph_a(bundled_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The bundled plan under the test id ``pgtest-a``."""
+    return relabel_plan(bundled_graph, "pgtest-a")
+
+
+@pytest.fixture(scope="session")
+def graph_b(bundled_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return relabel_plan(bundled_graph, "pgtest-b")
