@@ -1,0 +1,501 @@
+"""Exports of the graph (or a selected subgraph): JSON, GraphML, GEXF, CSV, Cypher, Graphviz DOT, Mermaid.
+
+One function per format, each returning text (CSV: a mapping of file names to text) from a graph that keeps
+the contract of :mod:`graph.schema`; :func:`select` cuts a subgraph first. Every output is deterministic:
+nodes are sorted by eid, relationships by (start, type, end), so the same input gives byte-identical files.
+
+- ``json``: the interchange format of ``ARCHITECTURE.md``: ``{"plan", "nodes": [{"id", "labels",
+  "properties"}], "relationships": [{"type", "start", "end", "properties"}]}``, UTF-8, Chinese unescaped.
+- ``graphml`` / ``gexf``: for Gephi, yEd, Cytoscape. Node attributes: ``label`` (a display text),
+  ``labels`` (the node label, e.g. ``Task``) and the properties; edge attributes: ``label`` and
+  ``rel_type`` (the relationship type) and the properties. Lists are JSON strings (``["5G", "IPv6"]``).
+- ``csv``: the ``neo4j-admin database import full`` layout, as a directory or a ``.zip``:
+  ``nodes/<Label>.csv`` (``eid:ID``, typed columns, ``:LABEL``), ``relationships/<TYPE>.csv``
+  (``:START_ID``, ``:END_ID``, ``:TYPE``, typed columns), lists joined by ``;`` (the tool's default array
+  delimiter), and ``import.txt`` with the command line.
+- ``cypher``: a re-runnable script for Neo4j (``cypher-shell -f``): the uniqueness constraints, then
+  ``UNWIND … MERGE … SET n = row`` per label and relationship type in batches.
+- ``dot``: Graphviz, with a CJK font (``Noto Sans CJK SC``), one colour per label.
+- ``mermaid``: a ``flowchart LR`` for Markdown.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.build import plan_of
+from graph.schema import NODE_LABELS, REL_TYPES, SEMANTIC, STRUCTURAL, neo4j_constraints
+
+FONT = "Noto Sans CJK SC"
+MAX_DEPTH = 10
+DEFAULT_DEPTH = 2
+CSV_MARKER = "import.txt"
+ARRAY_DELIMITER = ";"
+BATCH = 500
+
+#: Fill colours per label for DOT and Mermaid (entities share a pale palette).
+COLOURS: dict[str, str] = {
+    "Plan": "#f4cccc",
+    "Part": "#eeeeee",
+    "Section": "#eeeeee",
+    "Achievement": "#fff2cc",
+    "Goal": "#f9cb9c",
+    "Indicator": "#ffe599",
+    "Principle": "#d9d2e9",
+    "Direction": "#d9d2e9",
+    "Task": "#9fc5e8",
+    "Subtask": "#cfe2f3",
+    "Column": "#b6d7a8",
+    "ColumnItem": "#d9ead3",
+    "Action": "#a2c4c9",
+    "ActionItem": "#d0e0e3",
+    "Target": "#fce5cd",
+    "Measure": "#ead1dc",
+    "Body": "#e6b8af",
+    "Technology": "#c9daf8",
+    "Region": "#d9ead3",
+    "Document": "#fff2cc",
+    "Initiative": "#fce5cd",
+}
+
+
+class ExportError(ValueError):
+    """Bad export parameters (unknown format, label, eid …); the message lists the valid values."""
+
+
+# -- selection ----------------------------------------------------------------------------------------
+def resolve_ref(g: nx.MultiDiGraph, ref: str, label: str | None = None) -> str:
+    """An eid from a full eid, a plan-relative one (``task-4``, ``goal-overall``) or, for goals, a number.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("p/goal-3", label="Goal")
+    >>> resolve_ref(g, "3", "Goal"), resolve_ref(g, "goal-3")
+    ('p/goal-3', 'p/goal-3')
+    """
+    cands = [n for n, d in g.nodes(data=True) if label is None or d.get("label") == label]
+    if ref in g and (label is None or g.nodes[ref].get("label") == label):
+        return ref
+    tails = [n for n in cands if n.endswith("/" + ref) or (label == "Goal" and n.endswith(f"/goal-{ref}"))]
+    if len(tails) == 1:
+        return tails[0]
+    what = f"{label} " if label else ""
+    if len(tails) > 1:
+        raise ExportError(f"{what}{ref!r} is ambiguous: {', '.join(sorted(tails))}")
+    if label == "Goal" or len(cands) <= 40:
+        raise ExportError(f"unknown {what}{ref!r}; valid: {', '.join(sorted(cands))}")
+    short: dict[str, str] = {
+        n.split("/", 1)[1] if g.nodes[n].get("plan_id") and "/" in n else n: n for n in sorted(cands)
+    }
+    example = next((n for n in sorted(cands) if g.nodes[n].get("plan_id") and "/" in n), "plan/task-1")
+    close = difflib.get_close_matches(ref, sorted(set(short) | set(cands)), n=8, cutoff=0.6)
+    named = [str(short.get(c) or c) for c in close]
+    hint = f"; did you mean: {', '.join(dict.fromkeys(named))}" if close else ""
+    raise ExportError(
+        f"unknown {what}eid {ref!r} (the graph has {len(cands)} nodes; eids look like "
+        f"{example} or body/…, technology/…){hint}"
+    )
+
+
+def _check_names(given: Iterable[str], valid: Iterable[str], what: str) -> list[str]:
+    valid = list(valid)
+    out = []
+    for name in given:
+        if name not in valid:
+            raise ExportError(f"unknown {what} {name!r}; valid: {', '.join(valid)}")
+        out.append(name)
+    return out
+
+
+def _follow(g: nx.MultiDiGraph, node: str, rels: set[str]) -> list[str]:
+    """Neighbours for a root+depth walk: structural edges downward only, other edges both ways."""
+    out = [v for _, v, k in g.out_edges(node, keys=True) if k in rels]
+    out += [u for u, _, k in g.in_edges(node, keys=True) if k in rels and k not in STRUCTURAL]
+    return sorted(set(out))
+
+
+def select(
+    g: nx.MultiDiGraph,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    labels: Sequence[str] = (),
+    rels: Sequence[str] = (),
+    goal: str | None = None,
+) -> nx.MultiDiGraph:
+    """A subgraph of ``g`` (a copy; ``g`` is unchanged).
+
+    - ``root`` + ``depth`` (default 2): the nodes within ``depth`` steps of ``root``, following structural
+      edges (HAS_*) downward only and every other edge (MENTIONS, SERVES, RESPONSIBLE_FOR …) both ways;
+    - ``goal``: the goal view — the goal, what SERVES or MEASURES it, and the tasks holding the serving
+      subtasks and 专栏;
+    - ``rels``: only these relationship types (walks follow only them; nodes left without an edge go, except
+      the root or goal);
+    - ``labels``: only nodes with these labels (the root or goal always stays).
+    """
+    labels = _check_names(labels, NODE_LABELS, "label")
+    rels = _check_names(rels, REL_TYPES, "relationship type")
+    if depth is not None and root is None:
+        raise ExportError("--depth needs --root")
+    if depth is not None and not 0 <= depth <= MAX_DEPTH:
+        raise ExportError(f"depth {depth} is out of range: 0–{MAX_DEPTH}")
+    allowed = set(rels) if rels else set(REL_TYPES)
+    keep: set[str] = set(g.nodes)
+    pinned: set[str] = set()
+    if root is not None:
+        start = resolve_ref(g, root)
+        pinned.add(start)
+        seen = {start}
+        queue = deque([(start, 0)])
+        limit = DEFAULT_DEPTH if depth is None else depth
+        while queue:
+            node, d = queue.popleft()
+            if d == limit:
+                continue
+            for nxt in _follow(g, node, allowed):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append((nxt, d + 1))
+        keep &= seen
+    if goal is not None:
+        gid = resolve_ref(g, goal, "Goal")
+        pinned.add(gid)
+        view = {gid}
+        for u, _, k in g.in_edges(gid, keys=True):
+            if k in SEMANTIC:
+                view.add(u)
+                view.update(
+                    p
+                    for p, _, pk in g.in_edges(u, keys=True)
+                    if pk in ("HAS_SUBTASK", "HAS_COLUMN") and g.nodes[p].get("label") == "Task"
+                )
+        keep &= view
+    if labels:
+        keep = {n for n in keep if g.nodes[n]["label"] in labels} | (pinned & keep)
+    sub = nx.MultiDiGraph()
+    sub.graph.update(g.graph)
+    for n in sorted(keep):
+        sub.add_node(n, **g.nodes[n])
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
+        if u in keep and v in keep and k in allowed:
+            sub.add_edge(u, v, key=k, **d)
+    if rels:
+        touched = {n for e in sub.edges() for n in e} | pinned
+        sub.remove_nodes_from([n for n in list(sub.nodes) if n not in touched])
+    return sub
+
+
+# -- common ---------------------------------------------------------------------------------------------
+def _nodes(g: nx.MultiDiGraph) -> list[tuple[str, str, dict[str, Any]]]:
+    """(eid, label, properties) sorted by eid; properties in schema order."""
+    out = []
+    for n in sorted(g.nodes):
+        d = g.nodes[n]
+        label = d["label"]
+        order = NODE_LABELS[label].prop_names
+        out.append((n, label, {k: d[k] for k in order if k in d}))
+    return out
+
+
+def _edges(g: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(start, type, end, properties) sorted by (start, type, end); properties in schema order."""
+    out = []
+    for u, v, k, d in g.edges(keys=True, data=True):
+        order = REL_TYPES[k].prop_names
+        out.append((u, k, v, {p: d[p] for p in order if p in d}))
+    return sorted(out, key=lambda e: (e[0], e[1], e[2]))
+
+
+def _flat(value: Any) -> Any:
+    """Lists → JSON strings (GraphML and GEXF hold scalars only)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+
+
+def _short(text: str, n: int = 28) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def display(label: str, props: dict[str, Any]) -> str:
+    """A short display text: ``Task 4 培育先进安全的数字产业体系``."""
+    title = str(props.get("title", props.get("eid", "")))
+    ordinal = props.get("ordinal")
+    head = f"{label} {ordinal}" if ordinal is not None else label
+    return f"{head} {_short(title)}" if title else head
+
+
+# -- JSON -----------------------------------------------------------------------------------------------
+def to_json(g: nx.MultiDiGraph) -> str:
+    doc = {
+        "plan": plan_of(g),
+        "nodes": [{"id": n, "labels": [label], "properties": props} for n, label, props in _nodes(g)],
+        "relationships": [
+            {"type": k, "start": u, "end": v, "properties": props} for u, k, v, props in _edges(g)
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+# -- GraphML / GEXF -------------------------------------------------------------------------------------
+def _tool_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy for Gephi-like tools: display label, ``labels``, ``rel_type``, flat lists, unique edge ids."""
+    out = nx.MultiDiGraph()
+    for n, label, props in _nodes(g):
+        attrs = {"label": display(label, props), "labels": label}
+        attrs.update({k: _flat(v) for k, v in props.items()})
+        out.add_node(n, **attrs)
+    for i, (u, k, v, props) in enumerate(_edges(g)):
+        attrs = {"label": k, "rel_type": k}
+        attrs.update({p: _flat(x) for p, x in props.items()})
+        out.add_edge(u, v, key=f"e{i}", id=f"e{i}", **attrs)
+    return out
+
+
+def to_graphml(g: nx.MultiDiGraph) -> str:
+    buf = io.BytesIO()
+    tool = _tool_graph(g)
+    for _, _, d in tool.edges(data=True):
+        d.pop("id")
+    nx.write_graphml(tool, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue().decode("utf-8")
+
+
+def to_gexf(g: nx.MultiDiGraph) -> str:
+    buf = io.BytesIO()
+    nx.write_gexf(_tool_graph(g), buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue().decode("utf-8")
+
+
+# -- CSV (neo4j-admin import) ---------------------------------------------------------------------------
+_CSV_TYPES = {
+    "STRING": "string",
+    "INT64": "long",
+    "DOUBLE": "double",
+    "BOOLEAN": "boolean",
+    "STRING[]": "string[]",
+    "INT64[]": "long[]",
+}
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ARRAY_DELIMITER.join(str(v) for v in value)
+    text = str(value)
+    if any(c in text for c in ',"\n\r') or text != text.strip():
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_row(cells: Iterable[Any]) -> str:
+    return ",".join(_csv_cell(c) for c in cells) + "\n"
+
+
+def to_csv_files(g: nx.MultiDiGraph) -> dict[str, str]:
+    """File name → CSV text, in the neo4j-admin import layout (one file per label and per type)."""
+    files: dict[str, str] = {}
+    by_label: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for n, label, props in _nodes(g):
+        by_label.setdefault(label, []).append((n, props))
+    for label in sorted(by_label):
+        props_def = [p for p in NODE_LABELS[label].props if p.name != "eid"]
+        header = ["eid:ID", *(f"{p.name}:{_CSV_TYPES[p.type]}" for p in props_def), ":LABEL"]
+        rows = [_csv_row(header)]
+        rows += [
+            _csv_row([n, *(props.get(p.name) for p in props_def), label]) for n, props in by_label[label]
+        ]
+        files[f"nodes/{label}.csv"] = "".join(rows)
+    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for u, k, v, props in _edges(g):
+        by_type.setdefault(k, []).append((u, v, props))
+    for k in sorted(by_type):
+        props_def = list(REL_TYPES[k].props)
+        header = [":START_ID", ":END_ID", ":TYPE", *(f"{p.name}:{_CSV_TYPES[p.type]}" for p in props_def)]
+        rows = [_csv_row(header)]
+        rows += [_csv_row([u, v, k, *(props.get(p.name) for p in props_def)]) for u, v, props in by_type[k]]
+        files[f"relationships/{k}.csv"] = "".join(rows)
+    args = [f"--nodes={name}" for name in files if name.startswith("nodes/")]
+    args += [f"--relationships={name}" for name in files if name.startswith("relationships/")]
+    files[CSV_MARKER] = (
+        "# PlanGraph CSV export in the neo4j-admin import layout. From this directory, into an empty "
+        "database:\n"
+        "neo4j-admin database import full --overwrite-destination --array-delimiter=';' "
+        "--multiline-fields=true \\\n  " + " \\\n  ".join(args) + " \\\n  neo4j\n"
+        "# then create the uniqueness constraints (plangraph export --format cypher prints them first).\n"
+    )
+    return dict(sorted(files.items()))
+
+
+def write_csv(g: nx.MultiDiGraph, output: Path) -> None:
+    """Write the CSV files to ``output``: a ``.zip`` file, or a directory (replaced only if it is empty
+    or an earlier CSV export, i.e. holds ``import.txt``). Written to a temporary sibling, then renamed."""
+    files = to_csv_files(g)
+    if output.suffix.lower() == ".zip":
+        tmp = output.with_name(f".{output.name}.tmp")
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, text in files.items():
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, text.encode("utf-8"))
+        tmp.replace(output)
+        return
+    if output.exists() and not (
+        output.is_dir() and (not any(output.iterdir()) or (output / CSV_MARKER).is_file())
+    ):
+        raise ExportError(
+            f"{output} exists and is not an earlier CSV export (no {CSV_MARKER}); "
+            "give a new directory or a .zip file"
+        )
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        for name, text in files.items():
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        tmp.rename(output)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+# -- Cypher ---------------------------------------------------------------------------------------------
+def cypher_literal(value: Any) -> str:
+    """A Cypher literal (strings double-quoted with JSON escapes, which Cypher shares).
+
+    >>> cypher_literal(["5G", 'a"b']), cypher_literal(True), cypher_literal(0.5)
+    ('["5G", "a\\\\"b"]', 'true', '0.5')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {cypher_literal(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _batches(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def to_cypher(g: nx.MultiDiGraph) -> str:
+    """A re-runnable Neo4j script: constraints, then MERGE on eid (``SET n = row`` replaces properties)."""
+    out = [
+        "// PlanGraph export: re-runnable (MERGE on the eid uniqueness constraints). cypher-shell -f FILE",
+        f"// plan: {json.dumps(plan_of(g), ensure_ascii=False, sort_keys=True)}",
+    ]
+    out += [f"{c};" for c in neo4j_constraints()]
+    labels = {n: label for n, label, _ in _nodes(g)}
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for _, label, props in _nodes(g):
+        by_label.setdefault(label, []).append(props)
+    for label in sorted(by_label):
+        for batch in _batches(by_label[label]):
+            rows = ",\n  ".join(cypher_literal(p) for p in batch)
+            out.append(f"UNWIND [\n  {rows}\n] AS row\nMERGE (n:`{label}` {{eid: row.eid}})\nSET n = row;")
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for u, k, v, props in _edges(g):
+        groups.setdefault((k, labels[u], labels[v]), []).append({"start": u, "end": v, "props": props})
+    for k, a, b in sorted(groups):
+        for batch in _batches(groups[(k, a, b)]):
+            rows = ",\n  ".join(cypher_literal(r) for r in batch)
+            out.append(
+                f"UNWIND [\n  {rows}\n] AS row\nMATCH (a:`{a}` {{eid: row.start}})\n"
+                f"MATCH (b:`{b}` {{eid: row.end}})\nMERGE (a)-[r:`{k}`]->(b)\nSET r = row.props;"
+            )
+    return "\n".join(out) + "\n"
+
+
+# -- DOT and Mermaid ------------------------------------------------------------------------------------
+def _dot_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(g: nx.MultiDiGraph) -> str:
+    out = [
+        "digraph plangraph {",
+        f'  graph [fontname="{FONT}", rankdir=LR, charset="UTF-8"];',
+        f'  node [fontname="{FONT}", shape=box, style="rounded,filled", fillcolor="#ffffff"];',
+        f'  edge [fontname="{FONT}", fontsize=9];',
+    ]
+    for n, label, props in _nodes(g):
+        out.append(
+            f"  {_dot_quote(n)} [label={_dot_quote(display(label, props))}, "
+            f'fillcolor="{COLOURS.get(label, "#ffffff")}"];'
+        )
+    for u, k, v, props in _edges(g):
+        extra = f", penwidth=2, tooltip={_dot_quote(props.get('evidence', ''))}" if k in SEMANTIC else ""
+        style = ", style=dashed" if k == "MENTIONS" else ""
+        out.append(f"  {_dot_quote(u)} -> {_dot_quote(v)} [label={_dot_quote(k)}{style}{extra}];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return (
+        text.replace("&", "#amp;")
+        .replace('"', "#quot;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
+        .replace("[", "#91;")
+        .replace("]", "#93;")
+        .replace("|", "#124;")
+    )
+
+
+def to_mermaid(g: nx.MultiDiGraph) -> str:
+    nodes = _nodes(g)
+    ids = {n: f"n{i}" for i, (n, _, _) in enumerate(nodes)}
+    out = ["flowchart LR"]
+    for n, label, props in nodes:
+        out.append(f'  {ids[n]}["{_mermaid_text(display(label, props))}"]:::{label}')
+    for u, k, v, _ in _edges(g):
+        arrow = "-.->" if k == "MENTIONS" else ("==>" if k in SEMANTIC else "-->")
+        out.append(f"  {ids[u]} {arrow}|{k}| {ids[v]}")
+    for label in sorted({label for _, label, _ in nodes}):
+        out.append(f"  classDef {label} fill:{COLOURS.get(label, '#ffffff')},stroke:#666")
+    return "\n".join(out) + "\n"
+
+
+# -- dispatch -------------------------------------------------------------------------------------------
+TEXT_FORMATS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
+    "json": to_json,
+    "graphml": to_graphml,
+    "gexf": to_gexf,
+    "cypher": to_cypher,
+    "dot": to_dot,
+    "mermaid": to_mermaid,
+}
+FORMATS = ("json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid")
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+    return fmt
+
+
+def render(g: nx.MultiDiGraph, fmt: str) -> str:
+    """The export as text (``csv``: the files concatenated, each after a ``# file: NAME`` line)."""
+    check_format(fmt)
+    if fmt == "csv":
+        return "".join(f"# file: {name}\n{text}" for name, text in to_csv_files(g).items())
+    return TEXT_FORMATS[fmt](g)

@@ -1,0 +1,301 @@
+"""The graph schema: node labels, relationship types, their properties and the uniqueness constraints.
+
+This module is the single source of the schema. The networkx builder (:mod:`graph.build`), the exports
+(:mod:`graph.export`), the stores (:mod:`graph.stores`, Ladybug DDL and Neo4j constraints) and
+``docs/schema.md`` are all derived from the tables here.
+
+The graph contract (what :func:`graph.build.build_graph` returns and every consumer may rely on):
+
+- a ``networkx.MultiDiGraph``; each node id is the node's ``eid``;
+- node attributes are ``{"label": <one label>, **properties}``, every property declared for that label
+  with the declared type; a property whose value is null is *absent* (never ``None``);
+- each edge key is the relationship type, so there is at most one edge of a type between two nodes;
+  edge attributes are ``{"type": T, **properties}``, the pair ``(label(u), label(v))`` is one of
+  ``REL_TYPES[T].endpoints``;
+- property values are scalars (str, int, float, bool) or lists of str/int, never dicts or None.
+
+Types: ``STRING``, ``INT64``, ``DOUBLE``, ``BOOLEAN``, ``STRING[]``, ``INT64[]`` (names as in Ladybug/Kùzu
+DDL; Neo4j stores the same values natively).
+
+>>> NODE_LABELS["Task"].prop("eid").type
+'STRING'
+>>> ("Column", "Subtask") in REL_TYPES["FOLLOWS"].endpoints
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]", "INT64[]")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property: its name and type (one of :data:`TYPES`)."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class NodeLabel:
+    """A node label and its properties (``eid`` first: the unique key)."""
+
+    name: str
+    props: tuple[Prop, ...]
+
+    def prop(self, name: str) -> Prop:
+        for p in self.props:
+            if p.name == name:
+                return p
+        raise KeyError(f"{self.name} has no property {name!r}")
+
+    @property
+    def prop_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.props)
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type, every (from label, to label) pair it may join, and its properties."""
+
+    name: str
+    endpoints: tuple[tuple[str, str], ...]
+    props: tuple[Prop, ...]
+
+    @property
+    def prop_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.props)
+
+
+def _p(spec: str) -> tuple[Prop, ...]:
+    """``"a:STRING b:INT64"`` → props."""
+    out = []
+    for item in spec.split():
+        name, typ = item.split(":")
+        assert typ in TYPES, typ
+        out.append(Prop(name, typ))
+    return tuple(out)
+
+
+KEY = "eid"
+
+# -- node labels ------------------------------------------------------------------------------------
+#: Properties every node has (entity nodes: plan_id "", title = name, no text and no span).
+COMMON = _p(
+    "eid:STRING plan_id:STRING title:STRING ordinal:INT64 text:STRING source_sha256:STRING "
+    "char_start:INT64 char_end:INT64 line_start:INT64 line_end:INT64"
+)
+#: Properties of every element of a plan below the Plan node.
+ELEMENT = _p("lead:STRING")
+
+PLAN = "Plan"
+STRUCTURE = ("Part", "Section")
+MEMBERS = ("Achievement", "Goal", "Indicator", "Principle", "Direction", "Task", "Action", "Measure")
+NESTED = ("Subtask", "Column", "ColumnItem", "ActionItem", "Target")
+ENTITIES = ("Body", "Technology", "Region", "Document", "Initiative")
+#: Labels of the nodes of one plan's document tree (everything but the shared entities).
+DOCUMENT_LABELS = (PLAN, *STRUCTURE, *MEMBERS, *NESTED)
+
+_EXTRA: dict[str, tuple[Prop, ...]] = {
+    "Plan": _p(
+        "title_en:STRING issuer:STRING issued:STRING period_start:INT64 period_end:INT64 "
+        "language:STRING note:STRING source_path:STRING source_format:STRING source_encoding:STRING "
+        "source_chars:INT64 abridged:BOOLEAN complete:BOOLEAN"
+    ),
+    "Part": _p("meaning:STRING"),
+    "Section": _p("meaning:STRING"),
+    "Goal": _p("year:INT64"),
+    "Target": _p("year:INT64"),
+    "Indicator": _p(
+        "category:STRING unit:STRING baseline_value:STRING baseline_year:INT64 "
+        "target_value:STRING target_year:INT64 attribute:STRING cumulative:BOOLEAN note:STRING "
+        "baseline_number:DOUBLE target_number:DOUBLE"
+    ),
+}
+_ENTITY = _p("name:STRING aliases:STRING[] category:STRING")
+
+
+def _label(name: str) -> NodeLabel:
+    if name in ENTITIES:
+        return NodeLabel(name, COMMON + _ENTITY)
+    if name == PLAN:
+        return NodeLabel(name, COMMON + _EXTRA[name])
+    return NodeLabel(name, COMMON + ELEMENT + _EXTRA.get(name, ()))
+
+
+NODE_LABELS: dict[str, NodeLabel] = {name: _label(name) for name in (*DOCUMENT_LABELS, *ENTITIES)}
+
+# -- relationship types -----------------------------------------------------------------------------
+_CONTAINERS = ("Part", "Section")
+#: Kinds a Column may follow (the element just before the 专栏 box in its container or member).
+_FOLLOWED = ("Subtask", "ActionItem", "Section", *MEMBERS)
+INFERRED = _p(
+    "score:DOUBLE rank:INT64 method:STRING evidence:STRING terms:STRING[] source:STRING note:STRING"
+)
+
+#: The member kind → the relationship type its container uses.
+HAS_REL: dict[str, str] = {
+    "Part": "HAS_PART",
+    "Section": "HAS_SECTION",
+    "Achievement": "HAS_ACHIEVEMENT",
+    "Goal": "HAS_GOAL",
+    "Indicator": "HAS_INDICATOR",
+    "Principle": "HAS_PRINCIPLE",
+    "Direction": "HAS_DIRECTION",
+    "Task": "HAS_TASK",
+    "Action": "HAS_ACTION",
+    "Measure": "HAS_MEASURE",
+    "Subtask": "HAS_SUBTASK",
+    "Column": "HAS_COLUMN",
+    "ColumnItem": "HAS_ITEM",
+    "ActionItem": "HAS_ITEM",
+    "Target": "HAS_TARGET",
+}
+
+
+def _member_rel(member: str) -> tuple[tuple[str, str], ...]:
+    """A plan-level member is held by the Plan (shortcut) and by the Part or Section that contains it."""
+    return tuple((src, member) for src in (PLAN, *_CONTAINERS))
+
+
+def _rel(name: str, endpoints: Iterable[tuple[str, str]], props: tuple[Prop, ...] = ()) -> RelType:
+    return RelType(name, tuple(endpoints), props)
+
+
+_RELS = (
+    _rel("HAS_PART", [(PLAN, "Part")]),
+    _rel("HAS_SECTION", [("Part", "Section"), ("Section", "Section")]),
+    *(_rel(HAS_REL[m], _member_rel(m)) for m in MEMBERS),
+    _rel("HAS_SUBTASK", [("Task", "Subtask")]),
+    _rel("HAS_COLUMN", [(src, "Column") for src in (PLAN, *_CONTAINERS, "Task", "Action", "Measure")]),
+    _rel("HAS_ITEM", [("Column", "ColumnItem"), ("Action", "ActionItem")]),
+    _rel("HAS_TARGET", [("Action", "Target")]),
+    _rel("FOLLOWS", [("Column", dst) for dst in _FOLLOWED]),
+    _rel("SERVES", [(src, "Goal") for src in ("Task", "Subtask", "Column", "Action")], INFERRED),
+    _rel("MEASURES", [("Indicator", "Goal")], INFERRED),
+    _rel(
+        "RESPONSIBLE_FOR",
+        [("Body", dst) for dst in DOCUMENT_LABELS],
+        _p(
+            "role:STRING roles:STRING[] cue:STRING evidence:STRING count:INT64 "
+            "char_start:INT64 char_end:INT64 line_start:INT64 line_end:INT64"
+        ),
+    ),
+    _rel(
+        "MENTIONS",
+        [(src, dst) for src in DOCUMENT_LABELS for dst in ENTITIES],
+        _p(
+            "count:INT64 surfaces:STRING[] char_starts:INT64[] char_ends:INT64[] "
+            "line_starts:INT64[] line_ends:INT64[]"
+        ),
+    ),
+)
+REL_TYPES: dict[str, RelType] = {r.name: r for r in _RELS}
+
+#: Structural relationship types (the document tree and its shortcuts), in the order of HAS_REL.
+STRUCTURAL = tuple(dict.fromkeys(HAS_REL.values()))
+#: Relationship types that are inferred (or curated) rather than read from the document tree.
+SEMANTIC = ("SERVES", "MEASURES")
+
+
+# -- constraints ------------------------------------------------------------------------------------
+def constraint_name(label: str) -> str:
+    """The name of a label's uniqueness constraint.
+
+    >>> constraint_name("ColumnItem")
+    'columnitem_eid'
+    """
+    return f"{label.lower()}_{KEY}"
+
+
+def neo4j_constraints() -> list[str]:
+    """One uniqueness constraint on ``eid`` per label (re-runnable: ``IF NOT EXISTS``).
+
+    >>> neo4j_constraints()[0]
+    'CREATE CONSTRAINT plan_eid IF NOT EXISTS FOR (n:Plan) REQUIRE n.eid IS UNIQUE'
+    """
+    return [
+        f"CREATE CONSTRAINT {constraint_name(label)} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{KEY} IS UNIQUE"
+        for label in NODE_LABELS
+    ]
+
+
+def ladybug_ddl() -> list[str]:
+    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements for Ladybug (Kùzu dialect), ``eid`` the key."""
+    out = []
+    for label in NODE_LABELS.values():
+        cols = ", ".join(f"{p.name} {p.type}" for p in label.props)
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS `{label.name}`({cols}, PRIMARY KEY ({KEY}))")
+    for rel in REL_TYPES.values():
+        parts = [f"FROM `{a}` TO `{b}`" for a, b in rel.endpoints]
+        parts += [f"{p.name} {p.type}" for p in rel.props]
+        out.append(f"CREATE REL TABLE IF NOT EXISTS `{rel.name}`({', '.join(parts)}, MANY_MANY)")
+    return out
+
+
+# -- validation -------------------------------------------------------------------------------------
+def _type_ok(value: Any, typ: str) -> bool:
+    if typ == "STRING":
+        return isinstance(value, str)
+    if typ == "INT64":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if typ == "DOUBLE":
+        return isinstance(value, float | int) and not isinstance(value, bool)
+    if typ == "BOOLEAN":
+        return isinstance(value, bool)
+    inner = typ[:-2]
+    return isinstance(value, list) and all(_type_ok(v, inner) for v in value)
+
+
+def check_graph(g: nx.MultiDiGraph) -> list[str]:
+    """Every way ``g`` breaks the graph contract (empty when it keeps it).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("p", label="Plan", eid="p")
+    >>> check_graph(g)
+    []
+    >>> g.add_edge("p", "p", key="HAS_PART", type="HAS_PART")
+    'HAS_PART'
+    >>> check_graph(g)
+    ['edge p -[HAS_PART]-> p: (Plan, Plan) is not an endpoint pair of HAS_PART']
+    """
+    problems = []
+    for node, attrs in g.nodes(data=True):
+        label = NODE_LABELS.get(attrs.get("label", ""))
+        if label is None:
+            problems.append(f"node {node}: unknown label {attrs.get('label')!r}")
+            continue
+        if attrs.get(KEY) != node:
+            problems.append(f"node {node}: eid {attrs.get(KEY)!r} is not the node id")
+        declared = {p.name: p.type for p in label.props}
+        for k, v in attrs.items():
+            if k == "label":
+                continue
+            if k not in declared:
+                problems.append(f"node {node}: {k!r} is not a property of {label.name}")
+            elif not _type_ok(v, declared[k]):
+                problems.append(f"node {node}: {k}={v!r} is not {declared[k]}")
+    for u, v, key, attrs in g.edges(keys=True, data=True):
+        rel = REL_TYPES.get(key)
+        where = f"edge {u} -[{key}]-> {v}"
+        if rel is None or attrs.get("type") != key:
+            problems.append(f"{where}: unknown type or type attribute {attrs.get('type')!r} differs from key")
+            continue
+        pair = (g.nodes[u].get("label"), g.nodes[v].get("label"))
+        if pair not in rel.endpoints:
+            problems.append(f"{where}: ({pair[0]}, {pair[1]}) is not an endpoint pair of {key}")
+        declared = {p.name: p.type for p in rel.props}
+        for k, val in attrs.items():
+            if k == "type":
+                continue
+            if k not in declared:
+                problems.append(f"{where}: {k!r} is not a property of {key}")
+            elif not _type_ok(val, declared[k]):
+                problems.append(f"{where}: {k}={val!r} is not {declared[k]}")
+    return problems
