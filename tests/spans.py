@@ -12,9 +12,20 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))
 
 
+def without_page_numbers(doc: PlanDocument, original: str) -> str:
+    """The original with the page-number lines the parser reported (I001) blanked, same length: a span
+    that runs across a page break holds the page number, which is not part of any title."""
+    dropped = {w.line for w in doc.warnings if w.code == "I001"}
+    if not dropped:
+        return original
+    lines = original.split("\n")
+    return "\n".join(" " * len(line) if i + 1 in dropped else line for i, line in enumerate(lines))
+
+
 def span_problems(doc: PlanDocument, original: str) -> list[str]:
     """Every element's span is valid and its text (line breaks removed, variants folded) holds the title."""
     problems = []
+    original = without_page_numbers(doc, original)
     n = len(original)
     for e in doc.elements():
         s = e.span
