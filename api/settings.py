@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = ROOT / "data" / "plans" / "informatization-14fyp"
+DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
 
 class Settings(BaseSettings):
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(
         default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "PLANGRAPH_NEO4J_DATABASE")
     )
+
+    def neo4j_config(self) -> dict[str, str]:
+        """``open_store("neo4j", **config)`` arguments."""
+        return {"uri": self.neo4j_uri or DEFAULT_NEO4J_URI, "user": self.neo4j_username,
+                "password": self.neo4j_password.get_secret_value(), "database": self.neo4j_database}
 
     @property
     def store_kind(self) -> str:

@@ -226,16 +226,21 @@ def neo4j_constraints() -> list[str]:
     ]
 
 
+def quote(name: str) -> str:
+    """A label, type or property name, backquoted (``Column`` is a reserved word in Ladybug)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
 def ladybug_ddl() -> list[str]:
-    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements for Ladybug (Kùzu dialect), ``eid`` the key."""
+    """``CREATE … TABLE IF NOT EXISTS`` for every label and relationship type, every name backquoted."""
     out = []
     for label in NODE_LABELS.values():
-        cols = ", ".join(f"{p.name} {p.type}" for p in label.props)
-        out.append(f"CREATE NODE TABLE IF NOT EXISTS `{label.name}`({cols}, PRIMARY KEY ({KEY}))")
+        cols = ", ".join(f"{quote(p.name)} {p.type}" for p in label.props)
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {quote(label.name)}({cols}, PRIMARY KEY ({quote(KEY)}))")
     for rel in REL_TYPES.values():
-        parts = [f"FROM `{a}` TO `{b}`" for a, b in rel.endpoints]
-        parts += [f"{p.name} {p.type}" for p in rel.props]
-        out.append(f"CREATE REL TABLE IF NOT EXISTS `{rel.name}`({', '.join(parts)}, MANY_MANY)")
+        parts = [f"FROM {quote(a)} TO {quote(b)}" for a, b in rel.endpoints]
+        parts += [f"{quote(p.name)} {p.type}" for p in rel.props]
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {quote(rel.name)}({', '.join(parts)})")
     return out
 
 

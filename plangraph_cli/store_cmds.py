@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from typing import Annotated, Any
 import networkx as nx
 import typer
 
+from api.settings import Settings
 from graph.stores import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, Store, StoreError, open_store
 from plangraph_cli.common import clean_errors, resolve_source, write_output
 
@@ -59,12 +59,8 @@ def register(app: typer.Typer) -> None:
 
 # -- settings and errors (entry point only) ---------------------------------------------------------
 def neo4j_settings() -> dict[str, Any]:
-    return {
-        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
-        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-    }
+    """``open_store("neo4j", …)`` arguments from the one settings object (NEO4J_* environment)."""
+    return Settings().neo4j_config()
 
 
 def connect(neo4j: bool, db: Path, *, read_only: bool = False) -> Store:

@@ -9,17 +9,14 @@ from typing import Any
 import pytest
 
 from graph.stores import Store, StoreUnavailable, open_store
+from plangraph_cli.store_cmds import neo4j_settings
 
 ENGINES = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 def neo4j_config() -> dict[str, Any]:
-    return {
-        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
-        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-    }
+    """The NEO4J_* settings, read the way the entry points read them."""
+    return neo4j_settings()
 
 
 def in_ci() -> bool:

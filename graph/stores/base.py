@@ -202,11 +202,6 @@ def safe_uri(uri: str) -> str:
     return re.sub(r"//[^/@]*@", "//", uri)
 
 
-def quote(name: str) -> str:
-    """A label, type or property name, backquoted (``Column`` is a reserved word in Ladybug)."""
-    return "`" + name.replace("`", "``") + "`"
-
-
 def stats_dict(
     kind: str, location: str, plans: list[str], nodes: dict[str, int], rels: dict[str, int]
 ) -> dict[str, Any]:

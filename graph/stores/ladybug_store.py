@@ -28,7 +28,7 @@ from typing import Any
 import ladybug as lb
 import networkx as nx
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES
+from graph.schema import KEY, NODE_LABELS, REL_TYPES, ladybug_ddl, quote
 from graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -40,7 +40,6 @@ from graph.stores.base import (
     StoreUnavailable,
     batches,
     check_read_only,
-    quote,
     stats_dict,
 )
 from graph.stores.rows import PlanRows, plan_rows
@@ -50,19 +49,6 @@ MEMORY = ":memory:"
 #: checkpoints every few plans; each checkpoint costs seconds and leaves the file larger (50 plans: 47 s and
 #: a 178 MiB file with the default, 22 s and 49 MiB with 128 MiB; see bench/load.py).
 CHECKPOINT_BYTES = 128 * 1024 * 1024
-
-
-def ladybug_ddl() -> list[str]:
-    """``CREATE … TABLE IF NOT EXISTS`` for every label and relationship type of :mod:`graph.schema`."""
-    out = []
-    for label in NODE_LABELS.values():
-        cols = ", ".join(f"{quote(p.name)} {p.type}" for p in label.props)
-        out.append(f"CREATE NODE TABLE IF NOT EXISTS {quote(label.name)}({cols}, PRIMARY KEY ({quote(KEY)}))")
-    for rel in REL_TYPES.values():
-        parts = [f"FROM {quote(a)} TO {quote(b)}" for a, b in rel.endpoints]
-        parts += [f"{quote(p.name)} {p.type}" for p in rel.props]
-        out.append(f"CREATE REL TABLE IF NOT EXISTS {quote(rel.name)}({', '.join(parts)})")
-    return out
 
 
 def _node_query(label: str) -> str:

@@ -27,7 +27,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, neo4j_constraints
+from graph.schema import KEY, NODE_LABELS, REL_TYPES, neo4j_constraints, quote
 from graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -40,7 +40,6 @@ from graph.stores.base import (
     StoreUnavailable,
     batches,
     check_read_only,
-    quote,
     safe_uri,
     stats_dict,
 )

@@ -7,9 +7,7 @@ database keeps its own plans (Community Edition has only the ``neo4j`` database 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from typing import Any
 
 import networkx as nx
 import pytest
@@ -20,21 +18,9 @@ from graph.stores.neo4j_store import Neo4jStore
 from graph.stores.rows import relabel_plan
 from ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE
+from tests.stores_env import in_ci, neo4j_config
 
 TEST_PLANS = ("pgtest-a", "pgtest-b", "pgtest-kill", "pgtest-proxy")
-
-
-def neo4j_config() -> dict[str, Any]:
-    return {
-        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
-        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-    }
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture(scope="session")

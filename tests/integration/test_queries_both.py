@@ -13,11 +13,15 @@ from graph.stores.rows import relabel_plan
 from ingest.models import PlanDocument
 from queries.library import load_queries
 from tests.conftest import BUNDLED_SOURCE
-from tests.stores_env import open_engine
+from tests.stores_env import in_ci, open_engine
 
 PLAN = "pgtest-queries"
 BUNDLED_ID = "informatization-14fyp"
 QUERIES = load_queries()
+
+
+# queries that count across every plan in the store: comparable only when Neo4j holds no other plan
+ACROSS_PLANS = {"entities"}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +51,8 @@ ENTITY_PREFIXES = ("body/", "technology/", "region/", "document/", "initiative/"
 
 def ours(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:
     """Rows about this test's plan (or shared entities): a developer's Neo4j may hold other plans too."""
+    if "eid" not in columns and "plan_id" in columns:
+        return [r for r in rows if r[columns.index("plan_id")] == PLAN]
     if "eid" not in columns:
         return rows
     i = columns.index("eid")
@@ -69,6 +75,11 @@ def params_for(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_same_rows_on_both_engines(both: tuple[Store, Store], name: str) -> None:
     lb, neo = both
+    others = sorted(set(neo.stats()["plans"]) - {PLAN})
+    if name in ACROSS_PLANS and others:
+        if in_ci():
+            pytest.fail(f"CI's Neo4j holds plans {others} that the tests did not clean up", pytrace=False)
+        pytest.skip(f"{name} counts across plans and this Neo4j also holds {others}; compared in CI")
     q = QUERIES[name]
     params = q.bind(params_for(name))
     a = lb.read(q.cypher, params, max_rows=q.max_rows)
