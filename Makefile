@@ -46,7 +46,7 @@ test-slow: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ingest graph plangraph_cli
+	$(BIN)/ruff format --check ingest graph api queries plangraph_cli
 	$(BIN)/mypy
 
 bench: install

@@ -137,8 +137,13 @@ def make_span(start: int, end: int, norm: Normalized) -> SourceSpan:
     )
 
 
-_ENTITY_PREFIX = {"body": "Body", "technology": "Technology", "region": "Region", "document": "Document",
-                  "initiative": "Initiative"}
+_ENTITY_PREFIX = {
+    "body": "Body",
+    "technology": "Technology",
+    "region": "Region",
+    "document": "Document",
+    "initiative": "Initiative",
+}
 _SEGMENT_KIND = {
     **{seg: kind.value for kind, seg in PLAN_LEVEL.items()},
     "part": "Part",
