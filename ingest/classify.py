@@ -223,7 +223,11 @@ class Classifier:
         title = node.heading.body.strip().rstrip("。")
         d = Draft(Kind.COLUMN, title, blocks=node.all_blocks(), ordinal=node.marker.number, follows=follows)
         d.pieces.append(Piece.of(node.heading))
+        rows = [b for b in node.content if isinstance(b, Block) and "\t" in b.text]
+        d.children.extend(self.table_items(rows))
         for item in node.content:
+            if isinstance(item, Block) and item in rows:
+                continue
             if isinstance(item, OutlineNode):
                 assert item.heading is not None and item.marker is not None
                 sub = Draft(
@@ -239,6 +243,22 @@ class Classifier:
         if not d.children:
             self.warn("W301", f"专栏 {node.marker.number} has no items", node.heading.line_start)
         return d
+
+    def table_items(self, rows: list[Block]) -> list[Draft]:
+        """Items of a 专栏 whose body is a table (类别 / 细分 / 重点任务): one item per row after the header;
+        the title is the cell before the last (the 细分), or the first sentence of a lone cell."""
+        out: list[Draft] = []
+        for row in rows:
+            cells = [c.strip() for c in row.text.split("\t") if c.strip()]
+            if not out and all(len(c) <= 8 and not any(t in c for t in "。；") for c in cells):
+                continue  # the header row
+            title = cells[-2] if len(cells) >= 2 else first_sentence(cells[0]) if cells else ""
+            if not title:
+                continue
+            d = Draft(Kind.COLUMN_ITEM, title, blocks=[row], ordinal=len(out) + 1)
+            d.pieces.append(Piece.of(row))
+            out.append(d)
+        return out
 
     # -- helpers -----------------------------------------------------------------------------------
     def _with_tables(self, draft: Draft, content: list[Block | OutlineNode]) -> list[Block | OutlineNode]:

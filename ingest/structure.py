@@ -66,6 +66,11 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
             stack.append(node)
             continue
         if top.is_box or top.in_box:
+            if "\t" in block.text:  # a row of a table-bodied box (HTML <table>): the box's own content
+                while not stack[-1].is_box:
+                    stack.pop()
+                stack[-1].content.append(block)
+                continue
             if m is not None and m.type in ("arabic", "paren_arabic", "circled", "arabic_paren"):
                 box_item_level = _box_item_level(stack)
                 if (box_item_level is None or m.level == box_item_level) and _continues_box(stack, m):
