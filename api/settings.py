@@ -55,8 +55,12 @@ class Settings(BaseSettings):
 
     def neo4j_config(self) -> dict[str, str]:
         """``open_store("neo4j", **config)`` arguments."""
-        return {"uri": self.neo4j_uri or DEFAULT_NEO4J_URI, "user": self.neo4j_username,
-                "password": self.neo4j_password.get_secret_value(), "database": self.neo4j_database}
+        return {
+            "uri": self.neo4j_uri or DEFAULT_NEO4J_URI,
+            "user": self.neo4j_username,
+            "password": self.neo4j_password.get_secret_value(),
+            "database": self.neo4j_database,
+        }
 
     @property
     def store_kind(self) -> str:
