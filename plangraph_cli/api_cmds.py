@@ -45,7 +45,8 @@ def serve(
             f"  goal→tasks {base}/goals/数字政府/tasks\n"
             f"  search:    {base}/search?q=区块链"
         )
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        # keep-alive beyond common clients' idle pools (5 s): a reused connection is not closed under them
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=30)
 
 
 def query(
