@@ -11,32 +11,19 @@ higher. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import SOURCE, timed  # noqa: E402
 from graph.build import build_graph, build_many, links_beside  # noqa: E402
 from graph.export import FORMATS, render, select, write_csv  # noqa: E402
 from graph.infer import infer_links, terms  # noqa: E402
 from ingest.pipeline import parse_file  # noqa: E402
-
-SOURCE = ROOT / "data" / "plans" / "informatization-14fyp" / "source.txt"
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:

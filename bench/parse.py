@@ -9,7 +9,6 @@ parser costs over I/O. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -18,20 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import SOURCE, timed  # noqa: E402
 from ingest.extract import build_nlp  # noqa: E402
 from ingest.load import load_source  # noqa: E402
 from ingest.pipeline import parse_file  # noqa: E402
-
-SOURCE = ROOT / "data" / "plans" / "informatization-14fyp" / "source.txt"
-
-
-def timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
