@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -18,6 +19,16 @@ def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
+
+
+def consistent(state: State) -> Iterator[None]:
+    """Hold the read side of the state's lock for the whole request: a reload waits for the requests
+    running, and requests coming meanwhile wait for it (routers that read add it as a dependency)."""
+    with state.consistency.reading():
+        yield
+
+
+Consistent = Depends(consistent)
 
 
 def get_plan(

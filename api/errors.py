@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas import Problem
 from graph.export import ExportError
 from graph.stores import QueryRefused, QueryTimeout, StoreUnavailable
 from graph.stores.base import LoadFailed
@@ -45,7 +46,25 @@ def problem(status: int, code: str, detail: str, instance: str | None = None, **
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses an operation can answer with (problem+json)."""
+    ref = {"$ref": "#/components/schemas/Problem"}
+    return {
+        status: {
+            "description": f"{HTTPStatus(status).phrase} (problem+json)",
+            "content": {PROBLEM: {"schema": ref}},
+        }
+        for status in statuses
+    }
+
+
+#: what every operation that reads the store can answer: bad parameters, store down, query too slow
+READS = problems(422, 503, 504)
+
+
 def install(app: FastAPI) -> None:
+    _document_problems(app)
+
     def at(request: Request) -> str:
         return request.url.path
 
@@ -88,6 +107,26 @@ def install(app: FastAPI) -> None:
     async def load_failed(request: Request, exc: LoadFailed) -> JSONResponse:
         return problem(500, "load_failed", exc.message, at(request))
 
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        # the traceback goes to the server log (the exception is re-raised after this answer), not to
+        # the client
+        return problem(500, "internal_error", "the service failed on this request", at(request))
+
     @app.exception_handler(PlanError)
     async def plan_error(request: Request, exc: PlanError) -> JSONResponse:
         return problem(422, "invalid_plan", str(exc), at(request), error_code=exc.code, line=exc.line)
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Put the ``Problem`` schema the operations' error responses refer to into the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = generate()
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -5,11 +5,13 @@ uvicorn --factory api.main:create_app      # or: plangraph serve
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.routes import elements, entities, export, goals, meta, nodes, plans, queries
@@ -45,18 +47,52 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             allow_headers=["Authorization", "Content-Type"],
         )
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            return errors.problem(
-                413,
-                "too_large",
-                f"request body over {settings.max_body_bytes} bytes (PLANGRAPH_MAX_BODY_BYTES)",
-                request.url.path,
-            )
-        return await call_next(request)
+    app.add_middleware(LimitBody, limit=settings.max_body_bytes)
 
     for module in (meta, plans, goals, elements, entities, nodes, queries, export):
         app.include_router(module.router)
     return app
+
+
+class LimitBody:
+    """Refuse a request body over ``limit`` bytes with 413, whether it says its length or comes chunked
+    (a chunked body is read up to the limit before the app sees it)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"request body over {self.limit} bytes (PLANGRAPH_MAX_BODY_BYTES)"
+        await errors.problem(413, "too_large", detail, scope.get("path"))(scope, receive, send)

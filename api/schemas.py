@@ -4,7 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem+json) with a stable ``code``; some carry more members: ``candidates``,
+    ``suggestions``, ``errors``, ``valid``, ``setting``."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "about:blank",
+                    "title": "Not Found",
+                    "status": 404,
+                    "detail": "no goal '数字政务' in plan 'informatization-14fyp'",
+                    "code": "unknown_reference",
+                    "instance": "/goals/数字政务/tasks",
+                    "suggestions": [],
+                }
+            ]
+        },
+    )
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
 
 
 class Span(BaseModel):
@@ -105,7 +136,16 @@ class CypherRequest(BaseModel):
     )
 
     query: str = Field(min_length=1, max_length=10_000)
-    params: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    params: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=100)
+
+    @field_validator("params")
+    @classmethod
+    def _int64(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """Both engines take 64-bit integers; a larger one would fail in the driver, not in the query."""
+        for name, value in params.items():
+            if isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
+                raise ValueError(f"parameter {name!r} is outside the 64-bit integer range")
+        return params
 
 
 class PlanUpload(BaseModel):

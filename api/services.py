@@ -104,6 +104,8 @@ def pick_plan(state: AppState, plan: str | None) -> str:
         return plan
     if len(known) == 1:
         return known[0]
+    if not known:
+        raise ApiError(404, "unknown_plan", "no plan is loaded: load one (plangraph load, or POST /plans)")
     raise ApiError(422, "plan_required", "several plans are loaded: say which with ?plan=", valid=known)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import networkx as nx
 
 from api.settings import Settings
 from graph.build import add_plan, links_beside
-from graph.stores import Store, open_store
+from graph.stores import Store, StoreUnavailable, open_store
 from ingest.models import PlanDocument
 from ingest.pipeline import parse_file
 from queries.library import get_query
@@ -29,6 +31,46 @@ class PlanRecord:
     loaded_at: str
 
 
+class ReadWriteLock:
+    """Many requests read at once; a reload writes alone. A waiting reload goes first: requests that come
+    after it wait until it is done, so it is not starved. No owner: it may be released by another thread."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -36,6 +78,9 @@ class AppState:
     plans: dict[str, PlanRecord] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: requests read under it, a reload writes under it: a request sees one version of a plan, never a
+    #: mix (Neo4j reads are only read-committed, and a request runs several queries)
+    consistency: ReadWriteLock = field(default_factory=ReadWriteLock)
 
     def version(self) -> dict[str, Any]:
         return {
@@ -51,7 +96,7 @@ class AppState:
         """Build the plan's graph and load it atomically (replacing an older version); then publish it."""
         g = nx.MultiDiGraph()
         add_plan(g, doc, links=links)
-        with self.write_lock:
+        with self.write_lock, self.consistency.writing():
             self.store.load(g, doc.plan.id, replace=True)
             record = PlanRecord(
                 doc.plan.id, doc.source.sha256, g, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -63,15 +108,16 @@ class AppState:
 def open_state(settings: Settings) -> AppState:
     """Open the configured store and load the configured plans it lacks (or whose source changed)."""
     if settings.store_kind == "neo4j":
-        store = open_store(
-            "neo4j",
-            uri=settings.neo4j_uri or "bolt://127.0.0.1:7687",
-            user=settings.neo4j_username,
-            password=settings.neo4j_password.get_secret_value(),
-            database=settings.neo4j_database,
-        )
+        store = open_store("neo4j", **settings.neo4j_config())
     else:
-        store = open_store("ladybug", path=settings.db_path)
+        try:
+            store = open_store("ladybug", path=settings.db_path)
+        except StoreUnavailable as exc:
+            if settings.db_path is None:
+                raise
+            raise StoreUnavailable(
+                f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}"
+            ) from None
     state = AppState(settings, store)
     present = set(store.stats().get("plans", []))
     for plan_dir in settings.plans:
@@ -84,6 +130,18 @@ def open_state(settings: Settings) -> AppState:
         else:
             state.install(doc, links_beside(source))
     return state
+
+
+def _rebuild_hint(path: Path, message: str) -> str:
+    """What to do about an embedded store file that does not open."""
+    if "lock" in message.lower():
+        return f"another process has {path} open: stop it, or serve from a copy of the file"
+    if path.is_dir():
+        return (
+            f"{path} is a directory: PLANGRAPH_DB_PATH (--db) names a store file; "
+            "build one with: plangraph load --db FILE"
+        )
+    return f"if it is damaged or not a PlanGraph store, delete it and rebuild it: plangraph load --db {path}"
 
 
 def _same_source(state: AppState, doc: PlanDocument) -> bool:

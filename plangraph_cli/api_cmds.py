@@ -30,23 +30,30 @@ def serve(
 
     from api.main import create_app
     from api.settings import Settings
+    from api.state import open_state
 
-    with clean_errors():
+    with store_errors():
         overrides: dict[str, object] = {"host": host, "port": port}
         if neo4j:
             overrides["store"] = "neo4j"
         if db is not None:
             overrides["db_path"] = db
         settings = Settings(**overrides)  # type: ignore[arg-type]
-        base = f"http://{host}:{port}"
-        typer.echo(
-            f"PlanGraph API on {base}  (store: {settings.store_kind})\n"
-            f"  docs:      {base}/docs\n"
-            f"  goal→tasks {base}/goals/数字政府/tasks\n"
-            f"  search:    {base}/search?q=区块链"
-        )
+        state = open_state(settings)  # a broken store or an unreachable Neo4j fails here, in one line
+    base = f"http://{host}:{port}"
+    typer.echo(
+        f"PlanGraph API on {base}  (store: {settings.store_kind})\n"
+        f"  docs:      {base}/docs\n"
+        f"  goal→tasks {base}/goals/数字政府/tasks\n"
+        f"  search:    {base}/search?q=区块链"
+    )
+    try:
         # keep-alive beyond common clients' idle pools (5 s): a reused connection is not closed under them
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=30)
+        uvicorn.run(
+            create_app(settings, state), host=host, port=port, log_level="info", timeout_keep_alive=30
+        )
+    finally:
+        state.store.close()
 
 
 def query(

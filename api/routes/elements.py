@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Path
 
 from api import services
-from api.deps import Pages, PlanId, State
+from api.deps import Consistent, Pages, PlanId, State
+from api.errors import READS, problems
 from api.schemas import Page
 
-router = APIRouter(tags=["elements"])
+router = APIRouter(tags=["elements"], responses={**READS, **problems(404)}, dependencies=[Consistent])
+AMBIGUOUS = problems(409)
 TaskRef = Path(
     description="an eid, task-4, an ordinal, or a fragment of the title",
     max_length=200,
@@ -26,21 +28,25 @@ def _task(state: State, plan: str, ref: str) -> str:
     return str(services.resolve(state, plan, ref, "tasks", "Task")["eid"])
 
 
-@router.get("/tasks/{ref:path}/goals", operation_id="task_goals", response_model=Page)
+@router.get("/tasks/{ref:path}/goals", operation_id="task_goals", response_model=Page, responses=AMBIGUOUS)
 def task_goals(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) -> Page:
     """The goals a task serves, rank 1 first, with score and evidence."""
     res = services.run(state, "task_goals", {"task": _task(state, plan, ref)})
     return services.page(res, paging.limit, paging.offset, "Goal")
 
 
-@router.get("/tasks/{ref:path}/subtasks", operation_id="task_subtasks", response_model=Page)
+@router.get(
+    "/tasks/{ref:path}/subtasks", operation_id="task_subtasks", response_model=Page, responses=AMBIGUOUS
+)
 def task_subtasks(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) -> Page:
     """The subtasks of a task in document order."""
     res = services.run(state, "task_subtasks", {"task": _task(state, plan, ref)})
     return services.page(res, paging.limit, paging.offset, "Subtask")
 
 
-@router.get("/tasks/{ref:path}/columns", operation_id="task_columns", response_model=Page)
+@router.get(
+    "/tasks/{ref:path}/columns", operation_id="task_columns", response_model=Page, responses=AMBIGUOUS
+)
 def task_columns(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) -> Page:
     """The 专栏 of a task with their items (one row per item) and the subtask each 专栏 follows."""
     res = services.run(state, "task_columns", {"task": _task(state, plan, ref)})

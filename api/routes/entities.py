@@ -7,10 +7,11 @@ from typing import Literal
 from fastapi import APIRouter, Path, Query
 
 from api import services
-from api.deps import Pages, State
+from api.deps import Consistent, Pages, State
+from api.errors import READS, problems
 from api.schemas import Page
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 EntityType = Literal["body", "technology", "region", "document", "initiative"]
 LABELS = {
     "body": "Body",

@@ -9,11 +9,11 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import PlanId, State
-from api.errors import ApiError
+from api.deps import Consistent, PlanId, State
+from api.errors import READS, ApiError, problems
 from graph.export import render, select, to_csv_files
 
-router = APIRouter(tags=["export"])
+router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 MEDIA = {
     "json": "application/json",
     "graphml": "application/graphml+xml",

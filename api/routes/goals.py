@@ -5,10 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Path
 
 from api import services
-from api.deps import Pages, PlanId, State
+from api.deps import Consistent, Pages, PlanId, State
+from api.errors import READS, problems
 from api.schemas import GoalTasks, Page, Rows
 
-router = APIRouter(prefix="/goals", tags=["goals"])
+router = APIRouter(
+    prefix="/goals", tags=["goals"], responses={**READS, **problems(404)}, dependencies=[Consistent]
+)
+AMBIGUOUS = problems(409)
 Ref = Path(
     description="an eid, a plan-relative eid (goal-3), an ordinal (3), 'overall', or a fragment of "
     "the Chinese title (数字政府)",
@@ -35,25 +39,27 @@ def _served(state: State, plan: str, ref: str, query: str, label: str) -> GoalTa
     return GoalTasks(goal=services.to_item(goal, "Goal"), items=services.items(found, label))
 
 
-@router.get("/{ref:path}/tasks", operation_id="goal_tasks", response_model=GoalTasks)
+@router.get("/{ref:path}/tasks", operation_id="goal_tasks", response_model=GoalTasks, responses=AMBIGUOUS)
 def goal_tasks(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The tasks serving a goal, ranked by score, each with the evidence (shared terms and sentence)."""
     return _served(state, plan, ref, "goal_tasks", "Task")
 
 
-@router.get("/{ref:path}/actions", operation_id="goal_actions", response_model=GoalTasks)
+@router.get("/{ref:path}/actions", operation_id="goal_actions", response_model=GoalTasks, responses=AMBIGUOUS)
 def goal_actions(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The priority actions serving a goal, ranked, with evidence."""
     return _served(state, plan, ref, "goal_actions", "Action")
 
 
-@router.get("/{ref:path}/columns", operation_id="goal_columns", response_model=GoalTasks)
+@router.get("/{ref:path}/columns", operation_id="goal_columns", response_model=GoalTasks, responses=AMBIGUOUS)
 def goal_columns(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The 专栏 serving a goal, ranked, with evidence."""
     return _served(state, plan, ref, "goal_columns", "Column")
 
 
-@router.get("/{ref:path}/indicators", operation_id="goal_indicators", response_model=GoalTasks)
+@router.get(
+    "/{ref:path}/indicators", operation_id="goal_indicators", response_model=GoalTasks, responses=AMBIGUOUS
+)
 def goal_indicators(state: State, plan: PlanId, ref: str = Ref) -> GoalTasks:
     """The indicators measuring a goal with baseline, target and growth ratio."""
     return _served(state, plan, ref, "goal_indicators", "Indicator")

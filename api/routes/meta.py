@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import State
+from api.deps import Consistent, State
+from api.errors import problems
 from api.schemas import Health, Version
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], dependencies=[Consistent])
 
 
-@router.get("/health", operation_id="health", response_model=Health)
+@router.get("/health", operation_id="health", response_model=Health, responses=problems(503, 504))
 def health(state: State) -> Health:
     """Is the store answering? 503 (problem+json) when it is not."""
     stats = state.store.stats()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from api import services
-from api.deps import Pages, State
-from api.errors import ApiError
+from api.deps import Consistent, Pages, State
+from api.errors import READS, ApiError, problems
 from api.schemas import NodeView, Page, Rows
 
-router = APIRouter(tags=["nodes"])
+router = APIRouter(tags=["nodes"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 
 
 @router.get("/nodes/{eid:path}", operation_id="get_node", response_model=NodeView)

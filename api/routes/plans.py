@@ -5,17 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api import services
-from api.deps import Pages, State, WriteAccess
-from api.errors import ApiError
+from api.deps import Consistent, Pages, State, WriteAccess
+from api.errors import READS, ApiError, problems
 from api.schemas import Page, PlanLoaded, PlanUpload, Rows
 from graph.build import links_beside
 from ingest.models import PlanDocument, PlanMeta
 from ingest.pipeline import parse_bytes, parse_file
 
-router = APIRouter(prefix="/plans", tags=["plans"])
+router = APIRouter(prefix="/plans", tags=["plans"], responses=READS)
+WRITE = problems(400, 401, 403, 404, 409, 413, 500)
 
 
-@router.get("", operation_id="list_plans", response_model=Page)
+@router.get("", operation_id="list_plans", response_model=Page, dependencies=[Consistent])
 def list_plans(state: State, paging: Pages) -> Page:
     """Every loaded plan with its title, issuer, period and source sha256."""
     res = services.run(state, "plans", {})
@@ -23,7 +24,13 @@ def list_plans(state: State, paging: Pages) -> Page:
     return services.page_records(records, res.truncated, paging.limit, paging.offset, "Plan")
 
 
-@router.get("/{plan_id}/outline", operation_id="plan_outline", response_model=Rows)
+@router.get(
+    "/{plan_id}/outline",
+    operation_id="plan_outline",
+    response_model=Rows,
+    responses=problems(404),
+    dependencies=[Consistent],
+)
 def outline(state: State, plan_id: str) -> Rows:
     """Parts and sections of a plan with what each means (Task, Goal, Measure …)."""
     services.pick_plan(state, plan_id)
@@ -55,7 +62,7 @@ def _parse_upload(state: State, body: PlanUpload) -> PlanDocument:
     return parse_bytes(data, meta, name=name)
 
 
-@router.post("", operation_id="add_plan", response_model=PlanLoaded, status_code=201)
+@router.post("", operation_id="add_plan", response_model=PlanLoaded, status_code=201, responses=WRITE)
 def add_plan(state: State, _: WriteAccess, body: PlanUpload) -> PlanLoaded:
     """Parse, validate and load a new plan atomically. A rejected upload leaves the store unchanged."""
     if body.plan_id in services.plan_ids(state):
@@ -63,7 +70,7 @@ def add_plan(state: State, _: WriteAccess, body: PlanUpload) -> PlanLoaded:
     return _loaded(state, _parse_upload(state, body))
 
 
-@router.post("/{plan_id}/reload", operation_id="reload_plan", response_model=PlanLoaded)
+@router.post("/{plan_id}/reload", operation_id="reload_plan", response_model=PlanLoaded, responses=WRITE)
 def reload_plan(state: State, _: WriteAccess, plan_id: str, body: PlanUpload | None = None) -> PlanLoaded:
     """Replace a plan with a new version (the text in the body), or re-read its configured source.
     Readers see the old graph or the new one, never a mix; a failure keeps the old one."""

@@ -8,12 +8,15 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
 from api import services
-from api.deps import State
+from api.deps import Consistent, State
+from api.errors import READS, ApiError, problems
 from api.schemas import CypherRequest, QueryInfo, Rows
 from queries.library import get_query, load_queries
 
-router = APIRouter(tags=["queries"])
+router = APIRouter(tags=["queries"], dependencies=[Consistent])
 CSV = "text/csv; charset=utf-8"
+#: the longest value a canned query's parameter may have (the path's and search's own limits are shorter)
+MAX_PARAM_CHARS = 1000
 
 
 @router.get("/queries", operation_id="list_queries", response_model=list[QueryInfo])
@@ -35,6 +38,11 @@ def list_queries() -> list[QueryInfo]:
 
 
 def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows | Response:
+    for key, value in params.items():
+        if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
+            raise ApiError(
+                422, "invalid_query_parameters", f"parameter {key!r} is over {MAX_PARAM_CHARS} characters"
+            )
     result = services.run(state, name, params)
     if fmt == "csv":
         return Response(
@@ -49,7 +57,10 @@ def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows |
 
 
 @router.get(
-    "/queries/{name}", operation_id="run_query", response_model=Rows, responses={200: {"content": {CSV: {}}}}
+    "/queries/{name}",
+    operation_id="run_query",
+    response_model=Rows,
+    responses={200: {"content": {CSV: {}}}, **READS, **problems(400)},
 )
 def run_query_get(state: State, name: str, request: Request, format: Literal["json", "csv"] = "json") -> Any:
     """Run a canned query; its parameters are query-string parameters (``?goal=…``)."""
@@ -62,7 +73,7 @@ def run_query_get(state: State, name: str, request: Request, format: Literal["js
     "/queries/{name}",
     operation_id="run_query_post",
     response_model=Rows,
-    responses={200: {"content": {CSV: {}}}},
+    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 413)},
 )
 def run_query_post(
     state: State,
@@ -75,7 +86,7 @@ def run_query_post(
     return _answer(state, name, params, format)
 
 
-@router.post("/cypher", operation_id="cypher", response_model=Rows)
+@router.post("/cypher", operation_id="cypher", response_model=Rows, responses={**READS, **problems(400, 413)})
 def cypher(state: State, body: CypherRequest) -> Rows:
     """Ad-hoc read-only Cypher under the service's time limit (PLANGRAPH_QUERY_TIMEOUT_S) and row cap
     (PLANGRAPH_MAX_ROWS); ``truncated`` says when rows were left off. Writes, schema changes, admin and

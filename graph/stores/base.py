@@ -158,7 +158,7 @@ _TOKEN = re.compile(
     r"""'(?:[^'\\]|\\.)*'        # single-quoted string
       | "(?:[^"\\]|\\.)*"        # double-quoted string
       | `[^`]*`                  # quoted identifier
-      | //[^\n]*                 # line comment
+      | //[^\r\n]*               # line comment (Neo4j ends it at \r too)
       | /\*.*?\*/                # block comment
       | (?P<semi>;)
       | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
@@ -194,6 +194,71 @@ def check_read_only(query: str) -> None:
             if before.endswith((".", "$", ":")) or after.startswith(":"):
                 continue
             raise QueryRefused(f"only read queries are allowed: {word.upper()} is not")
+    check_admin(query)
+
+
+# -- admin commands and procedures ------------------------------------------------------------------
+#: Procedures ad-hoc Cypher may CALL: the read-only catalogue and search procedures of both engines.
+#: Anything else is refused: Neo4j's admin procedures, which run in READ transactions
+#: (dbms.killConnections, dbms.listConfig, db.clearQueryCaches, db.stats.*), its write ones, apoc.*, and
+#: Ladybug's configuration statements (``CALL checkpoint_threshold=1`` changes the open database).
+CYPHER_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshiptypes",
+        "db.propertykeys",
+        "db.schema.visualization",
+        "db.schema.nodetypeproperties",
+        "db.schema.reltypeproperties",
+        "db.index.fulltext.querynodes",
+        "db.index.fulltext.queryrelationships",
+        "dbms.components",
+        "show_tables",
+        "table_info",
+        "show_connection",
+        "db_version",
+        "current_setting",
+    }
+)
+#: Neo4j commands that run in a READ transaction on any database: SHOW TRANSACTIONS lists other clients'
+#: queries, TERMINATE TRANSACTIONS stops them (a reload included), SHOW USERS/SETTINGS disclose the server.
+_ADMIN_WORDS = ("SHOW", "TERMINATE")
+_LITERAL = re.compile(
+    r"""(?P<string>'(?:[^'\\]|\\.)*' | "(?:[^"\\]|\\.)*")
+      | (?P<name>`(?:[^`]|``)*`)
+      | (?P<comment>//[^\r\n]* | /\*.*?\*/)""",
+    re.VERBOSE | re.DOTALL,
+)
+_BLANK = {"string": "''", "name": "`_`", "comment": " "}
+_PART = r"(?:[A-Za-z_][A-Za-z0-9_]*|`_`)"
+_PROCEDURE = re.compile(rf"\s*({_PART}(?:\s*\.\s*{_PART})*)")
+_CLAUSE = re.compile(r"(?<![\w.$`])(CALL|SHOW|TERMINATE)\b(?!\s*:)", re.IGNORECASE)
+
+
+def check_admin(query: str) -> None:
+    """Refuse admin commands and procedure calls that run inside read-only transactions
+    (``SHOW``/``TERMINATE TRANSACTIONS``, ``CALL`` of anything but :data:`CYPHER_PROCEDURES`).
+
+    Comments end at ``\\r`` too (Neo4j ends them there); strings and quoted names are blanked first, so
+    a backquoted procedure name is refused.
+    """
+    code = _LITERAL.sub(lambda m: _BLANK[m.lastgroup or "comment"], query)
+    for m in _CLAUSE.finditer(code):
+        word = m.group(1).upper()
+        if code[: m.start()].rstrip().endswith((".", "$", ":")):
+            continue  # a property, parameter or label named like the clause
+        if word in _ADMIN_WORDS:
+            raise QueryRefused(f"only read queries are allowed: {word} is not")
+        rest = code[m.end() :]
+        if rest.lstrip().startswith(("{", "(")):
+            continue  # a subquery: CALL { … } or CALL (x) { … }
+        name = _PROCEDURE.match(rest)
+        proc = re.sub(r"[\s`]", "", name.group(1)) if name else rest.strip()[:40]
+        if proc.lower() not in CYPHER_PROCEDURES:
+            raise QueryRefused(
+                f"procedure {proc!r} is not allowed in ad-hoc queries; allowed: "
+                + ", ".join(sorted(CYPHER_PROCEDURES))
+            )
 
 
 # -- helpers ----------------------------------------------------------------------------------------

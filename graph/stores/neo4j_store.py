@@ -260,6 +260,8 @@ class Neo4jStore:
             raise QueryRefused(f"Neo4j refused the query: {_first_line(exc)}") from None
         except Neo4jError as exc:
             raise QueryRefused(f"Neo4j could not run the query: {_first_line(exc)}") from None
+        except (ValueError, OverflowError, TypeError) as exc:  # the driver cannot send a parameter
+            raise QueryRefused(f"a parameter cannot be sent to Neo4j: {exc}") from None
         truncated = len(rows) > max_rows
         return QueryResult(columns, rows[:max_rows], truncated)
 
