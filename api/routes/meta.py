@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api import services
 from api.deps import Consistent, State
 from api.errors import problems
 from api.schemas import Health, Version
@@ -13,9 +14,10 @@ router = APIRouter(tags=["meta"], dependencies=[Consistent])
 
 @router.get("/health", operation_id="health", response_model=Health, responses=problems(503, 504))
 def health(state: State) -> Health:
-    """Is the store answering? 503 (problem+json) when it is not."""
-    stats = state.store.stats()
-    return Health(status="ok", store=state.store.kind, plans=list(stats.get("plans", [])))
+    """Is the store answering (one trivial query)? 503 (problem+json) when it is not. ``plans`` lists the
+    plans this service loaded."""
+    services.run(state, "ping", {})
+    return Health(status="ok", store=state.store.kind, plans=sorted(state.plans))
 
 
 @router.get("/version", operation_id="version", response_model=Version)
