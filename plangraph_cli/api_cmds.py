@@ -23,7 +23,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Bind address (loopback unless you mean it).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     neo4j: Annotated[bool, typer.Option("--neo4j", help="Serve from Neo4j (NEO4J_URI …).")] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="Embedded store file (default: in memory).")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Embedded store file (default: in memory, or Neo4j if NEO4J_URI is set)."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (FastAPI) on the embedded store, or on Neo4j; loads the bundled plan if missing."""
     import uvicorn
@@ -34,9 +37,12 @@ def serve(
 
     with store_errors():
         overrides: dict[str, object] = {"host": host, "port": port}
+        if neo4j and db is not None:
+            raise typer.BadParameter("--neo4j and --db name two different stores: give one")
         if neo4j:
             overrides["store"] = "neo4j"
-        if db is not None:
+        if db is not None:  # an embedded store file: Ladybug even when NEO4J_URI is set
+            overrides["store"] = "ladybug"
             overrides["db_path"] = db
         settings = Settings(**overrides)  # type: ignore[arg-type]
         state = open_state(settings)  # a broken store or an unreachable Neo4j fails here, in one line
