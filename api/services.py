@@ -7,6 +7,7 @@ import csv
 import difflib
 import io
 import math
+import time
 from typing import Any
 
 from api.errors import ApiError
@@ -91,13 +92,23 @@ def to_csv(result: QueryResult) -> str:
     return buf.getvalue()
 
 
-def plan_ids(state: AppState) -> list[str]:
-    return [r["plan_id"] for r in run(state, "plans", {}).records()]
+def plan_ids(state: AppState, *, fresh: bool = False) -> list[str]:
+    """The plans in the store, remembered for ``PLANGRAPH_PLAN_LIST_TTL_S`` (one query less per request);
+    a load through this service forgets the list at once."""
+    now = time.monotonic()
+    cached = state.plan_list
+    if not fresh and cached is not None and now - cached[0] < state.settings.plan_list_ttl_s:
+        return cached[1]
+    ids = [r["plan_id"] for r in run(state, "plans", {}).records()]
+    state.plan_list = (now, ids)
+    return ids
 
 
 def pick_plan(state: AppState, plan: str | None) -> str:
     """The plan a request is about: the one given, or the only one loaded."""
     known = plan_ids(state)
+    if plan is not None and plan not in known:
+        known = plan_ids(state, fresh=True)  # loaded by another process since the list was read?
     if plan is not None:
         if plan not in known:
             raise ApiError(404, "unknown_plan", f"no plan {plan!r} is loaded", valid=known)

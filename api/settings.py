@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5_000_000, ge=1_000)
     max_page_size: int = Field(default=500, ge=1)
     max_export_depth: int = Field(default=6, ge=0, le=10)
+    #: how long the list of loaded plans is reused between requests (plans loaded by another process
+    #: appear within this time; loads through this service at once).
+    plan_list_ttl_s: float = Field(default=2.0, ge=0, le=300)
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "PLANGRAPH_NEO4J_URI")

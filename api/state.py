@@ -81,6 +81,8 @@ class AppState:
     #: requests read under it, a reload writes under it: a request sees one version of a plan, never a
     #: mix (Neo4j reads are only read-committed, and a request runs several queries)
     consistency: ReadWriteLock = field(default_factory=ReadWriteLock)
+    #: (monotonic time, plan ids) of the last look at the store's plans; see services.plan_ids
+    plan_list: tuple[float, list[str]] | None = None
 
     def version(self) -> dict[str, Any]:
         return {
@@ -101,7 +103,8 @@ class AppState:
             record = PlanRecord(
                 doc.plan.id, doc.source.sha256, g, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             )
-            self.plans = {**self.plans, doc.plan.id: record}  # swap, never mutate: readers see old or new
+            self.plans = {**self.plans, doc.plan.id: record}
+            self.plan_list = None  # swap, never mutate: readers see old or new
         return record
 
 

@@ -239,3 +239,15 @@ def test_cors_configured(client: TestClient) -> None:
 
 def test_bundled_plan_dir_is_configured_by_default() -> None:
     assert Settings().plans == [BUNDLED_DIR]
+
+
+def test_plan_loaded_elsewhere_is_found_at_once(client: TestClient) -> None:
+    state = client.app.state.plangraph  # type: ignore[attr-defined]
+    get(client, "/tasks")  # the plan list is now remembered
+    other = relabel_plan(state.plans[PLAN].graph, "pgtest-other")
+    state.store.load(other, "pgtest-other")  # as another process would
+    try:
+        r = client.get("/tasks", params={"plan": "pgtest-other"})
+        assert r.status_code == 200 and r.json()["total"] == 10
+    finally:
+        state.store.drop_plan("pgtest-other")
