@@ -5,11 +5,6 @@ The same checks run against a real Neo4j in ``tests/integration/test_neo4j_store
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -36,7 +31,8 @@ from graph.stores.ladybug_store import LadybugStore, ladybug_ddl
 from graph.stores.rows import plan_rows, relabel_plan
 from ingest.models import PlanDocument
 from ingest.pipeline import parse_file
-from tests.conftest import BUNDLED_SOURCE, ROOT
+from tests.conftest import BUNDLED_SOURCE
+from tests.killed_load import kill_midway, rerun
 
 PLAN = "informatization-14fyp"
 OTHER = "other-plan"
@@ -291,37 +287,10 @@ def test_a_killed_load_leaves_the_file_store_intact(tmp_path: Path, graph: nx.Mu
     v2 = graph.copy()
     for n in v2.nodes:
         v2.nodes[n]["title"] = "v2"
-    pickled = tmp_path / "v2.pickle"
-    pickled.write_bytes(pickle.dumps(v2))
-    script = (
-        "import pickle, sys, time\n"
-        "from graph.stores.ladybug_store import LadybugStore\n"
-        f"g = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
-        f"s = LadybugStore({str(path)!r}, batch_size=10)\n"
-        "def slow(done, total):\n"
-        "    print(done, total, flush=True); time.sleep(0.02)\n"
-        f"s.load(g, {PLAN!r}, progress=slow)\n"
-        "print('done', flush=True)\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        done, total = map(int, line.split())
-        if done > total // 3:
-            os.kill(proc.pid, signal.SIGKILL)
-            break
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    script = kill_midway(v2, PLAN, f'open_store("ladybug", path={str(path)!r}, batch_size=10)', tmp_path)
     with LadybugStore(path) as store:
         assert dump(store) == before
-    rerun = subprocess.run(
-        [sys.executable, "-c", script.replace("time.sleep(0.02)", "pass")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert rerun.stdout.strip().endswith("done"), rerun.stderr
+    rerun(script)
     with LadybugStore(path, read_only=True) as store:
         assert store.read("MATCH (n:Task) RETURN DISTINCT n.title").rows == [["v2"]]
         assert store.stats()["node_count"] == graph.number_of_nodes()

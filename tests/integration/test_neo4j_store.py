@@ -4,12 +4,7 @@ connection, a load killed midway, and the same plan in both stores compared prop
 from __future__ import annotations
 
 import contextlib
-import os
-import pickle
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -26,6 +21,7 @@ from graph.stores import neo4j_store as ns
 from graph.stores.ladybug_store import LadybugStore
 from graph.stores.neo4j_store import Neo4jStore
 from tests.integration.conftest import neo4j_config
+from tests.killed_load import kill_midway, rerun
 
 # every test needs the server (or skips, or fails in CI): even the failure tests compare with it
 pytestmark = [pytest.mark.neo4j, pytest.mark.usefixtures("neo4j_session_store")]
@@ -204,37 +200,9 @@ def test_a_killed_load_leaves_the_old_graph_and_a_rerun_completes(
     v2 = graph_a.copy()
     for n in v2.nodes:
         v2.nodes[n]["title"] = "v2"
-    pickled = tmp_path / "v2.pickle"
-    pickled.write_bytes(pickle.dumps(v2))
-    script = (
-        "import pickle, time\n"
-        "from graph.stores.neo4j_store import Neo4jStore\n"
-        "from tests.integration.conftest import neo4j_config\n"
-        f"g = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
-        "s = Neo4jStore(**neo4j_config(), batch_size=10)\n"
-        "def slow(done, total):\n"
-        "    print(done, total, flush=True); time.sleep(0.02)\n"
-        f"s.load(g, {A!r}, progress=slow)\n"
-        "print('done', flush=True)\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        done, total = map(int, line.split())
-        if done > total // 3:
-            os.kill(proc.pid, signal.SIGKILL)
-            break
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    script = kill_midway(v2, A, 'open_store("neo4j", **neo4j_config(), batch_size=10)', tmp_path)
     assert dump(neo4j, A) == before
-    rerun = subprocess.run(
-        [sys.executable, "-c", script.replace("time.sleep(0.02)", "pass")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert rerun.stdout.strip().endswith("done"), rerun.stderr
+    rerun(script)
     assert neo4j.read("MATCH (n) WHERE n.plan_id = $p RETURN DISTINCT n.title", {"p": A}).rows == [["v2"]]
     assert plan_counts(neo4j, A) == graph_counts(graph_a)
 
