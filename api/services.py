@@ -59,6 +59,13 @@ def page(result: QueryResult, limit: int, offset: int, label: str | None = None)
     return page_records(result.records(), result.truncated, limit, offset, label)
 
 
+def plan_page(
+    state: AppState, name: str, plan: str, limit: int, offset: int, label: str | None = None
+) -> Page:
+    """A page of a canned query whose one parameter is the plan."""
+    return page(run(state, name, {"plan": plan}), limit, offset, label)
+
+
 def page_records(
     records: list[dict[str, Any]], truncated: bool, limit: int, offset: int, label: str | None = None
 ) -> Page:

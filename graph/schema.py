@@ -258,6 +258,22 @@ def _type_ok(value: Any, typ: str) -> bool:
     return isinstance(value, list) and all(_type_ok(v, inner) for v in value)
 
 
+def _prop_problems(
+    where: str, owner: str, props: tuple[Prop, ...], attrs: dict[str, Any], skip: str
+) -> list[str]:
+    """Attributes that are not declared properties of ``owner``, or not of their declared type."""
+    declared = {p.name: p.type for p in props}
+    out = []
+    for k, v in attrs.items():
+        if k == skip:
+            continue
+        if k not in declared:
+            out.append(f"{where}: {k!r} is not a property of {owner}")
+        elif not _type_ok(v, declared[k]):
+            out.append(f"{where}: {k}={v!r} is not {declared[k]}")
+    return out
+
+
 def check_graph(g: nx.MultiDiGraph) -> list[str]:
     """Every way ``g`` breaks the graph contract (empty when it keeps it).
 
@@ -278,14 +294,7 @@ def check_graph(g: nx.MultiDiGraph) -> list[str]:
             continue
         if attrs.get(KEY) != node:
             problems.append(f"node {node}: eid {attrs.get(KEY)!r} is not the node id")
-        declared = {p.name: p.type for p in label.props}
-        for k, v in attrs.items():
-            if k == "label":
-                continue
-            if k not in declared:
-                problems.append(f"node {node}: {k!r} is not a property of {label.name}")
-            elif not _type_ok(v, declared[k]):
-                problems.append(f"node {node}: {k}={v!r} is not {declared[k]}")
+        problems += _prop_problems(f"node {node}", label.name, label.props, attrs, "label")
     for u, v, key, attrs in g.edges(keys=True, data=True):
         rel = REL_TYPES.get(key)
         where = f"edge {u} -[{key}]-> {v}"
@@ -295,12 +304,5 @@ def check_graph(g: nx.MultiDiGraph) -> list[str]:
         pair = (g.nodes[u].get("label"), g.nodes[v].get("label"))
         if pair not in rel.endpoints:
             problems.append(f"{where}: ({pair[0]}, {pair[1]}) is not an endpoint pair of {key}")
-        declared = {p.name: p.type for p in rel.props}
-        for k, val in attrs.items():
-            if k == "type":
-                continue
-            if k not in declared:
-                problems.append(f"{where}: {k!r} is not a property of {key}")
-            elif not _type_ok(val, declared[k]):
-                problems.append(f"{where}: {k}={val!r} is not {declared[k]}")
+        problems += _prop_problems(where, key, rel.props, attrs, "type")
     return problems

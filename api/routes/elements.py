@@ -21,7 +21,7 @@ TaskRef = Path(
 @router.get("/tasks", operation_id="list_tasks", response_model=Page)
 def list_tasks(state: State, plan: PlanId, paging: Pages) -> Page:
     """The plan's tasks with their numbers of subtasks and 专栏."""
-    return services.page(services.run(state, "tasks", {"plan": plan}), paging.limit, paging.offset, "Task")
+    return services.plan_page(state, "tasks", plan, paging.limit, paging.offset, "Task")
 
 
 def _task(state: State, plan: str, ref: str) -> str:
@@ -60,38 +60,28 @@ def task_columns(state: State, plan: PlanId, paging: Pages, ref: str = TaskRef) 
 @router.get("/subtasks", operation_id="list_subtasks", response_model=Page)
 def list_subtasks(state: State, plan: PlanId, paging: Pages) -> Page:
     """Every subtask of the plan with its task."""
-    return services.page(
-        services.run(state, "subtasks", {"plan": plan}), paging.limit, paging.offset, "Subtask"
-    )
+    return services.plan_page(state, "subtasks", plan, paging.limit, paging.offset, "Subtask")
 
 
 @router.get("/columns", operation_id="list_columns", response_model=Page)
 def list_columns(state: State, plan: PlanId, paging: Pages) -> Page:
     """The plan's 专栏 with the task each stands in and its number of items."""
-    return services.page(
-        services.run(state, "columns", {"plan": plan}), paging.limit, paging.offset, "Column"
-    )
+    return services.plan_page(state, "columns", plan, paging.limit, paging.offset, "Column")
 
 
 @router.get("/actions", operation_id="list_actions", response_model=Page)
 def list_actions(state: State, plan: PlanId, paging: Pages) -> Page:
     """The plan's priority actions with their numbers of items and dated targets."""
-    return services.page(
-        services.run(state, "actions", {"plan": plan}), paging.limit, paging.offset, "Action"
-    )
+    return services.plan_page(state, "actions", plan, paging.limit, paging.offset, "Action")
 
 
 @router.get("/actions/targets", operation_id="action_targets", response_model=Page)
 def action_targets(state: State, plan: PlanId, paging: Pages) -> Page:
     """Every priority action with its dated targets (到 2023 年…; 到 2025 年…), one row per target."""
-    return services.page(
-        services.run(state, "action_targets", {"plan": plan}), paging.limit, paging.offset, "Target"
-    )
+    return services.plan_page(state, "action_targets", plan, paging.limit, paging.offset, "Target")
 
 
 @router.get("/indicators", operation_id="list_indicators", response_model=Page)
 def list_indicators(state: State, plan: PlanId, paging: Pages) -> Page:
     """The indicator table: category, unit, baseline and target values and years, attribute."""
-    return services.page(
-        services.run(state, "indicators", {"plan": plan}), paging.limit, paging.offset, "Indicator"
-    )
+    return services.plan_page(state, "indicators", plan, paging.limit, paging.offset, "Indicator")

@@ -24,7 +24,7 @@ Ref = Path(
 @router.get("", operation_id="list_goals", response_model=Page)
 def list_goals(state: State, plan: PlanId, paging: Pages) -> Page:
     """The plan's goals in document order (the overall goal statement first)."""
-    return services.page(services.run(state, "goals", {"plan": plan}), paging.limit, paging.offset, "Goal")
+    return services.plan_page(state, "goals", plan, paging.limit, paging.offset, "Goal")
 
 
 @router.get("/coverage", operation_id="goal_coverage", response_model=Rows)
