@@ -95,11 +95,13 @@ def element_props(e: Element, doc: PlanDocument) -> dict[str, Any]:
         "char_end": e.span.char_end,
         "line_start": e.span.line_start,
         "line_end": e.span.line_end,
+        "page": e.span.page,
+        "page_end": e.span.page_end,
     }
     label = NODE_LABELS[e.kind.value]
     names = set(label.prop_names)
     if "lead" in names:
-        props["lead"] = e.lead
+        props.update(lead=e.lead, marker=e.marker, meaning_source=e.meaning_source)
     if "meaning" in names:
         props["meaning"] = e.meaning
     if "year" in names:
@@ -118,6 +120,8 @@ def element_props(e: Element, doc: PlanDocument) -> dict[str, Any]:
             source_format=doc.source.format,
             source_encoding=doc.source.encoding,
             source_chars=doc.source.chars,
+            source_pages=doc.source.pages,
+            doc_number=doc.plan.doc_number,
             abridged=doc.abridged,
             complete=doc.complete,
         )

@@ -89,10 +89,10 @@ KEY = "eid"
 #: Properties every node has (entity nodes: plan_id "", title = name, no text and no span).
 COMMON = _p(
     "eid:STRING plan_id:STRING title:STRING ordinal:INT64 text:STRING source_sha256:STRING "
-    "char_start:INT64 char_end:INT64 line_start:INT64 line_end:INT64"
+    "char_start:INT64 char_end:INT64 line_start:INT64 line_end:INT64 page:INT64 page_end:INT64"
 )
 #: Properties of every element of a plan below the Plan node.
-ELEMENT = _p("lead:STRING")
+ELEMENT = _p("lead:STRING marker:STRING meaning_source:STRING")
 
 PLAN = "Plan"
 STRUCTURE = ("Part", "Section")
@@ -106,7 +106,7 @@ _EXTRA: dict[str, tuple[Prop, ...]] = {
     "Plan": _p(
         "title_en:STRING issuer:STRING issued:STRING period_start:INT64 period_end:INT64 "
         "language:STRING note:STRING source_path:STRING source_format:STRING source_encoding:STRING "
-        "source_chars:INT64 abridged:BOOLEAN complete:BOOLEAN"
+        "source_chars:INT64 source_pages:INT64 doc_number:STRING abridged:BOOLEAN complete:BOOLEAN"
     ),
     "Part": _p("meaning:STRING"),
     "Section": _p("meaning:STRING"),

@@ -83,6 +83,8 @@ class Classifier:
             blocks=node.all_blocks(),
             ordinal=node.marker.number,
             meaning=meaning.name if meaning else None,
+            meaning_source="title" if meaning_of(title) else "position" if meaning else None,
+            marker=node.marker.text,
         )
         draft.pieces.append(Piece.of(node.heading))
         headings = [c for c in node.children if not c.is_box]
@@ -148,7 +150,9 @@ class Classifier:
     def member(self, node: OutlineNode, meaning: Meaning) -> Draft:
         assert node.heading is not None and node.marker is not None and meaning.kind is not None
         title = first_sentence(node.heading.body)
-        d = Draft(meaning.kind, title, blocks=node.all_blocks(), ordinal=node.marker.number)
+        d = Draft(
+            meaning.kind, title, blocks=node.all_blocks(), ordinal=node.marker.number, marker=node.marker.text
+        )
         d.pieces.append(Piece.of(node.heading))
         items = 0
         for item in node.content:
@@ -163,6 +167,7 @@ class Classifier:
                         first_sentence(item.heading.body),
                         blocks=item.all_blocks(),
                         ordinal=items,
+                        marker=item.marker.text,
                     )
                     sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
                     d.children.append(sub)
@@ -221,7 +226,14 @@ class Classifier:
     def column(self, node: OutlineNode, follows: Draft | None) -> Draft:
         assert node.heading is not None and node.marker is not None
         title = node.heading.body.strip().rstrip("。")
-        d = Draft(Kind.COLUMN, title, blocks=node.all_blocks(), ordinal=node.marker.number, follows=follows)
+        d = Draft(
+            Kind.COLUMN,
+            title,
+            blocks=node.all_blocks(),
+            ordinal=node.marker.number,
+            follows=follows,
+            marker=node.marker.text,
+        )
         d.pieces.append(Piece.of(node.heading))
         rows = [b for b in node.content if isinstance(b, Block) and "\t" in b.text]
         d.children.extend(self.table_items(rows))
@@ -235,6 +247,7 @@ class Classifier:
                     first_sentence(item.heading.body),
                     blocks=item.all_blocks(),
                     ordinal=item.marker.number,
+                    marker=item.marker.text,
                 )
                 sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
                 d.children.append(sub)

@@ -33,6 +33,8 @@ class Draft:
     ordinal: int | None = None
     lead: str | None = None
     meaning: str | None = None
+    meaning_source: str | None = None  # title | position | content | metadata
+    marker: str | None = None  # the numbering as written, for numbered or dashed elements
     indicator: IndicatorValues | None = None
     year: int | None = None
     follows: Draft | None = None

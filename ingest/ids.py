@@ -108,6 +108,8 @@ def freeze(root: Draft, plan_id: str, norm: Normalized) -> tuple[Element, list[P
             indicator=d.indicator,
             year=d.year,
             meaning=d.meaning,
+            meaning_source=d.meaning_source,
+            marker=d.marker,
             follows=eids[id(d.follows)] if d.follows is not None else None,
             children=tuple(build(c) for c in d.children),
             mentions=tuple(d.mentions),
@@ -129,11 +131,14 @@ def span_of(d: Draft, norm: Normalized) -> SourceSpan:
 
 
 def make_span(start: int, end: int, norm: Normalized) -> SourceSpan:
+    last = max(start, end - 1)
     return SourceSpan(
         char_start=start,
         char_end=end,
         line_start=norm.line_of(start),
-        line_end=norm.line_of(max(start, end - 1)),
+        line_end=norm.line_of(last),
+        page=norm.source.page_of(start),
+        page_end=norm.source.page_of(last),
     )
 
 

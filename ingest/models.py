@@ -22,6 +22,8 @@ class SourceSpan(Frozen):
     char_end: int = Field(ge=0)
     line_start: int = Field(ge=1)
     line_end: int = Field(ge=1)
+    page: int | None = Field(default=None, ge=1)  # where the source has pages (PDF, form-fed text)
+    page_end: int | None = Field(default=None, ge=1)
 
 
 class Kind(StrEnum):
@@ -107,6 +109,8 @@ class Element(Frozen):
     indicator: IndicatorValues | None = None
     year: int | None = None  # for Target
     meaning: str | None = None  # classification of a Part/Section title (e.g. "Task")
+    meaning_source: str | None = None  # how the meaning was decided: title, position, content, metadata
+    marker: str | None = None  # the numbering as written (“（三）”, “1.”, “——”); None for unnumbered leads
     follows: str | None = None  # for a 专栏: the eid of the element it follows (e.g. a subtask)
     children: tuple[Element, ...] = ()
     mentions: tuple[Mention, ...] = ()
@@ -124,10 +128,16 @@ class ParseWarning(Frozen):
     code: str
     message: str
     line: int | None = None
+    page: int | None = None
+    column: int | None = None  # where the source is one long line (one-line HTML)
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
-        return f"[{self.code}] {where}{self.message}"
+        where = []
+        if self.page is not None:
+            where.append(f"page {self.page}")
+        if self.line is not None:
+            where.append(f"line {self.line}" + (f", column {self.column}" if self.column is not None else ""))
+        return f"[{self.code}] {', '.join(where) + ': ' if where else ''}{self.message}"
 
 
 class PlanMeta(Frozen):
@@ -136,6 +146,7 @@ class PlanMeta(Frozen):
     title_en: str | None = None
     issuer: str | None = None
     issued: str | None = None
+    doc_number: str | None = None  # 发文字号, e.g. 国发〔2021〕29号
     period: tuple[int, int] | None = None
     language: str = "zh-Hans"
     note: str | None = None
@@ -145,7 +156,8 @@ class SourceInfo(Frozen):
     path: str  # the file name only, so output is the same on every machine
     sha256: str
     encoding: str
-    format: str  # "text" or "html"
+    format: str  # text, html, markdown, pdf, docx
+    pages: int | None = None  # page count where the source has pages
     chars: int
     lines: int
 
