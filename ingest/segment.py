@@ -14,6 +14,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass
+from enum import Enum
 
 from ingest.normalize import Line, Normalized
 from ingest.numerals import CIRCLED, cn_to_int
@@ -23,25 +24,37 @@ TERMINATORS = "。！？；：!?;:"
 CLOSERS = "”’）)」』"
 
 
+class Role(Enum):
+    """What a numbering marker does in the outline (one place for the decision; tested per row)."""
+
+    OUTLINE = "outline"  # a heading of an outline level (篇/章/节, 一、, （一）)
+    LIST = "list"  # a numbered list item (1. （1） ① 1) 01): a heading, or the item of a 专栏
+    BOX = "box"  # a 专栏 header
+    DASH = "dash"  # a "——" line: a list entry of goals or principles, never an outline node
+
+
 @dataclass(frozen=True)
 class MarkerType:
     name: str
     level: int  # GB/T 9704 order: smaller is higher
     pattern: re.Pattern[str]
+    role: Role
 
 
 # Order matters only where patterns could both match; levels give the outline order.
 MARKERS: tuple[MarkerType, ...] = (
-    MarkerType("pian", 0, re.compile(rf"^第\s*([{_CN}\d]+)\s*篇\s*")),
-    MarkerType("zhang", 1, re.compile(rf"^第\s*([{_CN}\d]+)\s*章\s*")),
-    MarkerType("jie", 2, re.compile(rf"^第\s*([{_CN}\d]+)\s*节\s*")),
-    MarkerType("box", 3, re.compile(r"^专\s*栏\s*(\d+)\s*[:：]?\s*")),
-    MarkerType("cn", 4, re.compile(rf"^([{_CN}]+)\s*[、]\s*")),
-    MarkerType("paren_cn", 5, re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*")),
-    MarkerType("arabic", 6, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])\s*")),
-    MarkerType("paren_arabic", 7, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")),
-    MarkerType("circled", 8, re.compile(rf"^([{CIRCLED}])\s*")),
-    MarkerType("arabic_paren", 9, re.compile(r"^(\d{1,2})\s*[)）](?![\d%％])\s*")),
+    MarkerType("pian", 0, re.compile(rf"^第\s*([{_CN}\d]+)\s*篇\s*"), Role.OUTLINE),
+    MarkerType("zhang", 1, re.compile(rf"^第\s*([{_CN}\d]+)\s*章\s*"), Role.OUTLINE),
+    MarkerType("jie", 2, re.compile(rf"^第\s*([{_CN}\d]+)\s*节\s*"), Role.OUTLINE),
+    MarkerType("box", 3, re.compile(rf"^(?:任务|重点|工程)?专\s*栏\s*([{_CN}\d]+)\s*[:：]?\s*"), Role.BOX),
+    MarkerType("cn", 4, re.compile(rf"^([{_CN}]+)\s*[、]\s*"), Role.OUTLINE),
+    MarkerType("paren_cn", 5, re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*"), Role.OUTLINE),
+    MarkerType("arabic", 6, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])\s*"), Role.LIST),
+    MarkerType("arabic0", 6, re.compile(r"^(0\d)\s+(?=[\u4e00-\u9fff])"), Role.LIST),
+    MarkerType("paren_arabic", 7, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*"), Role.LIST),
+    MarkerType("circled", 8, re.compile(rf"^([{CIRCLED}])\s*"), Role.LIST),
+    MarkerType("arabic_paren", 9, re.compile(r"^(\d{1,2})\s*[)）](?![\d%％])\s*"), Role.LIST),
+    MarkerType("dash", 50, re.compile(r"^(?:—{2,3}|－{2}|-{2,3})\s*(?=\S)"), Role.DASH),
 )
 MARKER_BY_NAME = {m.name: m for m in MARKERS}
 
@@ -52,6 +65,10 @@ class Marker:
     level: int
     number: int
     text: str  # the marker as written, e.g. "（三）"
+
+    @property
+    def role(self) -> Role:
+        return MARKER_BY_NAME[self.type].role
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ def find_marker(text: str) -> tuple[Marker, int] | None:
         m = mt.pattern.match(text)
         if m:
             try:
-                number = cn_to_int(m.group(1))
+                number = cn_to_int(m.group(1)) if mt.pattern.groups else 0
             except ValueError:
                 continue
             rest = text[m.end() :]
@@ -122,6 +139,62 @@ def _ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in TERMINATORS
 
 
+_MIDLINE_BREAK = re.compile(r"(?<=[。！？；])[ \t]+(?=\S)")
+
+
+def _heading_start(text: str) -> bool:
+    """A heading marker (outline level or 专栏) starts ``text``: where a wrap or a copy put a heading
+    mid-line (``…技术。 （二）深化推广应用``), the line is split there."""
+    found = find_marker(text)
+    return found is not None and found[0].role in (Role.OUTLINE, Role.BOX)
+
+
+def split_headings(line: Line) -> list[Line]:
+    """Split a line where a sentence ends, white space follows and a heading begins.
+
+    >>> [x.text for x in split_headings(Line(1, "构建系统。 （四）加快建设", tuple(range(14)), False, 0))]
+    ['构建系统。', '（四）加快建设']
+    >>> [x.text for x in split_headings(Line(1, "提升能力。 进一步强化", tuple(range(12)), False, 0))]
+    ['提升能力。 进一步强化']
+    """
+    out: list[Line] = []
+    cur = line
+    for m in list(_MIDLINE_BREAK.finditer(line.text))[::-1]:
+        if not _heading_start(line.text[m.end() :]):
+            continue
+        head, tail = _cut_line(cur, m.start(), m.end())
+        out.insert(0, tail)
+        cur = head
+    return [cur, *out]
+
+
+def _cut_line(line: Line, end: int, start: int) -> tuple[Line, Line]:
+    """``line.text[:end]`` (a paragraph end: trailing space) and ``line.text[start:]`` as two lines."""
+    head = Line(line.no, line.text[:end], (*line.offsets[:end], line.offsets[end - 1] + 1), True, line.indent)
+    tail = Line(line.no, line.text[start:], line.offsets[start:], line.trailing_space, 0)
+    return head, tail
+
+
+def split_after_paragraph(block: Block) -> tuple[Block, Block | None]:
+    """A block that runs past a paragraph end mid-line (a sentence end, white space, more text) as the
+    paragraph and the rest; ``(block, None)`` when there is no such place.
+
+    The genre's copies put the next paragraph on the same line where a box ends: ``…的供应链。 推进…``.
+    """
+    m = _MIDLINE_BREAK.search(block.text)
+    if m is None:
+        return block, None
+    return _sub_block(block, 0, m.start()), _sub_block(block, m.end(), len(block.text))
+
+
+def _sub_block(block: Block, start: int, end: int) -> Block:
+    text = block.text[start:end]
+    found = find_marker(text)
+    marker, body_start = found if found else (None, 0)
+    offs = (*block.offsets[start:end], block.offsets[end - 1] + 1)
+    return Block(text, offs, block.line_start, block.line_end, marker, body_start, False)
+
+
 def segment(norm: Normalized) -> list[Block]:
     """Join lines into blocks. A block ends after a line that
     - ended in white space in the raw text (PDF paragraph end; every HTML block end), or
@@ -129,7 +202,7 @@ def segment(norm: Normalized) -> list[Block]:
     - is a short heading line (a marker of an outline level and no sentence end), or
     - is followed by a line that starts with a marker while this one ends a sentence.
     """
-    lines = norm.lines
+    lines = tuple(part for line in norm.lines for part in split_headings(line))
     typical = typical_width(lines)
     wrapped = is_wrapped(lines, typical)
     blocks: list[Block] = []

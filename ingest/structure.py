@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.models import ParseWarning
-from ingest.segment import MARKER_BY_NAME, Block, Marker
+from ingest.segment import MARKER_BY_NAME, Block, Marker, Role, split_after_paragraph
 
 BOX_LEVEL = 100  # a box is not an outline level: any heading closes it
 LIST_LEVEL = MARKER_BY_NAME["arabic"].level
@@ -54,10 +54,14 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
         while stack[-1].is_box or stack[-1].in_box:
             stack.pop()
 
-    for block in blocks:
+    queue = list(blocks)
+    while queue:
+        block = queue.pop(0)
         m = block.marker
+        if m is not None and m.role is Role.DASH:
+            m = None  # a "——" entry is a paragraph of its container; classify reads its marker
         top = stack[-1]
-        if m is not None and m.type == "box":
+        if m is not None and m.role is Role.BOX:
             close_box()
             while stack[-1].level >= LIST_LEVEL:  # a box stands beside list items, never inside one
                 stack.pop()
@@ -71,7 +75,7 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
                     stack.pop()
                 stack[-1].content.append(block)
                 continue
-            if m is not None and m.type in ("arabic", "paren_arabic", "circled", "arabic_paren"):
+            if m is not None and m.role is Role.LIST:
                 box_item_level = _box_item_level(stack)
                 if (box_item_level is None or m.level == box_item_level) and _continues_box(stack, m):
                     if top.in_box:
@@ -83,6 +87,13 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
                 if box_item_level is not None and m.level > box_item_level:  # a sub-item in an item
                     top.content.append(block)
                     continue
+            if m is None and _box_body(top):
+                head, rest = split_after_paragraph(block) if top.in_box else (block, None)
+                top.content.append(head)
+                if rest is not None:  # the box's last item ends mid-line: the body text resumes
+                    close_box()
+                    queue.insert(0, rest)
+                continue
             close_box()
         if m is None:
             stack[-1].content.append(block)
@@ -97,12 +108,27 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
     return root, warnings
 
 
+def _box_body(node: OutlineNode) -> bool:
+    """Whether an unnumbered block after ``node`` (a box or its current item) still belongs to the box:
+    a box without numbered items keeps its paragraphs up to the next heading (its items are paragraphs,
+    run-in phrases or 一是…二是…); an item whose heading is its title only (``01 智能场景``) keeps the
+    paragraphs of its body. After an item that carries its own text, the running text resumes."""
+    if node.is_box:  # a table-bodied box ends with its table
+        return not node.children and not any("\t" in b.text for b in node.blocks)
+    return node.in_box and node.heading is not None and _title_only(node.heading) and not node.blocks
+
+
+def _title_only(block: Block) -> bool:
+    body = block.body.strip()
+    return 0 < len(body) <= 30 and not any(t in body for t in "。；：:")
+
+
 def _continues_box(stack: list[OutlineNode], m: Marker) -> bool:
-    """An item continues the box when its number follows the box's last item (or starts the box)."""
+    """An item continues the box when its number follows the box's last item (or is 1 and starts it)."""
     box = next(node for node in reversed(stack) if node.is_box)
     items = box.children
     if not items:
-        return True
+        return m.number == 1
     last = items[-1].marker
     return last is not None and m.number == last.number + 1
 
@@ -124,7 +150,7 @@ def _check_numbering(
     depth = node.level
     by_type: dict[str, list[OutlineNode]] = {}
     for child in node.children:
-        if child.marker is not None and not child.is_box:
+        if child.marker is not None and not child.is_box and child.marker.role is not Role.DASH:
             by_type.setdefault(child.marker.type, []).append(child)
     for mtype, siblings in by_type.items():
         first = siblings[0].marker
