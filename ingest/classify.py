@@ -12,9 +12,9 @@ import re
 
 from ingest.drafts import Draft, Piece
 from ingest.indicators import find_tables, parse_table
-from ingest.meanings import Meaning, meaning_of
+from ingest.meanings import OVERALL, PRINCIPLE, TASK, Meaning, meaning_of, task_parts
 from ingest.models import Kind, ParseWarning
-from ingest.segment import Block
+from ingest.segment import Block, sub_block
 from ingest.structure import OutlineNode
 
 _SENTENCE = re.compile(r"^(.+?[。！？])")
@@ -65,9 +65,15 @@ class Classifier:
     def classify(self, root: OutlineNode, title: str) -> Draft:
         plan = Draft(Kind.PLAN, title, blocks=root.all_blocks())
         self._own_blocks(plan, root.blocks)
+        parts = [n for n in root.children if not n.is_box and n.heading is not None]
+        by_place = {id(parts[i]) for i in task_parts([first_sentence(p.heading.body) for p in parts])}  # type: ignore[union-attr]
         for node in root.children:
             if node.is_box:
                 plan.children.append(self.column(node, None))
+            elif id(node) in by_place:
+                task = self.member(node, TASK)
+                task.meaning, task.meaning_source = TASK.name, "position"
+                plan.children.append(task)
             else:
                 plan.children.append(self.container(node, Kind.PART, None))
         return plan
@@ -76,14 +82,18 @@ class Classifier:
     def container(self, node: OutlineNode, kind: Kind, inherited: Meaning | None) -> Draft:
         assert node.heading is not None and node.marker is not None
         title = first_sentence(node.heading.body)
-        meaning = meaning_of(title) or inherited
+        meaning, source = meaning_of(title), "title"
+        if meaning is None and inherited is not None:
+            meaning, source = inherited, "position"
+        if meaning is None and _principles_by_content(node):
+            meaning, source = PRINCIPLE, "content"
         draft = Draft(
             kind,
             title,
             blocks=node.all_blocks(),
             ordinal=node.marker.number,
             meaning=meaning.name if meaning else None,
-            meaning_source="title" if meaning_of(title) else "position" if meaning else None,
+            meaning_source=source if meaning else None,
             marker=node.marker.text,
         )
         draft.pieces.append(Piece.of(node.heading))
@@ -97,6 +107,7 @@ class Classifier:
         return draft
 
     def _sections(self, draft: Draft, node: OutlineNode, meaning: Meaning | None) -> None:
+        counts: dict[Kind, int] = {}
         for item in self._with_tables(draft, node.content):
             if isinstance(item, OutlineNode):
                 if item.is_box:
@@ -104,6 +115,16 @@ class Classifier:
                 else:
                     inherit = meaning if meaning is not None and meaning.kind is not None else None
                     draft.children.append(self.container(item, Kind.SECTION, inherit))
+            elif meaning is OVERALL and _dashed(item.text):
+                # 总体要求 run in: "——坚持…" entries are principles, other "——" entries goals
+                for start, end, marker in entries(item.text, Kind.GOAL):
+                    kind = (
+                        Kind.PRINCIPLE if item.text[start:].lstrip("—－- ").startswith("坚持") else Kind.GOAL
+                    )
+                    counts[kind] = counts.get(kind, 0) + 1
+                    draft.children.append(
+                        self._entry(item, start, end, marker, kind, counts[kind], "content")
+                    )
             else:
                 self._own_blocks(draft, [item])
 
@@ -124,6 +145,15 @@ class Classifier:
         for item in self._with_tables(draft, node.content):
             if isinstance(item, OutlineNode):
                 draft.children.append(self.column(item, self._last_child(draft)))
+                continue
+            split = entries(item.text, meaning.kind)
+            if len(split) > 1 or split[0][2] is not None:  # dashed or run-in entries in one paragraph
+                for start, end, marker in split:
+                    if marker is None and not _entry_lead(item.text[start:end], meaning.kind):
+                        self._own_blocks(draft, [item])  # an introduction before the entries
+                        continue
+                    members += 1
+                    draft.children.append(self._entry(item, start, end, marker, meaning.kind, members, None))
                 continue
             lead = lead_sentence(item.text)
             if lead is not None:
@@ -146,6 +176,26 @@ class Classifier:
                     )
                 self._own_blocks(draft, [item])
 
+    def _entry(
+        self, block: Block, start: int, end: int, marker: str | None, kind: Kind, n: int, source: str | None
+    ) -> Draft:
+        """One entry of a paragraph (a "——" line or a run-in lead sentence) as its own element."""
+        piece = Piece.of(block, start, end)
+        body = block.text[start:end].lstrip("—－- ")
+        lead = lead_sentence(body) or first_sentence(body)
+        d = Draft(
+            kind,
+            lead,
+            blocks=[block],
+            ordinal=n,
+            lead=lead,
+            marker=marker,
+            meaning_source=source,
+            span_override=(piece.offsets[0], piece.offsets[-1]),
+        )
+        d.pieces.append(piece)
+        return d
+
     # -- members: tasks, actions, measures ---------------------------------------------------------
     def member(self, node: OutlineNode, meaning: Meaning) -> Draft:
         assert node.heading is not None and node.marker is not None and meaning.kind is not None
@@ -162,17 +212,21 @@ class Classifier:
                 elif meaning.item_kind is not None:
                     assert item.heading is not None and item.marker is not None
                     items += 1
+                    own, boxes = _split_boxes(item)
                     sub = Draft(
                         meaning.item_kind,
                         first_sentence(item.heading.body),
-                        blocks=item.all_blocks(),
+                        blocks=own,
                         ordinal=items,
                         marker=item.marker.text,
                     )
-                    sub.pieces.extend(Piece.of(b) for b in item.all_blocks())
+                    sub.pieces.extend(Piece.of(b) for b in own)
                     d.children.append(sub)
+                    d.children.extend(self.column(box, sub) for box in boxes)
                 else:
-                    d.pieces.extend(Piece.of(b) for b in item.all_blocks())
+                    own, boxes = _split_boxes(item)
+                    d.pieces.extend(Piece.of(b) for b in own)
+                    d.children.extend(self.column(box, self._last_child(d)) for box in boxes)
                 continue
             body = item.text
             if _ABRIDGED.match(body):
@@ -237,6 +291,11 @@ class Classifier:
         d.pieces.append(Piece.of(node.heading))
         rows = [b for b in node.content if isinstance(b, Block) and "\t" in b.text]
         d.children.extend(self.table_items(rows))
+        if not rows and not node.children:  # items as paragraphs, run-in phrases or 一是…二是…
+            d.title, body = _box_title(node.heading)
+            d.children.extend(self.paragraph_items(([body] if body else []) + node.blocks))
+            if d.children:
+                return d
         for item in node.content:
             if isinstance(item, Block) and item in rows:
                 continue
@@ -256,6 +315,26 @@ class Classifier:
         if not d.children:
             self.warn("W301", f"专栏 {node.marker.number} has no items", node.heading.line_start)
         return d
+
+    def paragraph_items(self, blocks: list[Block]) -> list[Draft]:
+        """Items of a 专栏 without numbering: each 一是/二是 entry, else each run-in lead phrase
+        (``智能切割成形装备。型材…``), else each paragraph."""
+        out: list[Draft] = []
+        for block in blocks:
+            for start, end, _ in entries(block.text, Kind.COLUMN_ITEM):
+                body = block.text[start:end]
+                title = lead_sentence(body) or first_sentence(body)
+                piece = Piece.of(block, start, end)
+                d = Draft(
+                    Kind.COLUMN_ITEM,
+                    title[:60],
+                    blocks=[block],
+                    ordinal=len(out) + 1,
+                    span_override=(piece.offsets[0], piece.offsets[-1]),
+                )
+                d.pieces.append(piece)
+                out.append(d)
+        return out
 
     def table_items(self, rows: list[Block]) -> list[Draft]:
         """Items of a 专栏 whose body is a table (类别 / 细分 / 重点任务): one item per row after the header;
@@ -303,3 +382,110 @@ class Classifier:
     @staticmethod
     def _last_of(draft: Draft, kind: Kind | None) -> Draft | None:
         return next((c for c in reversed(draft.children) if c.kind == kind), None)
+
+
+# -- entries of a paragraph: "——" lines, run-in leads, 一是…二是… ------------------------------------
+_DASH = re.compile(r"(?:^|(?<=[。；！？]))\s*(?:—{2,3}|－{2}|-{2,3})(?=\S)")
+_ORDINAL_IS = re.compile(r"(?:^|(?<=[。；！？]))\s*[一二三四五六七八九十]是")
+_RUN_IN_LEAD = {
+    # a principle: 坚持… or two four-character phrases (需求拉动，供给升级)
+    Kind.PRINCIPLE: re.compile(r"(?:坚持[^，。；]{2,18}|[\u4e00-\u9fff]{2,6}，[\u4e00-\u9fff]{2,6})[。；]"),
+    # a box item: a short noun phrase closed by 。 (智能涂装装备。), not a list ending in 等
+    Kind.COLUMN_ITEM: re.compile(r"[^，。；：:]{3,24}(?<!等)。"),
+}
+
+
+def _dashed(text: str) -> bool:
+    return _DASH.search(text) is not None
+
+
+def _entry_lead(text: str, kind: Kind) -> bool:
+    pattern = _RUN_IN_LEAD.get(kind)
+    return pattern is not None and pattern.match(text.lstrip("—－- ")) is not None
+
+
+def entries(text: str, kind: Kind) -> list[tuple[int, int, str | None]]:
+    """Where a paragraph holds several entries: ``(start, end, marker)`` for each "——" entry (marker
+    "——"), each 一是/二是 entry, or each run-in lead sentence of ``kind`` (principles, box items);
+    otherwise the whole paragraph, once. A stretch before the first entry is returned too (marker None).
+
+    >>> t = "——创新能力显著增强。打造平台。——集群发展。形成集群。"
+    >>> [(t[a:b], m) for a, b, m in entries(t, Kind.GOAL)]
+    [('——创新能力显著增强。打造平台。', '——'), ('——集群发展。形成集群。', '——')]
+    >>> t = "夯实基础，补齐短板。面向行业发展需求，完善标准体系。重点突破，以点带面。立足关键环节。"
+    >>> [t[a:b] for a, b, _ in entries(t, Kind.PRINCIPLE)]
+    ['夯实基础，补齐短板。面向行业发展需求，完善标准体系。', '重点突破，以点带面。立足关键环节。']
+    >>> t = "一是开展遴选，鼓励探索。二是举办大会。三是发布指数。"
+    >>> [t[a:b] for a, b, _ in entries(t, Kind.COLUMN_ITEM)]
+    ['一是开展遴选，鼓励探索。', '二是举办大会。', '三是发布指数。']
+    """
+    for pattern, marker in ((_DASH, "——"), (_ORDINAL_IS, None)):
+        starts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in pattern.finditer(text)]
+        if starts and (marker is not None or len(starts) > 1):
+            return _cut(text, starts, marker)
+    lead = _RUN_IN_LEAD.get(kind)
+    if lead is not None:
+        starts = [0] + [m.end() for m in re.finditer(r"[。；]", text) if m.end() < len(text)]
+        starts = [i for i in starts if lead.match(text, i) is not None and _pair_ends(text, i, kind)]
+        if len(starts) > 1:
+            return _cut(text, starts, None)
+    return [(0, len(text), None)]
+
+
+def _pair_ends(text: str, i: int, kind: Kind) -> bool:
+    """A run-in lead of a principle may be a 4+4 pair that spans two sentences' worth of text; a box
+    item's lead must be followed by its description (not end the paragraph)."""
+    m = _RUN_IN_LEAD[kind].match(text, i)
+    return m is not None and (kind != Kind.COLUMN_ITEM or m.end() < len(text))
+
+
+def _cut(text: str, starts: list[int], marker: str | None) -> list[tuple[int, int, str | None]]:
+    out: list[tuple[int, int, str | None]] = []
+    if starts[0] > 0 and text[: starts[0]].strip():
+        out.append((0, starts[0], None))
+    for k, a in enumerate(starts):
+        b = starts[k + 1] if k + 1 < len(starts) else len(text)
+        end = len(text[a:b].rstrip()) + a
+        out.append((a, end, marker))
+    return out
+
+
+def _principles_by_content(node: OutlineNode) -> bool:
+    """A section without a title meaning whose paragraphs open with 坚持… (two or more) is principles."""
+    leads = [lead_sentence(b.text) or "" for b in node.blocks]
+    return sum(1 for lead in leads if lead.startswith("坚持")) >= 2
+
+
+def _split_boxes(node: OutlineNode) -> tuple[list[Block], list[OutlineNode]]:
+    """A node's own blocks (heading and text, nested headings included) and the 专栏 boxes inside it."""
+    blocks: list[Block] = [node.heading] if node.heading else []
+    boxes: list[OutlineNode] = []
+    for c in node.content:
+        if isinstance(c, Block):
+            blocks.append(c)
+        elif c.is_box:
+            boxes.append(c)
+        else:
+            inner, more = _split_boxes(c)
+            blocks.extend(inner)
+            boxes.extend(more)
+    return blocks, boxes
+
+
+_BOX_TITLE_END = re.compile(r"(?:重点|工程|行动|计划|专项|项目|任务)(?=[^，。]{2,})")
+
+
+def _box_title(heading: Block) -> tuple[str, Block | None]:
+    """The title of a 专栏 and, where its first item runs on after the title in the same paragraph
+    (``专栏 1 …技术研发重点智能制造总体技术。重点研究…``), that rest as a block of its own."""
+    body = heading.body.strip()
+    if not any(t in body for t in "。；"):
+        return body.rstrip("。"), None
+    first = first_sentence(body)
+    cut = None
+    for m in _BOX_TITLE_END.finditer(first):
+        cut = m.end()
+    if cut is None:
+        return first, None
+    start = heading.body_start + (len(heading.body) - len(heading.body.lstrip())) + cut
+    return first[:cut], sub_block(heading, start, len(heading.text))

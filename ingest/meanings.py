@@ -20,32 +20,58 @@ class Meaning:
     kind: Kind | None  # the element kind of the container's members; None: context only
     item_kind: Kind | None = None  # lead paragraphs inside a member become these
     numbered: bool = False  # members are the numbered child headings
+    framing: bool = False  # a part that frames the plan (review, guidance, goals): tasks come after it
 
+
+ACHIEVEMENT = Meaning("Achievement", Kind.ACHIEVEMENT, framing=True)
+CONTEXT = Meaning("Context", None, framing=True)
+OVERALL = Meaning("Overall", None, framing=True)  # 总体要求: guidance, principles and goals together
+GUIDANCE = Meaning("Guidance", None, framing=True)
+PRINCIPLE = Meaning("Principle", Kind.PRINCIPLE, framing=True)
+INDICATOR = Meaning("Indicator", Kind.INDICATOR, framing=True)
+GOAL = Meaning("Goal", Kind.GOAL, framing=True)
+DIRECTION = Meaning("Direction", Kind.DIRECTION)
+TASK = Meaning("Task", Kind.TASK, item_kind=Kind.SUBTASK, numbered=True)
+ACTION = Meaning("Action", Kind.ACTION, item_kind=Kind.ACTION_ITEM, numbered=True)
+MEASURE = Meaning("Measure", Kind.MEASURE, numbered=True)
 
 MEANINGS: tuple[tuple[re.Pattern[str], Meaning], ...] = (
+    (re.compile(r"发展现状|发展基础|发展回顾|回顾与总结|主要成就|发展成就|取得的成就|工作回顾|基础与优势|现实基础"), ACHIEVEMENT),
+    (re.compile(r"发展形势|面临的形势|面临形势|形势分析|背景形势|形势与挑战|机遇与挑战|^形势|发展环境"), CONTEXT),
+    (re.compile(r"总体要求|总体思路|总体部署|总体考虑|总体框架"), OVERALL),
+    (re.compile(r"指导思想|指导方针"), GUIDANCE),
+    (re.compile(r"基本原则|主要原则|工作原则|^原则$"), PRINCIPLE),
+    (re.compile(r"主要指标|指标体系"), INDICATOR),
+    (re.compile(r"发展目标|主要目标|总体目标|规划目标|行动目标|工作目标|发展愿景|目标任务|^目标$"), GOAL),
+    (re.compile(r"主攻方向|战略方向|重点方向|发展方向"), DIRECTION),
+    (re.compile(r"重大任务|主要任务|重点任务"), TASK),
+    (re.compile(r"优先行动|重大工程|专项行动|重点行动|重大行动|主要行动"), ACTION),
     (
-        re.compile(r"发展现状|发展基础|回顾与总结|主要成就|发展成就|取得的成就|工作回顾"),
-        Meaning("Achievement", Kind.ACHIEVEMENT),
-    ),
-    (re.compile(r"发展形势|面临的形势|形势与挑战|机遇与挑战|^形势"), Meaning("Context", None)),
-    (re.compile(r"指导思想|总体思路"), Meaning("Guidance", None)),
-    (re.compile(r"基本原则|主要原则|工作原则"), Meaning("Principle", Kind.PRINCIPLE)),
-    (re.compile(r"主要指标|指标体系"), Meaning("Indicator", Kind.INDICATOR)),
-    (re.compile(r"发展目标|主要目标|总体目标|规划目标"), Meaning("Goal", Kind.GOAL)),
-    (re.compile(r"主攻方向|战略方向|重点方向|发展方向"), Meaning("Direction", Kind.DIRECTION)),
-    (
-        re.compile(r"重大任务|主要任务|重点任务"),
-        Meaning("Task", Kind.TASK, item_kind=Kind.SUBTASK, numbered=True),
-    ),
-    (
-        re.compile(r"优先行动|重大工程|专项行动|重点行动|重大行动"),
-        Meaning("Action", Kind.ACTION, item_kind=Kind.ACTION_ITEM, numbered=True),
-    ),
-    (
-        re.compile(r"组织实施|保障措施|实施保障|规划实施|保障机制"),
-        Meaning("Measure", Kind.MEASURE, numbered=True),
+        re.compile(r"组织实施|保障措施|实施保障|规划实施|保障机制|组织保障|组织领导|保障体系|推进机制|实施机制"),
+        MEASURE,
     ),
 )
+
+
+def task_parts(titles: list[str]) -> set[int]:
+    """Indexes of the parts that are tasks by their place: after the last part that frames the plan
+    (review, situation, 总体要求, guidance, principles, goals) and before implementation (保障措施,
+    组织实施 …), the parts without a title meaning of their own (三、加快…, 四、推进…) are the tasks.
+
+    >>> sorted(task_parts(["一、发展回顾", "二、总体要求", "三、加快数字化转型", "四、推进平台建设",
+    ...                    "五、保障措施"]))
+    [2, 3]
+    >>> sorted(task_parts(["一、总体要求", "二、主要任务", "三、保障措施"]))
+    []
+    >>> sorted(task_parts(["一、加快数字化转型", "二、推进平台建设"]))  # nothing frames them: no decision
+    []
+    """
+    meanings = [meaning_of(t) for t in titles]
+    end = next((i for i, m in enumerate(meanings) if m is MEASURE), len(meanings))
+    framing = [i for i, m in enumerate(meanings[:end]) if m is not None and m.framing]
+    if not framing:
+        return set()
+    return {i for i in range(framing[-1] + 1, end) if meanings[i] is None}
 
 
 def meaning_of(title: str) -> Meaning | None:

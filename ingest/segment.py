@@ -184,10 +184,10 @@ def split_after_paragraph(block: Block) -> tuple[Block, Block | None]:
     m = _MIDLINE_BREAK.search(block.text)
     if m is None:
         return block, None
-    return _sub_block(block, 0, m.start()), _sub_block(block, m.end(), len(block.text))
+    return sub_block(block, 0, m.start()), sub_block(block, m.end(), len(block.text))
 
 
-def _sub_block(block: Block, start: int, end: int) -> Block:
+def sub_block(block: Block, start: int, end: int) -> Block:
     text = block.text[start:end]
     found = find_marker(text)
     marker, body_start = found if found else (None, 0)
