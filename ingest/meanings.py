@@ -37,12 +37,12 @@ MEASURE = Meaning("Measure", Kind.MEASURE, numbered=True)
 
 MEANINGS: tuple[tuple[re.Pattern[str], Meaning], ...] = (
     (re.compile(r"发展现状|发展基础|发展回顾|回顾与总结|主要成就|发展成就|取得的成就|工作回顾|基础与优势|现实基础"), ACHIEVEMENT),
-    (re.compile(r"发展形势|面临的形势|面临形势|形势分析|背景形势|形势与挑战|机遇与挑战|^形势|发展环境"), CONTEXT),
+    (re.compile(r"发展形势|面临的形势|面临形势|形势分析|背景形势|形势与挑战|机遇与挑战|^形势"), CONTEXT),
     (re.compile(r"总体要求|总体思路|总体部署|总体考虑|总体框架"), OVERALL),
     (re.compile(r"指导思想|指导方针"), GUIDANCE),
     (re.compile(r"基本原则|主要原则|工作原则|^原则$"), PRINCIPLE),
     (re.compile(r"主要指标|指标体系"), INDICATOR),
-    (re.compile(r"发展目标|主要目标|总体目标|规划目标|行动目标|工作目标|发展愿景|目标任务|^目标$"), GOAL),
+    (re.compile(r"发展目标|主要目标|总体目标|规划目标|行动目标|工作目标|发展愿景|目标任务|目标$"), GOAL),
     (re.compile(r"主攻方向|战略方向|重点方向|发展方向"), DIRECTION),
     (re.compile(r"重大任务|主要任务|重点任务"), TASK),
     (re.compile(r"优先行动|重大工程|专项行动|重点行动|重大行动|主要行动"), ACTION),
@@ -61,14 +61,19 @@ def task_parts(titles: list[str]) -> set[int]:
     >>> sorted(task_parts(["一、发展回顾", "二、总体要求", "三、加快数字化转型", "四、推进平台建设",
     ...                    "五、保障措施"]))
     [2, 3]
-    >>> sorted(task_parts(["一、总体要求", "二、主要任务", "三、保障措施"]))
+    >>> sorted(task_parts(["一、总体要求", "二、主要任务", "三、资源配置", "四、保障措施"]))
     []
     >>> sorted(task_parts(["一、加快数字化转型", "二、推进平台建设"]))  # nothing frames them: no decision
     []
     """
     meanings = [meaning_of(t) for t in titles]
+    if TASK in meanings:  # the plan names its tasks (主要任务): the other parts are not tasks by place
+        return set()
     end = next((i for i, m in enumerate(meanings) if m is MEASURE), len(meanings))
-    framing = [i for i, m in enumerate(meanings[:end]) if m is not None and m.framing]
+    # a framing title is short (发展形势, 总体要求); a long title that mentions 目标 or 基础 is a task
+    framing = [
+        i for i, m in enumerate(meanings[:end]) if m is not None and m.framing and len(titles[i]) <= 16
+    ]
     if not framing:
         return set()
     return {i for i in range(framing[-1] + 1, end) if meanings[i] is None}

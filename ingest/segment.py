@@ -223,10 +223,19 @@ def segment(norm: Normalized) -> list[Block]:
         if len(cur) == 1 and short and _is_heading_line(line.text):
             close()
             continue
-        if nxt is not None and _ends_sentence(line.text) and find_marker(nxt.text) is not None:
-            close()
+        if nxt is not None and find_marker(nxt.text) is not None:
+            if _ends_sentence(line.text) or (_heading_start(nxt.text) and _open_heading(cur)):
+                close()
     close()
     return blocks
+
+
+def _open_heading(cur: list[Line]) -> bool:
+    """The lines so far are a heading wrapped over lines (marker, no sentence end): a heading that
+    follows it starts a block of its own."""
+    text = "".join(line.text for line in cur)
+    found = find_marker(text)
+    return found is not None and found[0].role is Role.OUTLINE and not any(t in text for t in "。；！？")
 
 
 def _paragraph_end_space(line: Line, short: bool) -> bool:

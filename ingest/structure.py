@@ -87,6 +87,10 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
                 if box_item_level is not None and m.level > box_item_level:  # a sub-item in an item
                     top.content.append(block)
                     continue
+            if m is None and top.in_box and _group_label(block):  # 打造智慧养老场景： items follow
+                stack.pop()
+                stack[-1].content.append(block)
+                continue
             if m is None and _box_body(top):
                 head, rest = split_after_paragraph(block) if top.in_box else (block, None)
                 top.content.append(head)
@@ -116,6 +120,12 @@ def _box_body(node: OutlineNode) -> bool:
     if node.is_box:  # a table-bodied box ends with its table
         return not node.children and not any("\t" in b.text for b in node.blocks)
     return node.in_box and node.heading is not None and _title_only(node.heading) and not node.blocks
+
+
+def _group_label(block: Block) -> bool:
+    """A short label that groups the items of a box that follow it (``创新智慧养老服务：``)."""
+    text = block.text.strip()
+    return len(text) <= 24 and text[-1:] in "：:" and not any(t in text for t in "。；，")
 
 
 def _title_only(block: Block) -> bool:
