@@ -391,7 +391,7 @@ _RUN_IN_LEAD = {
     # a principle: 坚持… or two four-character phrases (需求拉动，供给升级)
     Kind.PRINCIPLE: re.compile(r"(?:坚持[^，。；]{2,18}|[\u4e00-\u9fff]{2,6}，[\u4e00-\u9fff]{2,6})[。；]"),
     # a box item: a short noun phrase closed by 。 (智能涂装装备。), not a list ending in 等
-    Kind.COLUMN_ITEM: re.compile(r"[^，。；：:]{3,24}(?<!等)。"),
+    Kind.COLUMN_ITEM: re.compile(r"(?:(?!等)[^，。；：:]){3,24}。"),
 }
 
 

@@ -217,6 +217,8 @@ def segment(norm: Normalized) -> list[Block]:
         cur.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         short = width(line.text) < 0.8 * typical
+        if not wrapped and nxt is not None and _broken_line(line, nxt):
+            continue  # one paragraph per line, but this one was cut mid-sentence (…映射、⏎工时物量…)
         if not wrapped or _paragraph_end_space(line, short) or (short and _ends_sentence(line.text)):
             close()
             continue
@@ -228,6 +230,17 @@ def segment(norm: Normalized) -> list[Block]:
                 close()
     close()
     return blocks
+
+
+def _broken_line(line: Line, nxt: Line) -> bool:
+    """In text with one paragraph per line, a long line that stops inside a sentence (after 、，or a
+    word) continues on the next line, unless that line starts a numbered entry."""
+    last = line.text.rstrip()[-1:]
+    return (
+        len(line.text) >= 40
+        and (last in "、，（“《" or "\u4e00" <= last <= "\u9fff")
+        and find_marker(nxt.text) is None
+    )
 
 
 def _open_heading(cur: list[Line]) -> bool:
@@ -252,6 +265,8 @@ def _is_heading_line(text: str) -> bool:
 def is_wrapped(lines: tuple[Line, ...], typical: int) -> bool:
     """Text extracted from PDF wraps paragraphs at a fixed width: many lines share the typical width.
     Text with one paragraph per line does not, and then every line ends its block."""
+    if typical > 120:  # lines longer than any printed page: one paragraph per line (copied text)
+        return False
     marked = sum(1 for line in lines if line.trailing_space)
     if 0 < marked < len(lines):  # some lines carry the paragraph-end space, others don't: wrapped text
         return True
@@ -277,7 +292,7 @@ def _make_block(lines: list[Line], typical: int) -> Block:
     offs.append(lines[-1].offsets[-1])
     found = find_marker(text)
     marker, body_start = found if found else (None, 0)
-    short = len(lines) == 1 and width(text) < 0.8 * typical
+    short = len(lines) == 1 and width(text) < 0.8 * min(typical, 80)
     return Block(text, tuple(offs), lines[0].no, lines[-1].no, marker, body_start, short)
 
 
