@@ -225,11 +225,22 @@ def segment(norm: Normalized) -> list[Block]:
         if len(cur) == 1 and short and _is_heading_line(line.text):
             close()
             continue
+        if nxt is not None and _ends_sentence(line.text) and _opens_with_lead(nxt.text):
+            close()  # a full last line, then a paragraph that opens with its lead sentence
+            continue
         if nxt is not None and find_marker(nxt.text) is not None:
             if _ends_sentence(line.text) or (_heading_start(nxt.text) and _open_heading(cur)):
                 close()
     close()
     return blocks
+
+
+_LEAD_OPENING = re.compile(r"^[^，。；：:、“”（）()\d]{4,14}。")
+
+
+def _opens_with_lead(text: str) -> bool:
+    """A line that starts with a short sentence of its own (强化人才培养。定期编制…)."""
+    return _LEAD_OPENING.match(text) is not None
 
 
 def _broken_line(line: Line, nxt: Line) -> bool:
