@@ -9,6 +9,7 @@ Guarantees:
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ingest.drafts import Draft, Piece
 from ingest.indicators import find_tables, parse_table
@@ -117,7 +118,7 @@ class Classifier:
                     draft.children.append(self.container(item, Kind.SECTION, inherit))
             elif meaning is OVERALL and _dashed(item.text):
                 # 总体要求 run in: "——坚持…" entries are principles, other "——" entries goals
-                for start, end, marker in entries(item.text, Kind.GOAL):
+                for start, end, marker, _ in entries(item.text, Kind.GOAL):
                     kind = (
                         Kind.PRINCIPLE if item.text[start:].lstrip("—－- ").startswith("坚持") else Kind.GOAL
                     )
@@ -147,9 +148,9 @@ class Classifier:
                 draft.children.append(self.column(item, self._last_child(draft)))
                 continue
             split = entries(item.text, meaning.kind)
-            if len(split) > 1 or split[0][2] is not None:  # dashed or run-in entries in one paragraph
-                for start, end, marker in split:
-                    if marker is None and not _entry_lead(item.text[start:end], meaning.kind):
+            if len(split) > 1 or split[0].marker is not None:  # dashed or run-in entries in one paragraph
+                for start, end, marker, intro in split:
+                    if intro or (marker is None and not _entry_lead(item.text[start:end], meaning.kind)):
                         self._own_blocks(draft, [item])  # an introduction before the entries
                         continue
                     members += 1
@@ -321,7 +322,13 @@ class Classifier:
         (``智能切割成形装备。型材…``), else each paragraph."""
         out: list[Draft] = []
         for block in blocks:
-            for start, end, _ in entries(block.text, Kind.COLUMN_ITEM):
+            # 一是…二是… are items where they are the box's whole body; beside other paragraphs the
+            # paragraph that holds them is one item
+            whole = [Entry(0, len(block.text), None, False)]
+            spans = entries(block.text, Kind.COLUMN_ITEM) if len(blocks) == 1 else whole
+            for start, end, _, intro in spans:
+                if intro:
+                    continue  # the box's own introduction, before its 一是 …
                 body = block.text[start:end]
                 title = lead_sentence(body) or first_sentence(body)
                 piece = Piece.of(block, start, end)
@@ -404,20 +411,30 @@ def _entry_lead(text: str, kind: Kind) -> bool:
     return pattern is not None and pattern.match(text.lstrip("—－- ")) is not None
 
 
-def entries(text: str, kind: Kind) -> list[tuple[int, int, str | None]]:
+class Entry(NamedTuple):
+    """One entry of a paragraph: ``text[start:end]``, its marker ("——" or None), and whether it is the
+    introduction that stands before the first entry."""
+
+    start: int
+    end: int
+    marker: str | None
+    intro: bool
+
+
+def entries(text: str, kind: Kind) -> list[Entry]:
     """Where a paragraph holds several entries: ``(start, end, marker)`` for each "——" entry (marker
     "——"), each 一是/二是 entry, or each run-in lead sentence of ``kind`` (principles, box items);
     otherwise the whole paragraph, once. A stretch before the first entry is returned too (marker None).
 
     >>> t = "——创新能力显著增强。打造平台。——集群发展。形成集群。"
-    >>> [(t[a:b], m) for a, b, m in entries(t, Kind.GOAL)]
+    >>> [(t[a:b], m) for a, b, m, _ in entries(t, Kind.GOAL)]
     [('——创新能力显著增强。打造平台。', '——'), ('——集群发展。形成集群。', '——')]
     >>> t = "夯实基础，补齐短板。面向行业发展需求，完善标准体系。重点突破，以点带面。立足关键环节。"
-    >>> [t[a:b] for a, b, _ in entries(t, Kind.PRINCIPLE)]
+    >>> [t[a:b] for a, b, _, _ in entries(t, Kind.PRINCIPLE)]
     ['夯实基础，补齐短板。面向行业发展需求，完善标准体系。', '重点突破，以点带面。立足关键环节。']
-    >>> t = "一是开展遴选，鼓励探索。二是举办大会。三是发布指数。"
-    >>> [t[a:b] for a, b, _ in entries(t, Kind.COLUMN_ITEM)]
-    ['一是开展遴选，鼓励探索。', '二是举办大会。', '三是发布指数。']
+    >>> t = "结合现状，建设体系。一是开展遴选，鼓励探索。二是举办大会。"
+    >>> [(t[a:b], intro) for a, b, _, intro in entries(t, Kind.COLUMN_ITEM)]
+    [('结合现状，建设体系。', True), ('一是开展遴选，鼓励探索。', False), ('二是举办大会。', False)]
     """
     for pattern, marker in ((_DASH, "——"), (_ORDINAL_IS, None)):
         starts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in pattern.finditer(text)]
@@ -429,7 +446,7 @@ def entries(text: str, kind: Kind) -> list[tuple[int, int, str | None]]:
         starts = [i for i in starts if lead.match(text, i) is not None and _pair_ends(text, i, kind)]
         if len(starts) > 1:
             return _cut(text, starts, None)
-    return [(0, len(text), None)]
+    return [Entry(0, len(text), None, False)]
 
 
 def _pair_ends(text: str, i: int, kind: Kind) -> bool:
@@ -439,14 +456,13 @@ def _pair_ends(text: str, i: int, kind: Kind) -> bool:
     return m is not None and (kind != Kind.COLUMN_ITEM or m.end() < len(text))
 
 
-def _cut(text: str, starts: list[int], marker: str | None) -> list[tuple[int, int, str | None]]:
-    out: list[tuple[int, int, str | None]] = []
+def _cut(text: str, starts: list[int], marker: str | None) -> list[Entry]:
+    out: list[Entry] = []
     if starts[0] > 0 and text[: starts[0]].strip():
-        out.append((0, starts[0], None))
+        out.append(Entry(0, starts[0], None, True))
     for k, a in enumerate(starts):
         b = starts[k + 1] if k + 1 < len(starts) else len(text)
-        end = len(text[a:b].rstrip()) + a
-        out.append((a, end, marker))
+        out.append(Entry(a, len(text[a:b].rstrip()) + a, marker, False))
     return out
 
 
