@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,36 +98,83 @@ def source_from_bytes(data: bytes, path: str = "<upload>") -> Source:
 
 
 _META_FIELDS = set(PlanMeta.model_fields)
+#: the names of a plan directory's source file: its plan.yaml describes it, its folder names it
+SOURCE_STEM = "source"
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")
 
 
-def load_meta(source_path: Path | str, default_id: str | None = None) -> PlanMeta:
-    """Plan metadata from ``plan.yaml`` beside the source; without one, an id from the folder name."""
+def meta_file_for(source_path: Path | str) -> Path | None:
+    """The metadata file of a source: ``<name>.plan.yaml`` beside ``<name>.<ext>``; else ``plan.yaml`` when
+    it describes this file — the folder's ``source.*`` file, or the folder's only document. A ``plan.yaml``
+    in a folder of several plans describes none of the other files (each gets its own id and title)."""
     p = Path(source_path)
-    meta_path = p.parent / "plan.yaml"
-    plan_id = default_id or _slug(p.parent.name if p.parent.name else p.stem)
-    if not meta_path.is_file():
-        return PlanMeta(id=plan_id)
+    own = p.with_name(f"{p.stem}.plan.yaml")
+    if own.is_file():
+        return own
+    shared = p.parent / "plan.yaml"
+    if not shared.is_file():
+        return None
+    if p.stem == SOURCE_STEM:
+        return shared
+    try:
+        documents = [q for q in p.parent.iterdir() if q.suffix.lower() in DOCUMENT_SUFFIXES and q.is_file()]
+    except OSError:
+        return None
+    return shared if [q.name for q in documents] == [p.name] else None
+
+
+def read_meta(source_path: Path | str) -> dict[str, object]:
+    """The fields of the source's metadata file (see :func:`meta_file_for`), checked; ``{}`` without one."""
+    meta_path = meta_file_for(source_path)
+    if meta_path is None:
+        return {}
     try:
         raw = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise MetadataError("E020", f"plan.yaml is not valid YAML: {exc}", str(meta_path)) from None
+        raise MetadataError("E020", f"{meta_path.name} is not valid YAML: {exc}", str(meta_path)) from None
+    except OSError as exc:
+        raise MetadataError("E020", f"cannot read {meta_path.name}: {exc.strerror}", str(meta_path)) from None
     if not isinstance(raw, dict):
-        raise MetadataError("E020", "plan.yaml must be a mapping", str(meta_path), 1)
+        raise MetadataError("E020", f"{meta_path.name} must be a mapping", str(meta_path), 1)
     unknown = sorted(set(raw) - _META_FIELDS)
     if unknown:
         raise MetadataError(
             "E020", f"unknown fields {unknown}; valid: {sorted(_META_FIELDS)}", str(meta_path)
         )
-    raw.setdefault("id", plan_id)
-    raw["id"] = str(raw["id"])
+    if raw.get("id") is not None:
+        raw["id"] = str(raw["id"])
     if raw.get("issued") is not None:
         raw["issued"] = str(raw["issued"])
     try:
-        return PlanMeta(**raw)
+        PlanMeta(**{"id": "check", **raw})
     except ValueError as exc:
-        raise MetadataError("E020", f"plan.yaml has wrong values: {exc}", str(meta_path)) from None
+        raise MetadataError("E020", f"{meta_path.name} has wrong values: {exc}", str(meta_path)) from None
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+def folder_id(source_path: Path | str) -> str | None:
+    """The id a plan directory gives its ``source.*`` file (the folder's name, as ASCII); None for any
+    other file, which gets an id of its own (from its title, else its name)."""
+    p = Path(source_path)
+    if p.stem != SOURCE_STEM:
+        return None
+    name = p.absolute().parent.name
+    return _slug(name) if name else None
+
+
+def load_meta(source_path: Path | str, default_id: str | None = None) -> PlanMeta:
+    """Plan metadata from the source's metadata file (``plan.yaml`` …); without an id there, ``default_id``,
+    else the folder's name (``source.*``), else the file's name. The pipeline derives a missing id from
+    the document's title instead (:func:`ingest.pipeline.parse_file`)."""
+    raw = read_meta(source_path)
+    plan_id = str(
+        raw.pop("id", None) or default_id or folder_id(source_path) or _slug(Path(source_path).stem)
+    )
+    return PlanMeta(id=plan_id, **raw)  # type: ignore[arg-type]
 
 
 def _slug(name: str) -> str:
-    s = re.sub(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+", "-", name).strip("-")
-    return s or "plan"
+    """An ASCII id from a file or folder name (Chinese as pinyin initials), see :func:`ingest.planid.slug`."""
+    from ingest.planid import slug
+
+    return slug(name)
