@@ -396,7 +396,7 @@ _DASH = re.compile(r"(?:^|(?<=[。；！？]))\s*(?:—{2,3}|－{2}|-{2,3})(?=\S
 _ORDINAL_IS = re.compile(r"(?:^|(?<=[。；！？]))\s*[一二三四五六七八九十]是")
 _RUN_IN_LEAD = {
     # a principle: 坚持… or two four-character phrases (需求拉动，供给升级)
-    Kind.PRINCIPLE: re.compile(r"(?:坚持[^，。；]{2,18}|[\u4e00-\u9fff]{2,6}，[\u4e00-\u9fff]{2,6})[。；]"),
+    Kind.PRINCIPLE: re.compile(r"(?:坚持[^，。；]{2,18}|[\u4e00-\u9fff]{4}，[\u4e00-\u9fff]{4})[。；]"),
     # a box item: a short noun phrase closed by 。 (智能涂装装备。), not a list ending in 等
     Kind.COLUMN_ITEM: re.compile(r"(?:(?!等)[^，。；：:]){3,24}。"),
 }

@@ -229,7 +229,7 @@ def segment(norm: Normalized) -> list[Block]:
             close()  # a full last line, then a paragraph that opens with its lead sentence
             continue
         if nxt is not None and find_marker(nxt.text) is not None:
-            if _ends_sentence(line.text) or (_heading_start(nxt.text) and _open_heading(cur)):
+            if _ends_sentence(line.text) or _open_heading(cur):
                 close()
     close()
     return blocks
@@ -259,7 +259,11 @@ def _open_heading(cur: list[Line]) -> bool:
     follows it starts a block of its own."""
     text = "".join(line.text for line in cur)
     found = find_marker(text)
-    return found is not None and found[0].role is Role.OUTLINE and not any(t in text for t in "。；！？")
+    return (
+        found is not None
+        and found[0].role in (Role.OUTLINE, Role.BOX)
+        and not any(t in text for t in "。；！？")
+    )
 
 
 def _paragraph_end_space(line: Line, short: bool) -> bool:
@@ -274,10 +278,15 @@ def _is_heading_line(text: str) -> bool:
 
 
 def is_wrapped(lines: tuple[Line, ...], typical: int) -> bool:
-    """Text extracted from PDF wraps paragraphs at a fixed width: many lines share the typical width.
-    Text with one paragraph per line does not, and then every line ends its block."""
+    """Text extracted from PDF wraps paragraphs at a fixed width: many lines share the typical width and
+    many stop mid-sentence. Text with one paragraph per line does neither, and then every line ends its
+    block (except a long line cut mid-sentence, see ``_broken_line``)."""
     if typical > 120:  # lines longer than any printed page: one paragraph per line (copied text)
         return False
+    body = [line for line in lines if len(line.text) >= 8 and find_marker(line.text) is None]
+    mid_sentence = sum(1 for line in body if not _ends_sentence(line.text) and line.text[-1:] not in "：:")
+    if len(body) >= 3 and mid_sentence < 0.3 * len(body):
+        return False  # lines end where sentences end: a paragraph per line
     marked = sum(1 for line in lines if line.trailing_space)
     if 0 < marked < len(lines):  # some lines carry the paragraph-end space, others don't: wrapped text
         return True
