@@ -228,9 +228,12 @@ def segment(norm: Normalized) -> list[Block]:
         if nxt is not None and _ends_sentence(line.text) and _opens_with_lead(nxt.text):
             close()  # a full last line, then a paragraph that opens with its lead sentence
             continue
-        if nxt is not None and find_marker(nxt.text) is not None:
-            if _ends_sentence(line.text) or _open_heading(cur):
-                close()
+        if (
+            nxt is not None
+            and find_marker(nxt.text) is not None
+            and (_ends_sentence(line.text) or _open_heading(cur))
+        ):
+            close()
     close()
     return blocks
 
