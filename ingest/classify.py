@@ -15,7 +15,7 @@ from ingest.drafts import Draft, Piece
 from ingest.indicators import find_tables, parse_table
 from ingest.meanings import OVERALL, PRINCIPLE, TASK, Meaning, meaning_of, task_parts
 from ingest.models import Kind, ParseWarning
-from ingest.segment import Block, sub_block
+from ingest.segment import Block, Role, sub_block
 from ingest.structure import OutlineNode
 
 _SENTENCE = re.compile(r"^(.+?[。！？])")
@@ -99,7 +99,9 @@ class Classifier:
         )
         draft.pieces.append(Piece.of(node.heading))
         headings = [c for c in node.children if not c.is_box]
-        if meaning is not None and meaning.kind is not None and meaning.numbered and headings:
+        # members are the numbered headings (tasks, measures …; goals or principles numbered 1．2．)
+        listed = headings and all(h.marker is not None and h.marker.role is Role.LIST for h in headings)
+        if meaning is not None and meaning.kind is not None and headings and (meaning.numbered or listed):
             self._members(draft, node, meaning)
         elif meaning is not None and meaning.kind is not None and not headings:
             self._lead_members(draft, node, meaning)
