@@ -134,7 +134,7 @@ def typical_width(lines: tuple[Line, ...]) -> int:
     return int(statistics.median_high(widths))
 
 
-def _ends_sentence(text: str) -> bool:
+def ends_sentence(text: str) -> bool:
     t = text.rstrip(CLOSERS)
     return bool(t) and t[-1] in TERMINATORS
 
@@ -219,19 +219,19 @@ def segment(norm: Normalized) -> list[Block]:
         short = width(line.text) < 0.8 * typical
         if not wrapped and nxt is not None and _broken_line(line, nxt):
             continue  # one paragraph per line, but this one was cut mid-sentence (…映射、⏎工时物量…)
-        if not wrapped or _paragraph_end_space(line, short) or (short and _ends_sentence(line.text)):
+        if not wrapped or _paragraph_end_space(line, short) or (short and ends_sentence(line.text)):
             close()
             continue
         if len(cur) == 1 and short and _is_heading_line(line.text):
             close()
             continue
-        if nxt is not None and _ends_sentence(line.text) and _opens_with_lead(nxt.text):
+        if nxt is not None and ends_sentence(line.text) and _opens_with_lead(nxt.text):
             close()  # a full last line, then a paragraph that opens with its lead sentence
             continue
         if (
             nxt is not None
             and find_marker(nxt.text) is not None
-            and (_ends_sentence(line.text) or _open_heading(cur))
+            and (ends_sentence(line.text) or _open_heading(cur))
         ):
             close()
     close()
@@ -287,7 +287,7 @@ def is_wrapped(lines: tuple[Line, ...], typical: int) -> bool:
     if typical > 120:  # lines longer than any printed page: one paragraph per line (copied text)
         return False
     body = [line for line in lines if len(line.text) >= 8 and find_marker(line.text) is None]
-    mid_sentence = sum(1 for line in body if not _ends_sentence(line.text) and line.text[-1:] not in "：:")
+    mid_sentence = sum(1 for line in body if not ends_sentence(line.text) and line.text[-1:] not in "：:")
     if len(body) >= 3 and mid_sentence < 0.3 * len(body):
         return False  # lines end where sentences end: a paragraph per line
     marked = sum(1 for line in lines if line.trailing_space)

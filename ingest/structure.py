@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.models import ParseWarning
-from ingest.segment import MARKER_BY_NAME, Block, Marker, Role, split_after_paragraph
+from ingest.segment import MARKER_BY_NAME, Block, Marker, Role, ends_sentence, split_after_paragraph
 
 BOX_LEVEL = 100  # a box is not an outline level: any heading closes it
 LIST_LEVEL = MARKER_BY_NAME["arabic"].level
@@ -119,7 +119,12 @@ def _box_body(node: OutlineNode) -> bool:
     paragraphs of its body. After an item that carries its own text, the running text resumes."""
     if node.is_box:  # a table-bodied box ends with its table
         return not node.children and not any("\t" in b.text for b in node.blocks)
-    return node.in_box and node.heading is not None and _title_only(node.heading) and not node.blocks
+    if not node.in_box or node.heading is None:
+        return False
+    if _title_only(node.heading) and not node.blocks:
+        return True
+    last = node.blocks[-1] if node.blocks else node.heading
+    return not ends_sentence(last.text)  # an item cut mid-sentence (a wrap, a page break) goes on
 
 
 def _group_label(block: Block) -> bool:
