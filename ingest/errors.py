@@ -55,3 +55,11 @@ class IncompletePlan(PlanError):
 
 class MetadataError(PlanError):
     """E020: plan.yaml is unreadable or has wrong fields."""
+
+
+class DocumentFormatError(PlanError):
+    """E007: not a readable document of its format (not a Word package, a legacy .doc, damaged)."""
+
+
+class DecompressionBomb(PlanError):
+    """E008: the file would expand beyond the size limit when unpacked (a zip bomb)."""
