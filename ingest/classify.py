@@ -238,7 +238,9 @@ class Classifier:
             if meaning.kind == Kind.ACTION and _TARGETS_LABEL.match(body):
                 d.children.extend(self.targets(item))
                 continue
-            lead = lead_sentence(body) if meaning.item_kind is not None else None
+            # with numbered items, a lead-sentence paragraph is the member's introduction, not an item
+            numbered = any(isinstance(c, OutlineNode) and not c.is_box for c in node.content)
+            lead = lead_sentence(body) if meaning.item_kind is not None and not numbered else None
             if lead is not None:
                 items += 1
                 sub = Draft(meaning.item_kind, lead, blocks=[item], ordinal=items, lead=lead)  # type: ignore[arg-type]
