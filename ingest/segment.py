@@ -241,6 +241,25 @@ def segment(norm: Normalized) -> list[Block]:
 _LEAD_OPENING = re.compile(r"^[^，。；：:、“”（）()\d]{4,14}。")
 
 
+#: Verbs that open a measure's lead sentence (加快…, 推进…): a paragraph led by one states a measure of the
+#: plan, where a 专栏's unnumbered items are noun phrases (操作系统。数据库。).
+MEASURE_VERBS = frozenset(
+    "加快 推进 推动 积极 优化 加强 完善 提升 强化 支持 培育 建设 打造 深化 促进 健全 构建 实施 开展 鼓励 "
+    "引导 聚力 重点 全面 大力 着力 持续 统筹 扩大 激发 夯实 营造 繁荣 深入 稳步 有序 探索 落实 发挥".split()
+)
+
+
+def measure_lead(text: str) -> bool:
+    """The paragraph opens with a short lead sentence that starts with a measure verb.
+
+    >>> measure_lead("积极培育嵌入式软件。面向数控机床……"), measure_lead("云计算。加快超大规模分布式存储……")
+    (True, False)
+    """
+    t = text.strip()
+    m = _LEAD_OPENING.match(t)
+    return m is not None and t[:2] in MEASURE_VERBS and len(t) > m.end()  # the paragraph goes on
+
+
 def _opens_with_lead(text: str) -> bool:
     """A line that starts with a short sentence of its own (强化人才培养。定期编制…)."""
     return _LEAD_OPENING.match(text) is not None

@@ -15,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.models import ParseWarning
-from ingest.segment import MARKER_BY_NAME, Block, Marker, Role, ends_sentence, split_after_paragraph
+from ingest.segment import (
+    MARKER_BY_NAME,
+    Block,
+    Marker,
+    Role,
+    ends_sentence,
+    measure_lead,
+    split_after_paragraph,
+)
 
 BOX_LEVEL = 100  # a box is not an outline level: any heading closes it
 LIST_LEVEL = MARKER_BY_NAME["arabic"].level
@@ -91,7 +99,7 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
                 stack.pop()
                 stack[-1].content.append(block)
                 continue
-            if m is None and _box_body(top):
+            if m is None and _box_body(top, block):
                 head, rest = split_after_paragraph(block) if top.in_box else (block, None)
                 top.content.append(head)
                 if rest is not None:  # the box's last item ends mid-line: the body text resumes
@@ -112,13 +120,21 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
     return root, warnings
 
 
-def _box_body(node: OutlineNode) -> bool:
+def _box_body(node: OutlineNode, block: Block | None = None) -> bool:
     """Whether an unnumbered block after ``node`` (a box or its current item) still belongs to the box:
     a box without numbered items keeps its paragraphs up to the next heading (its items are paragraphs,
     run-in phrases or 一是…二是…); an item whose heading is its title only (``01 智能场景``) keeps the
     paragraphs of its body. After an item that carries its own text, the running text resumes."""
-    if node.is_box:  # a table-bodied box ends with its table
-        return not node.children and not any("\t" in b.text for b in node.blocks)
+    if node.is_box:  # a table-bodied box ends with its table; a box of noun-phrase items at a measure
+        if node.children or any("\t" in b.text for b in node.blocks):
+            return False
+        items = node.blocks
+        return not (
+            block is not None
+            and len(items) >= 2
+            and measure_lead(block.text)
+            and not any(measure_lead(b.text) for b in items)
+        )
     if not node.in_box or node.heading is None:
         return False
     if _title_only(node.heading) and not node.blocks:
