@@ -65,8 +65,8 @@ def detect_format(data: bytes, path: str) -> str:
     lower = path.lower()
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "docx"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".doc"):
+        return "docx"  # a legacy .doc goes to the Word loader, which says to save it as .docx
     if lower.endswith((".md", ".markdown")):
         return "markdown"
     if lower.endswith((".html", ".htm", ".xhtml")):
@@ -100,27 +100,16 @@ def source_from_bytes(data: bytes, path: str = "<upload>") -> Source:
 _META_FIELDS = set(PlanMeta.model_fields)
 #: the names of a plan directory's source file: its plan.yaml describes it, its folder names it
 SOURCE_STEM = "source"
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")
 
 
 def meta_file_for(source_path: Path | str) -> Path | None:
-    """The metadata file of a source: ``<name>.plan.yaml`` beside ``<name>.<ext>``; else ``plan.yaml`` when
-    it describes this file — the folder's ``source.*`` file, or the folder's only document. A ``plan.yaml``
-    in a folder of several plans describes none of the other files (each gets its own id and title)."""
+    """The metadata file of a source: ``<name>.plan.yaml`` beside ``<name>.<ext>``, else the ``plan.yaml``
+    of its folder (which describes every file in it, e.g. one plan in several formats)."""
     p = Path(source_path)
-    own = p.with_name(f"{p.stem}.plan.yaml")
-    if own.is_file():
-        return own
-    shared = p.parent / "plan.yaml"
-    if not shared.is_file():
-        return None
-    if p.stem == SOURCE_STEM:
-        return shared
-    try:
-        documents = [q for q in p.parent.iterdir() if q.suffix.lower() in DOCUMENT_SUFFIXES and q.is_file()]
-    except OSError:
-        return None
-    return shared if [q.name for q in documents] == [p.name] else None
+    for candidate in (p.with_name(f"{p.stem}.plan.yaml"), p.parent / "plan.yaml"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def read_meta(source_path: Path | str) -> dict[str, object]:

@@ -270,7 +270,8 @@ def _broken_line(line: Line, nxt: Line) -> bool:
     word) continues on the next line, unless that line starts a numbered entry."""
     last = line.text.rstrip()[-1:]
     return (
-        len(line.text) >= 40
+        "\t" not in line.text  # a table row is a line of its own
+        and len(line.text) >= 40
         and (last in "、，（“《" or "\u4e00" <= last <= "\u9fff")
         and find_marker(nxt.text) is None
     )
