@@ -244,7 +244,7 @@ _LEAD_OPENING = re.compile(r"^[^，。；：:、“”（）()\d]{4,14}。")
 #: Verbs that open a measure's lead sentence (加快…, 推进…): a paragraph led by one states a measure of the
 #: plan, where a 专栏's unnumbered items are noun phrases (操作系统。数据库。).
 MEASURE_VERBS = frozenset(
-    [
+    (
         "加快",
         "推进",
         "推动",
@@ -284,7 +284,7 @@ MEASURE_VERBS = frozenset(
         "探索",
         "落实",
         "发挥",
-    ]
+    )
 )
 
 
