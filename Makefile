@@ -5,10 +5,11 @@ VENV := $(REPO)/.venv
 BIN := $(VENV)/bin
 PLAN ?= data/plans/informatization-14fyp
 
-.PHONY: help install run parse load docs test test-slow lint bench clean
+.PHONY: help install system-deps run parse load docs test test-slow lint bench clean
 
 help:
 	@echo "make install     create .venv and install PlanGraph with its pinned dev tools"
+	@echo "make system-deps install the Debian packages the tests need (Chromium, CJK fonts, poppler)"
 	@echo "make run         serve the API on 127.0.0.1:8000 from the embedded store with the bundled plan"
 	@echo "make test        run the test suite (starts nothing; Neo4j tests need make neo4j-start)"
 	@echo "make test-slow   the long property-based runs (10,000 mutated plans)"
@@ -23,6 +24,10 @@ $(BIN)/plangraph: pyproject.toml
 	@touch $@
 
 install: $(BIN)/plangraph
+
+system-deps:  ## Debian packages the tests need (root): Chromium, CJK fonts, poppler
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$(sed -e 's/#.*//' tools/system-packages.txt | xargs)
 
 parse: install
 	$(BIN)/plangraph parse $(PLAN) --summary
