@@ -4,6 +4,8 @@ loader (ingest/formats/pdf.py)."""
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def pdf(rendered: dict[str, Path]) -> Path:
     if not chromium_available():
-        pytest.skip("no /usr/bin/chromium to print the PDF")
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: CI needs it (tools/system-packages.txt)")
+        pytest.skip("no /usr/bin/chromium to print the PDF (make system-deps)")
     return write_pdf(rendered["html"].parent / "plan.pdf", rendered["html"])
 
 
