@@ -5,7 +5,6 @@ loader (ingest/formats/pdf.py)."""
 from __future__ import annotations
 
 import os
-
 from pathlib import Path
 
 import pytest
