@@ -161,11 +161,19 @@ def find_plan(norm: Normalized) -> Normalized:
     found = _Found()
     keep = [True] * len(lines)
 
-    def note(code: str, a: int, b: int, what: str) -> None:
+    def where(a: int, b: int) -> str:
+        """Lines a…b-1 as the message names them: ``lines 3–9``, or columns where that is one long line."""
         first, last = lines[a].no, lines[b - 1].no
-        where = f"line {first}" if first == last else f"lines {first}–{last}"
+        if first != last:
+            return f"lines {first}–{last}"
         col = norm.long_line_column(lines[a].offsets[0])
-        notes.append(ParseWarning(code=code, message=f"{what} ({where})", line=first, column=col))
+        if col is None:
+            return f"line {first}"
+        return f"line {first}, columns {col}–{norm.column_of(lines[b - 1].offsets[-1] - 1)}"
+
+    def note(code: str, a: int, b: int, what: str) -> None:
+        col = norm.long_line_column(lines[a].offsets[0])
+        notes.append(ParseWarning(code=code, message=f"{what} ({where(a, b)})", line=lines[a].no, column=col))
 
     # 1. a body present twice: read the first copy
     dup = _duplicate(lines)
@@ -173,14 +181,12 @@ def find_plan(norm: Normalized) -> Normalized:
         (a, b), (c, d) = dup
         for k in range(c, d):
             keep[k] = False
-        first = f"{lines[a].no}–{lines[b - 1].no}"
-        second = f"{lines[c].no}–{lines[d - 1].no}"
         col = norm.long_line_column(lines[c].offsets[0])
         notes.append(
             ParseWarning(
                 code="W803",
-                message=f"the body is in the file twice (page and print view?): lines {second} repeat lines "
-                f"{first}; the second copy is not read",
+                message=f"the body is in the file twice (page and print view?): {where(c, d)} repeat "
+                f"{where(a, b)}; the second copy is not read",
                 line=lines[c].no,
                 column=col,
             )
@@ -324,9 +330,9 @@ def _front_step(
                 m = _NOTICE.match(value)
                 found.notice_title = _notice_title(m.group("title")) if m else _clean_title(value)
         return "I807", pos + 1, f"page metadata {text[:30]!r} removed"
-    if _is_web_noise(text):
+    if is_web_noise(text):
         end = pos + 1
-        while end < n and _is_web_noise(at(end)):
+        while end < n and is_web_noise(at(end)):
             end += 1
         return "I807", end, "web page furniture removed"
     # 附件 above the plan: the plan is the attachment of a notice
@@ -544,7 +550,7 @@ def _back_step(lines: list[Line], body: list[int], end: int, found: _Found) -> t
     """Back matter ending at ``body[end - 1]``: (start, description), or None."""
     k = body[end - 1]
     text = lines[k].text
-    if _is_web_noise(text) or _META_LINE.match(text):
+    if is_web_noise(text) or _META_LINE.match(text):
         return end - 1, "web page furniture removed"
     m = _COLOPHON_DATE.match(text)
     if m:
@@ -589,7 +595,7 @@ def _attachments(lines: tuple[Line, ...]) -> tuple[Attachment, ...]:
 
 def _duplicate(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """A stretch of lines present twice, one copy after the other (the body of a page and its print
-    view): ((start, end), (start, end)) of the two copies, or None. A copy is at least five lines and 300
+    view): ((start, end), (start, end)) of the two copies, or None. A copy is at least five lines and 200
     characters long and holds running text, so repeated headings (a TOC, a box header repeated after a
     page break) are not copies."""
     keys = [match_key(line.text) for line in lines]
@@ -608,7 +614,7 @@ def _duplicate(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
                 run += 1
             chars = sum(len(keys[i + t]) for t in range(run))
             prose = any(_SENTENCE.search(lines[i + t].text) for t in range(run))
-            if run >= 5 and chars >= 300 and prose:
+            if run >= 5 and chars >= 200 and prose:
                 return (i, i + run), (p, p + run)
         if i > 400:
             break  # a second copy starts with the first's beginning: look for it near the top only
@@ -618,7 +624,14 @@ def _duplicate(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
 # -- small recognisers ------------------------------------------------------------------------------
 
 
-def _is_web_noise(text: str) -> bool:
+def is_web_noise(text: str) -> bool:
+    """A line of a web page's furniture: navigation, buttons, footers, disclaimers, links.
+
+    >>> is_web_noise("当前位置：首页 > 政策"), is_web_noise("【字体：大 中 小】")
+    (True, True)
+    >>> is_web_noise("加快 5G 网络建设。")
+    False
+    """
     return len(text) <= 120 and bool(_WEB_NOISE.search(text) or _BREADCRUMB.match(text))
 
 

@@ -6,12 +6,34 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ingest.errors import PlanError
 
-DEFAULT_SOURCE_NAMES = ("source.txt", "source.html", "source.htm")
+if TYPE_CHECKING:
+    from ingest.models import PlanDocument
+
+DEFAULT_SOURCE_NAMES = (
+    "source.txt",
+    "source.html",
+    "source.htm",
+    "source.md",
+    "source.pdf",
+    "source.docx",
+)
+
+# The options of every command that parses a plan (parse, export, load, ingest, eval, analyse …).
+PlanIdOpt = Annotated[
+    str | None,
+    typer.Option("--plan-id", help="The plan's id (default: plan.yaml, the folder, else from the title)."),
+]
+TitleOpt = Annotated[
+    str | None,
+    typer.Option("--title", help="The plan's title, where the file lacks it (wins over plan.yaml)."),
+]
+PartialOpt = Annotated[bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")]
 
 
 def resolve_source(path: Path) -> Path:
@@ -26,6 +48,16 @@ def resolve_source(path: Path) -> Path:
     if not path.exists():
         raise PlanError("E000", "no such file or directory", str(path))
     return path
+
+
+def parse_plan(
+    source: Path, plan_id: str | None = None, title: str | None = None, partial: bool = False
+) -> tuple[Path, PlanDocument]:
+    """Resolve a plan argument and parse it with the common options; the source file and the document."""
+    from ingest.pipeline import parse_file
+
+    path = resolve_source(source)
+    return path, parse_file(path, plan_id=plan_id, title=title, partial=partial)
 
 
 @contextmanager

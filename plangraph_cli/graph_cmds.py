@@ -10,7 +10,7 @@ from typing import Annotated
 import networkx as nx
 import typer
 
-from plangraph_cli.common import clean_errors, resolve_source, write_output
+from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
 
 
 class OutFormat(StrEnum):
@@ -21,19 +21,26 @@ class OutFormat(StrEnum):
 
 SourceArg = Annotated[Path, typer.Argument(help="A plan directory (with source.txt/html) or a source file.")]
 OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")]
-PlanIdOpt = Annotated[str | None, typer.Option("--plan-id", help="Override the plan id.")]
 NoInferOpt = Annotated[bool, typer.Option("--no-infer", help="Leave out the inferred SERVES/MEASURES.")]
 NoCuratedOpt = Annotated[bool, typer.Option("--no-curated", help="Ignore links.yaml (inference only).")]
 FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help="table, json or csv.")]
 
 
 def load_graph(
-    source: Path, plan_id: str | None = None, infer: bool = True, curated: bool = True
+    source: Path,
+    plan_id: str | None = None,
+    infer: bool = True,
+    curated: bool = True,
+    *,
+    title: str | None = None,
+    partial: bool = False,
 ) -> nx.MultiDiGraph:
-    """Parse the plan and build its graph, with the links.yaml beside the source unless ``curated=False``."""
-    from graph.build import graph_for_source
+    """Parse the plan (with the options of ``parse``) and build its graph, with the links.yaml beside the
+    source unless ``curated=False``."""
+    from graph.build import build_graph, links_beside
 
-    return graph_for_source(resolve_source(source), plan_id=plan_id, infer=infer, curated=curated)
+    path, doc = parse_plan(source, plan_id, title, partial)
+    return build_graph(doc, infer=infer, links=links_beside(path) if curated else None)
 
 
 def register(app: typer.Typer) -> None:
@@ -76,13 +83,17 @@ def export(
     plan_id: PlanIdOpt = None,
     no_infer: NoInferOpt = False,
     no_curated: NoCuratedOpt = False,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """Export the plan's graph (or a subgraph) as JSON, GraphML, GEXF, CSV, Cypher, DOT or Mermaid."""
     from graph.export import check_format, render, select, write_csv
 
     with clean_errors():
         check_format(fmt)
-        g = load_graph(source, plan_id, infer=not no_infer, curated=not no_curated)
+        g = load_graph(
+            source, plan_id, infer=not no_infer, curated=not no_curated, title=title, partial=partial
+        )
         sub = select(g, root=root, depth=depth, labels=label or (), rels=rel or (), goal=goal)
         if fmt == "csv" and output is not None:
             write_csv(sub, output)
@@ -105,6 +116,9 @@ def evaluate(
     ] = None,
     curated: Annotated[bool, typer.Option("--curated", help="Score with links.yaml applied.")] = False,
     fmt: FormatOpt = OutFormat.table,
+    plan_id: PlanIdOpt = None,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """Precision@1, precision and recall of the inferred SERVES and MEASURES against a gold mapping."""
     from graph.analysis import render_rows
@@ -113,11 +127,9 @@ def evaluate(
     from graph.evaluate import load_gold
     from graph.infer import infer_links
     from ingest.models import Kind
-    from ingest.pipeline import parse_file
 
     with clean_errors():
-        src = resolve_source(plan_dir)
-        doc = parse_file(src)
+        src, doc = parse_plan(plan_dir, plan_id, title, partial)
         if gold is None:
             base = plan_dir if plan_dir.is_dir() else plan_dir.parent
             gold = next(
@@ -171,12 +183,15 @@ def coverage(
     output: OutputOpt = None,
     plan_id: PlanIdOpt = None,
     no_curated: NoCuratedOpt = False,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """Per goal: the tasks, subtasks, 专栏 and actions serving it, the indicators measuring it, gaps."""
     from graph.analysis import goal_coverage
 
     with clean_errors():
-        _rows_out(goal_coverage(load_graph(source, plan_id, curated=not no_curated)), fmt, output)
+        g = load_graph(source, plan_id, curated=not no_curated, title=title, partial=partial)
+        _rows_out(goal_coverage(g), fmt, output)
 
 
 def centrality(
@@ -188,12 +203,15 @@ def centrality(
     fmt: FormatOpt = OutFormat.table,
     output: OutputOpt = None,
     plan_id: PlanIdOpt = None,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """Degree and PageRank of tasks and 专栏 (or other labels)."""
     from graph.analysis import centrality as run
 
     with clean_errors():
-        _rows_out(run(load_graph(source, plan_id), label or ("Task", "Column"), top), fmt, output)
+        g = load_graph(source, plan_id, title=title, partial=partial)
+        _rows_out(run(g, label or ("Task", "Column"), top), fmt, output)
 
 
 def comention(
@@ -207,12 +225,15 @@ def comention(
     fmt: FormatOpt = OutFormat.table,
     output: OutputOpt = None,
     plan_id: PlanIdOpt = None,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """Pairs of technologies (or other entities) mentioned within the same task, heaviest first."""
     from graph.analysis import comention as run
 
     with clean_errors():
-        _rows_out(run(load_graph(source, plan_id, infer=False), kind, within, min_weight, top), fmt, output)
+        g = load_graph(source, plan_id, infer=False, title=title, partial=partial)
+        _rows_out(run(g, kind, within, min_weight, top), fmt, output)
 
 
 def path(
@@ -226,13 +247,15 @@ def path(
     fmt: FormatOpt = OutFormat.table,
     output: OutputOpt = None,
     plan_id: PlanIdOpt = None,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """The shortest path between two nodes, with the relationship of each step."""
     from graph.analysis import shortest_path
     from graph.export import resolve_ref
 
     with clean_errors():
-        g = load_graph(source, plan_id)
+        g = load_graph(source, plan_id, title=title, partial=partial)
         _rows_out(
             shortest_path(g, resolve_ref(g, start), resolve_ref(g, end), directed, via_hubs), fmt, output
         )

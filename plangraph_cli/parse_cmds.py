@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ingest.errors import IncompletePlan
-from ingest.pipeline import parse_file
 from ingest.serialize import document_json
-from plangraph_cli.common import clean_errors, resolve_source, write_output
+from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
 
 
 def register(app: typer.Typer) -> None:
@@ -19,27 +17,36 @@ def register(app: typer.Typer) -> None:
 
 
 def parse(
-    source: Annotated[Path, typer.Argument(help="A plan file (.txt/.html) or a plan directory.")],
+    source: Annotated[
+        Path, typer.Argument(help="A plan file (.txt/.html/.md/.pdf/.docx) or a plan directory.")
+    ],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSON here.")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print counts and warnings.")] = False,
-    partial: Annotated[
-        bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")
-    ] = False,
-    plan_id: Annotated[str | None, typer.Option("--plan-id", help="Override the plan id.")] = None,
+    partial: PartialOpt = False,
+    plan_id: PlanIdOpt = None,
+    title: TitleOpt = None,
 ) -> None:
     """Parse a plan into its document model (JSON), with provenance for every element."""
     with clean_errors():
-        path = resolve_source(source)
-        try:
-            doc = parse_file(path, plan_id=plan_id, partial=partial)
-        except IncompletePlan:
-            raise
+        _, doc = parse_plan(source, plan_id, title, partial)
         if summary:
             counts = Counter(e.kind.value for e in doc.elements())
             lines = [
                 f"plan {doc.plan.id}: {doc.plan.title or ''}  ({doc.source.encoding}, {doc.source.format}, "
                 f"{doc.source.chars} chars, sha256 {doc.source.sha256[:12]}…)"
             ]
+            about = [
+                f"{k} {v}"
+                for k, v in (
+                    ("issuer", doc.plan.issuer),
+                    ("issued", doc.plan.issued),
+                    ("doc number", doc.plan.doc_number),
+                    ("period", "–".join(map(str, doc.plan.period)) if doc.plan.period else None),
+                )
+                if v
+            ]
+            if about:
+                lines.append("; ".join(about))
             if not doc.complete:
                 lines.append("INCOMPLETE: partial result (--partial)")
             if doc.abridged:

@@ -23,7 +23,7 @@ import typer
 
 from api.settings import Settings
 from graph.stores import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, Store, StoreError, open_store
-from plangraph_cli.common import clean_errors, resolve_source, write_output
+from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
 
 DEFAULT_PLAN = Path("data/plans/informatization-14fyp")
 DEFAULT_DB = Path("data/stores/plangraph.lbug")
@@ -42,7 +42,6 @@ Neo4jOpt = Annotated[
     ),
 ]
 DbOpt = Annotated[Path, typer.Option("--db", help="The embedded Ladybug store file.")]
-PlanIdOpt = Annotated[str | None, typer.Option("--plan-id", help="Override the plan id.")]
 MergeOpt = Annotated[
     bool, typer.Option("--merge", help="Merge into what the store holds of the plan instead of replacing it.")
 ]
@@ -81,12 +80,13 @@ def store_errors() -> Iterator[None]:
 
 
 # -- load / ingest ----------------------------------------------------------------------------------
-def build(source: Path, plan_id: str | None, partial: bool = False) -> nx.MultiDiGraph:
+def build(
+    source: Path, plan_id: str | None, partial: bool = False, title: str | None = None
+) -> nx.MultiDiGraph:
     from graph.build import build_graph, links_beside
-    from ingest.pipeline import parse_file
 
-    path = resolve_source(source)
-    return build_graph(parse_file(path, plan_id=plan_id, partial=partial), links=links_beside(path))
+    path, doc = parse_plan(source, plan_id, title, partial)
+    return build_graph(doc, links=links_beside(path))
 
 
 def store_graph(graph: nx.MultiDiGraph, neo4j: bool, db: Path, merge: bool) -> None:
@@ -126,10 +126,12 @@ def load(
     db: DbOpt = DEFAULT_DB,
     plan_id: PlanIdOpt = None,
     merge: MergeOpt = False,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     """Parse a plan, build its graph and load it into the store (replacing what the store held of it)."""
     with store_errors():
-        store_graph(build(plan_dir, plan_id), neo4j, db, merge)
+        store_graph(build(plan_dir, plan_id, partial, title), neo4j, db, merge)
 
 
 def ingest(
@@ -137,14 +139,13 @@ def ingest(
     neo4j: Neo4jOpt = False,
     db: DbOpt = DEFAULT_DB,
     plan_id: PlanIdOpt = None,
-    partial: Annotated[
-        bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")
-    ] = False,
+    partial: PartialOpt = False,
     merge: MergeOpt = False,
+    title: TitleOpt = None,
 ) -> None:
     """Parse, build and store a plan in one step."""
     with store_errors():
-        store_graph(build(source, plan_id, partial), neo4j, db, merge)
+        store_graph(build(source, plan_id, partial, title), neo4j, db, merge)
 
 
 # -- cypher / stats / drop --------------------------------------------------------------------------
