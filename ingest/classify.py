@@ -75,6 +75,12 @@ class Classifier:
                 task = self.member(node, TASK)
                 task.meaning, task.meaning_source = TASK.name, "position"
                 plan.children.append(task)
+                self.warn(
+                    "I201",
+                    f"part {node.marker.text if node.marker else ''}“{task.title}” is read as a task by its "
+                    "place (after the parts that frame the plan, before its implementation)",
+                    node.heading.line_start if node.heading else None,
+                )
             else:
                 plan.children.append(self.container(node, Kind.PART, None))
         return plan
@@ -300,6 +306,13 @@ class Classifier:
             d.title, body = _box_title(node.heading)
             d.children.extend(self.paragraph_items(([body] if body else []) + node.blocks))
             if d.children:
+                last = node.all_blocks()[-1]
+                self.warn(
+                    "W302",
+                    f"专栏 {node.marker.number} has no numbered items: {len(d.children)} unnumbered entries "
+                    f"up to line {last.line_end} read as its items (check where the box ends)",
+                    node.heading.line_start,
+                )
                 return d
         for item in node.content:
             if isinstance(item, Block) and item in rows:

@@ -70,6 +70,18 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
             m = None  # a "——" entry is a paragraph of its container; classify reads its marker
         top = stack[-1]
         if m is not None and m.role is Role.BOX:
+            repeated = _repeated_header(stack, block)
+            if repeated is not None:  # a box split by a page break repeats its header: read it once
+                while stack[-1] is not repeated:
+                    stack.pop()
+                warnings.append(
+                    ParseWarning(
+                        code="I301",
+                        message=f"专栏 {m.number}: header repeated after a page break; read as one box",
+                        line=block.line_start,
+                    )
+                )
+                continue
             close_box()
             while stack[-1].level >= LIST_LEVEL:  # a box stands beside list items, never inside one
                 stack.pop()
@@ -141,6 +153,16 @@ def _box_body(node: OutlineNode, block: Block | None = None) -> bool:
         return True
     last = node.blocks[-1] if node.blocks else node.heading
     return not ends_sentence(last.text)  # an item cut mid-sentence (a wrap, a page break) goes on
+
+
+def _repeated_header(stack: list[OutlineNode], block: Block) -> OutlineNode | None:
+    """The open box whose header ``block`` repeats (same number, same title, or the title plus （续）)."""
+    box = next((node for node in reversed(stack) if node.is_box), None)
+    if box is None or box.heading is None or box.marker is None or block.marker is None:
+        return None
+    title = block.body.strip().removesuffix("（续）").removesuffix("(续)").strip()
+    same = box.marker.number == block.marker.number and box.heading.body.strip().startswith(title)
+    return box if same and title else None
 
 
 def _group_label(block: Block) -> bool:

@@ -235,3 +235,14 @@ def test_text_with_one_paragraph_per_line_is_not_rewrapped_unless_a_line_stops_m
     task = doc.by_kind(Kind.TASK)[0]
     assert task.text.count("\n") == 2  # heading, first paragraph, second paragraph (joined)
     assert task.text.endswith("、以及配套的服务体系。")
+
+
+def test_a_box_split_by_a_page_break_repeats_its_header_and_is_read_once() -> None:
+    doc = parse(
+        BOX_TEXT.format(
+            box="专栏 1 重点工程\n1.建设数据中心。\n专栏 1 重点工程（续）\n2.开放共享数据。\n3.保障数据安全。"
+        )
+    )
+    (column,) = doc.by_kind(Kind.COLUMN)
+    assert [c.title for c in column.children] == ["建设数据中心", "开放共享数据", "保障数据安全"]
+    assert any(w.code == "I301" for w in doc.warnings)
