@@ -63,3 +63,8 @@ class DocumentFormatError(PlanError):
 
 class DecompressionBomb(PlanError):
     """E008: the file would expand beyond the size limit when unpacked (a zip bomb)."""
+
+
+class PdfError(PlanError):
+    """A PDF that cannot be read: encrypted (E004), damaged or truncated (E005), without a text layer
+    (E006, a scan), or too large to parse (E009)."""
