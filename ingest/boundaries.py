@@ -530,6 +530,17 @@ def _toc_entry(text: str) -> str:
     return re.sub(r"(?:[.．·•…⋯]\s*){2,}\s*\d{1,3}$|\s{3,}\d{1,3}$", "", text).strip()
 
 
+def is_closing_line(text: str) -> bool:
+    """A short line that may stand last without a full stop: an organisation, a date, a number, 完/全文完."""
+    t = text.strip()
+    return (
+        _is_org_line(t)
+        or _iso_date(t) is not None
+        or re.fullmatch(r"[\d.,%％\s*]+", t) is not None
+        or re.fullmatch(r"[（(【\[]?(?:完|全文完|此页无正文|以下无正文)[）)】\]]?", t) is not None
+    )
+
+
 def is_top_level(entry: str) -> bool:
     """A TOC entry of the outline's top level (第X篇, 第X章, 一、)."""
     return bool(_TOP_MARKER.match(entry))

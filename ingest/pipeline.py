@@ -255,7 +255,8 @@ def truncation(
     # an attachment after the body (a table, a glossary) is not judged by its last line: the body ended
     in_attachment = bool(norm.attachments) and last.line_start >= norm.attachments[0].line
     table_row = "\t" in last.text or re.search(r"\S {3,}\S", last.text) is not None  # cells, layout columns
-    if last.marker is not None and len(blocks) > 1 and last.short and text[-1:] not in _TERMINAL:
+    open_end = text[-1:] not in _TERMINAL and not table_row and not in_attachment
+    if open_end and last.marker is not None and len(blocks) > 1 and last.short:
         out.append(
             ParseWarning(
                 code="W901",
@@ -264,7 +265,7 @@ def truncation(
                 column=col,
             )
         )
-    elif text[-1:] not in _TERMINAL and not last.short and not table_row and not in_attachment:
+    elif open_end and not (last.short and _closing_line(text)):
         out.append(
             ParseWarning(
                 code="W901",
@@ -284,6 +285,14 @@ def truncation(
             )
         )
     return out
+
+
+def _closing_line(text: str) -> bool:
+    """A short last line that may end a plan without a full stop: a signature, a date, a number (a table's
+    last cell), a label."""
+    from ingest.boundaries import is_closing_line
+
+    return is_closing_line(text)
 
 
 def _toc_missing(norm: Normalized, blocks: list[Block]) -> str | None:
