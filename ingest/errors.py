@@ -68,3 +68,7 @@ class DecompressionBomb(PlanError):
 class PdfError(PlanError):
     """A PDF that cannot be read: encrypted (E004), damaged or truncated (E005), without a text layer
     (E006, a scan), or too large to parse (E009)."""
+
+
+class SourceTooLarge(PlanError):
+    """E009: the file is larger than any plan (refused before it is read)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.errors import EmptySource, MetadataError
+from ingest.errors import EmptySource, MetadataError, SourceTooLarge
 from ingest.models import ParseWarning, PlanMeta
 
 FORMATS = ("text", "html", "markdown", "pdf", "docx")
@@ -77,10 +77,25 @@ def detect_format(data: bytes, path: str) -> str:
     return "text"
 
 
-def load_source(path: Path | str) -> Source:
-    """Read a plan file of any supported format."""
+#: Files larger than this are refused before they are read (E009): a plan's text is a few MB at most, a PDF
+#: or Word file with its pictures some tens; the PDF loader has its own, larger cap.
+MAX_SOURCE_BYTES = 100 * 1024 * 1024
+
+
+def load_source(path: Path | str, max_bytes: int = MAX_SOURCE_BYTES) -> Source:
+    """Read a plan file of any supported format (refused with E009 above ``max_bytes``)."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            with p.open("rb") as fh:
+                head = fh.read(8)
+            if not head.startswith(b"%PDF-"):
+                raise SourceTooLarge(
+                    "E009",
+                    f"the file is too large ({size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB)",
+                    str(path),
+                )
         data = p.read_bytes()
     except OSError as exc:
         raise EmptySource("E000", f"cannot read the file: {exc.strerror}", str(path)) from None
