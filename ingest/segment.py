@@ -205,6 +205,7 @@ def segment(norm: Normalized) -> list[Block]:
     lines = tuple(part for line in norm.lines for part in split_headings(line))
     typical = typical_width(lines)
     wrapped = is_wrapped(lines, typical)
+    indents = sum(1 for line in lines if line.indent > 0) >= max(5, len(lines) // 20)
     blocks: list[Block] = []
     cur: list[Line] = []
 
@@ -225,7 +226,12 @@ def segment(norm: Normalized) -> list[Block]:
         if len(cur) == 1 and short and _is_heading_line(line.text):
             close()
             continue
-        if nxt is not None and ends_sentence(line.text) and _opens_with_lead(nxt.text):
+        if (
+            nxt is not None
+            and ends_sentence(line.text)
+            and _opens_with_lead(nxt.text)
+            and (nxt.indent > 0 or not indents)  # where the text indents paragraph starts, it must be
+        ):
             close()  # a full last line, then a paragraph that opens with its lead sentence
             continue
         if (
