@@ -80,6 +80,16 @@ class Block:
     marker: Marker | None
     body_start: int  # index in text after the marker
     short: bool  # a single line shorter than the typical line: a heading-like line
+    lines: int = 1  # the text lines it was joined from (blank lines not counted)
+
+    @property
+    def double_spaced(self) -> bool:
+        """Its lines were separated by blank lines (layout text of a framed box prints it so)."""
+        return self.lines >= 2 and self.line_end - self.line_start >= 2 * (self.lines - 1) - 0.5
+
+    @property
+    def single_spaced(self) -> bool:
+        return self.lines >= 3 and self.line_end - self.line_start == self.lines - 1
 
     @property
     def body(self) -> str:
@@ -229,10 +239,12 @@ def segment(norm: Normalized) -> list[Block]:
         if (
             nxt is not None
             and ends_sentence(line.text)
-            and _opens_with_lead(nxt.text)
-            and (nxt.indent > 0 or not indents)  # where the text indents paragraph starts, it must be
-        ):
-            close()  # a full last line, then a paragraph that opens with its lead sentence
+            and (
+                (_opens_with_lead(nxt.text) and (nxt.indent > 0 or not indents))
+                or (indents and nxt.indent > 0 and nxt.indent > line.indent)
+            )
+        ):  # a full last line, then an indented paragraph start or a lead sentence
+            close()
             continue
         if (
             nxt is not None
@@ -381,7 +393,7 @@ def _make_block(lines: list[Line], typical: int) -> Block:
     found = find_marker(text)
     marker, body_start = found if found else (None, 0)
     short = len(lines) == 1 and width(text) < 0.8 * min(typical, 80)
-    return Block(text, tuple(offs), lines[0].no, lines[-1].no, marker, body_start, short)
+    return Block(text, tuple(offs), lines[0].no, lines[-1].no, marker, body_start, short, len(lines))
 
 
 def _latin(ch: str) -> bool:

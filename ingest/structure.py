@@ -141,11 +141,13 @@ def _box_body(node: OutlineNode, block: Block | None = None) -> bool:
         if node.children or any("\t" in b.text for b in node.blocks):
             return False
         items = node.blocks
+        if block is None or not items:
+            return True
+        spaced = any(b.double_spaced for b in items) and not any(b.single_spaced for b in items)
+        if spaced and block.single_spaced:
+            return False  # the box was printed double-spaced (layout text of a frame), the body is not
         return not (
-            block is not None
-            and len(items) >= 2
-            and measure_lead(block.text)
-            and not any(measure_lead(b.text) for b in items)
+            len(items) >= 2 and measure_lead(block.text) and not any(measure_lead(b.text) for b in items)
         )
     if not node.in_box or node.heading is None:
         return False
