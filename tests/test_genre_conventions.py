@@ -246,3 +246,22 @@ def test_a_box_split_by_a_page_break_repeats_its_header_and_is_read_once() -> No
     (column,) = doc.by_kind(Kind.COLUMN)
     assert [c.title for c in column.children] == ["建设数据中心", "开放共享数据", "保障数据安全"]
     assert any(w.code == "I301" for w in doc.warnings)
+
+
+def test_layout_text_a_framed_box_is_double_spaced_and_ends_at_the_single_spaced_body() -> None:
+    body = "推进企业数字化转型，完善产业生态体系，培育一批龙头企业，推动产业链上下游协\n" * 3
+    text = (
+        "一、主要任务\n（一）推动产业链升级\n"
+        "  聚力攻坚基础软件。" + body + "同创新发展。\n"
+        "          专栏 1 关键基础软件补短板\n\n"
+        "  操作系统。加强操作系统总体架构设计和技术路径规划，推动芯片设计企业联\n\n"
+        "合攻关。\n\n\n"
+        "  数据库。突破全内存高速数据引擎、高可靠数据存储引擎等关键技术，推动应\n\n"
+        "用。\n\n\n"
+        "  重点突破工业软件。" + body + "同创新发展。\n"
+        "二、保障措施\n（一）加强组织领导。各地区要抓好落实。\n"
+    )
+    doc = parse(text, preamble="")
+    (column,) = doc.by_kind(Kind.COLUMN)
+    assert [c.title for c in column.children] == ["操作系统", "数据库"]
+    assert titles(doc, Kind.SUBTASK) == ["聚力攻坚基础软件", "重点突破工业软件"]
