@@ -25,6 +25,7 @@ order included):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,23 @@ def element_props(e: Element, doc: PlanDocument) -> dict[str, Any]:
             complete=doc.complete,
         )
     if e.indicator is not None:
-        props.update(e.indicator.model_dump())
+        values = e.indicator.model_dump()
+        targets = values.pop("targets", ()) or ()
+        props.update(values)
+        if targets:  # several target years: parallel lists (year, value as written)
+            props["target_years"] = [int(y) for y, _ in targets]
+            props["target_values"] = [str(v) for _, v in targets]
+    table = getattr(e, "table", None)  # TableValues of a Table element
+    if table is not None:
+        rows = [list(r) for r in table.rows]
+        props.update(
+            caption=table.caption,
+            header=list(table.header),
+            rows=json.dumps(rows, ensure_ascii=False),
+            row_count=len(rows),
+            column_count=max([len(table.header), *(len(r) for r in rows)]),
+            note=table.note,
+        )
     return _clean(props)
 
 

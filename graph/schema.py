@@ -98,9 +98,11 @@ PLAN = "Plan"
 STRUCTURE = ("Part", "Section")
 MEMBERS = ("Achievement", "Goal", "Indicator", "Principle", "Direction", "Task", "Action", "Measure")
 NESTED = ("Subtask", "Column", "ColumnItem", "ActionItem", "Target")
+#: A table that holds no indicators (an investment table, a 表N of other content), kept with its rows.
+TABLES = ("Table",)
 ENTITIES = ("Body", "Technology", "Region", "Document", "Initiative")
 #: Labels of the nodes of one plan's document tree (everything but the shared entities).
-DOCUMENT_LABELS = (PLAN, *STRUCTURE, *MEMBERS, *NESTED)
+DOCUMENT_LABELS = (PLAN, *STRUCTURE, *MEMBERS, *NESTED, *TABLES)
 
 _EXTRA: dict[str, tuple[Prop, ...]] = {
     "Plan": _p(
@@ -115,8 +117,11 @@ _EXTRA: dict[str, tuple[Prop, ...]] = {
     "Indicator": _p(
         "category:STRING unit:STRING baseline_value:STRING baseline_year:INT64 "
         "target_value:STRING target_year:INT64 attribute:STRING cumulative:BOOLEAN note:STRING "
-        "baseline_number:DOUBLE target_number:DOUBLE"
+        "baseline_number:DOUBLE target_number:DOUBLE target_years:INT64[] target_values:STRING[] "
+        "actual_value:STRING actual_year:INT64 actual_number:DOUBLE"
     ),
+    # rows: the rows of cells as a JSON array of arrays of strings (stores keep flat properties)
+    "Table": _p("caption:STRING header:STRING[] rows:STRING row_count:INT64 column_count:INT64 note:STRING"),
 }
 _ENTITY = _p("name:STRING aliases:STRING[] category:STRING")
 
@@ -156,12 +161,19 @@ HAS_REL: dict[str, str] = {
     "ColumnItem": "HAS_ITEM",
     "ActionItem": "HAS_ITEM",
     "Target": "HAS_TARGET",
+    "Table": "HAS_TABLE",
 }
 
 
+#: Elements whose body may hold a table (an indicator table or another), besides the Plan, Parts, Sections.
+_TABLE_HOLDERS = ("Task", "Subtask", "Action", "Column")
+
+
 def _member_rel(member: str) -> tuple[tuple[str, str], ...]:
-    """A plan-level member is held by the Plan (shortcut) and by the Part or Section that contains it."""
-    return tuple((src, member) for src in (PLAN, *_CONTAINERS))
+    """A plan-level member is held by the Plan (shortcut) and by the Part or Section that contains it; an
+    Indicator also by the element whose body holds its table."""
+    holders = _TABLE_HOLDERS if member == "Indicator" else ()
+    return tuple((src, member) for src in (PLAN, *_CONTAINERS, *holders))
 
 
 def _rel(name: str, endpoints: Iterable[tuple[str, str]], props: tuple[Prop, ...] = ()) -> RelType:
@@ -176,6 +188,7 @@ _RELS = (
     _rel("HAS_COLUMN", [(src, "Column") for src in (PLAN, *_CONTAINERS, "Task", "Action", "Measure")]),
     _rel("HAS_ITEM", [("Column", "ColumnItem"), ("Action", "ActionItem")]),
     _rel("HAS_TARGET", [("Action", "Target")]),
+    _rel("HAS_TABLE", [(src, "Table") for src in (PLAN, *_CONTAINERS, *_TABLE_HOLDERS)]),
     _rel("FOLLOWS", [("Column", dst) for dst in _FOLLOWED]),
     _rel("SERVES", [(src, "Goal") for src in ("Task", "Subtask", "Column", "Action")], INFERRED),
     _rel("MEASURES", [("Indicator", "Goal")], INFERRED),

@@ -46,6 +46,7 @@ class Kind(StrEnum):
     TARGET = "Target"
     MEASURE = "Measure"
     PARAGRAPH = "Paragraph"
+    TABLE = "Table"
 
 
 class EntityKind(StrEnum):
@@ -90,10 +91,27 @@ class IndicatorValues(Frozen):
     target_value: str | None
     target_year: int | None
     attribute: str | None  # 预期性 / 约束性
-    baseline_number: float | None = None  # the value as a number, where it is one (3.5* → 3.5)
-    target_number: float | None = None
+    baseline_number: float | None = None  # the value as a number, where it holds one (3.5* → 3.5)
+    target_number: float | None = None  # 下降30%以上 → 30; None for word targets (零发生) and ranges
     cumulative: bool = False
     note: str | None = None
+    # several target-year columns (2023 / 2024 / 2025): (year, value as written) for each, in column
+    # order; target_year / target_value are the last of them. Empty with a single target column.
+    targets: tuple[tuple[int, str], ...] = ()
+    # a review table (规划目标 against 实现情况): target_* is the planned value, actual_* what was reached
+    actual_value: str | None = None
+    actual_year: int | None = None
+    actual_number: float | None = None
+
+
+class TableValues(Frozen):
+    """A table that is not an indicator table (an investment table, a 表N of other content), kept as it
+    stands: its caption, header cells and rows of cells."""
+
+    caption: str | None = None
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    note: str | None = None  # the notes under the table (注：…)
 
 
 class Element(Frozen):
