@@ -419,8 +419,9 @@ def _notice_at(lines: list[Line], live: list[int], pos: int, found: _Found) -> i
         if date:
             last_date = p
             found.set_issued(date, 1)
-            if p > pos + span and _is_org_line(lines[live[p - 1]].text):
-                found.set_issuer(_orgs(lines[live[p - 1]].text), 1)
+            signers = _signers(lines, live, p, pos + span)
+            if signers:
+                found.set_issuer(signers[0], 1)
             if end is None:
                 break
     if end is not None:
@@ -572,9 +573,10 @@ def _back_step(lines: list[Line], body: list[int], end: int, found: _Found) -> t
     date = _iso_date(text)
     if date:
         start = end - 1
-        if start > 0 and _is_org_line(lines[body[start - 1]].text):
-            start -= 1
-            found.set_issuer(_orgs(lines[body[start]].text), 4)
+        signers = _signers(lines, body, start, 0)
+        if signers:
+            start -= signers[1]
+            found.set_issuer(signers[0], 4)
         found.set_issued(date, 4)
         return start, f"signature and date {text!r} removed"
     return None
@@ -659,6 +661,17 @@ def _is_org_line(text: str) -> bool:
         2 <= len(p) <= 30 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", p) and _ORG_SUFFIX.search(p)
         for p in parts
     )
+
+
+def _signers(lines: list[Line], idx: list[int], p: int, floor: int) -> tuple[str, int] | None:
+    """The organisation lines right above position ``p`` (a date line), at most six, not above ``floor``:
+    their names joined with 、 and how many lines they are."""
+    q = p
+    while q > floor and p - q < 6 and _is_org_line(lines[idx[q - 1]].text):
+        q -= 1
+    if q == p:
+        return None
+    return "、".join(_orgs(lines[idx[k]].text) for k in range(q, p)), p - q
 
 
 def _orgs(text: str) -> str:
