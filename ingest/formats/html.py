@@ -351,22 +351,22 @@ def _why_furniture(el: _El, original: str, in_article: bool, body_len: int, page
     share = el.text_len / body_len
     words = _class_words(el)
     strong = words & _FURNITURE
-    if strong and share < 0.3 and not _holds_heading(el, original):
+    if strong and share < 0.3 and not _holds_heading(el):
         return f"{sorted(strong)[0]!r} block"
     weak = words & _WEAK_FURNITURE
-    if weak and el.text_len < 200 and not _holds_heading(el, original):
+    if weak and el.text_len < 200 and not _holds_heading(el):
         return f"{sorted(weak)[0]!r} block"
-    if tag in ("table", "div", "ul", "ol", "dl", "p", "span", "td", "tr") and el.text_len < 1200:
-        text = _text_of(el, original)
-        keys = sum(1 for k in _META_KEYS if re.sub(r"\s+", "", text).count(k))
-        if keys >= 2:
+    text = _text_of(el, original) if el.text_len < 1200 else ""
+    if tag in ("table", "div", "ul", "ol", "dl", "p", "span", "td", "tr") and text:
+        squashed = re.sub(r"\s+", "", text)
+        keys = [k for k in _META_KEYS if k in squashed]
+        if len(keys) >= 2:
             _read_metadata(el, original, page)
             line, col = page.place(el.start)
             page.notes.append(
                 ParseWarning(
                     code="I102",
-                    message=f"page metadata ({', '.join(k for k in _META_KEYS if k in text)}) read and "
-                    "removed from the text",
+                    message=f"page metadata ({', '.join(keys)}) read and removed from the text",
                     line=line,
                     column=col,
                 )
@@ -374,16 +374,15 @@ def _why_furniture(el: _El, original: str, in_article: bool, body_len: int, page
             return ""
     if el.text_len and el.link_len >= 0.6 * el.text_len and tag not in _INLINE and el.link_len >= 4:
         return "link list"
-    if tag == "a" and _LINK_WORDS.match(_text_of(el, original)):
+    if tag == "a" and _LINK_WORDS.match(text):
         return "link"
-    if (tag in _BLOCK or tag in _INLINE) and el.text_len <= 80:
-        text = _text_of(el, original)
-        if text and is_web_noise(text) and not _holds_heading(el, original):
-            return "web page line"
+    short = (tag in _BLOCK or tag in _INLINE) and el.text_len <= 80
+    if short and text and is_web_noise(text) and not _holds_heading(el):
+        return "web page line"
     return None
 
 
-def _holds_heading(el: _El, original: str) -> bool:
+def _holds_heading(el: _El) -> bool:
     return any(h.tag in _HEADINGS for h in el.descendants()) or el.tag in _HEADINGS
 
 
