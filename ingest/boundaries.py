@@ -109,7 +109,8 @@ _WEB_NOISE = re.compile(
     r"(?:\s*[:：].{0,40}|\s*[【\[].{0,40})?$"
     r"|^(?:扫一扫|分享到|责任编辑|编辑|来源|稿源|原文链接|原文地址|原文|网址|相关链接|相关文件|附件下载|浏览次数|"
     r"访问量|阅读次数)\s*[:：]"
-    r"|版权所有|ICP\s*备|网站标识码|主办单位|承办单位|技术支持|联系我们|网站地图|免责声明|公网安备|Copyright|©"
+    r"|版权所有|ICP\s*备|网站标识码|公网安备|Copyright|©"
+    r"|^(?:主办单位|承办单位|协办单位|技术支持|联系我们|网站地图|免责声明|网站声明|隐私政策)(?:\s*[:：|｜]|$)"
     r"|^https?://\S+$",
     re.I,
 )
@@ -642,8 +643,8 @@ def is_web_noise(text: str) -> bool:
 
     >>> is_web_noise("当前位置：首页 > 政策"), is_web_noise("【字体：大 中 小】")
     (True, True)
-    >>> is_web_noise("加快 5G 网络建设。")
-    False
+    >>> is_web_noise("加快网络建设。"), is_web_noise("（三）加强技术支持"), is_web_noise("技术支持：某公司")
+    (False, False, True)
     """
     return len(text) <= 120 and bool(_WEB_NOISE.search(text) or _BREADCRUMB.match(text))
 
