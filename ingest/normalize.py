@@ -229,7 +229,32 @@ def _page_artefacts(raw: list[RawLine], cleaned: list[str], *, html: bool) -> di
             drop[k] = "page number"
         if form_fed:
             drop.update(_running_lines(raw, cleaned, drop))
+        else:
+            drop.update(_lines_beside_page_numbers(cleaned, drop))
     return drop
+
+
+def _lines_beside_page_numbers(cleaned: list[str], drop: dict[int, str]) -> dict[int, str]:
+    """Without form feeds, the page numbers mark the page breaks: a line that stands right after (before)
+    most of them, digits aside, is a running header (footer)."""
+    breaks = [k for k, why in drop.items() if why == "page number"]
+    if len(breaks) < 3:
+        return {}
+    out: dict[int, str] = {}
+    for step, reason in ((1, "running header"), (-1, "running footer")):
+        keys: dict[str, list[int]] = {}
+        for k in breaks:
+            j = k + step
+            while 0 <= j < len(cleaned) and (not cleaned[j].strip() or j in drop):
+                j += step
+            if 0 <= j < len(cleaned):
+                key = re.sub(r"\d+", "#", match_key(cleaned[j]))
+                if 2 <= len(key) <= 60:
+                    keys.setdefault(key, []).append(j)
+        for ks in keys.values():
+            if len(ks) >= 3 and len(ks) * 2 >= len(breaks):
+                out.update((k, reason) for k in ks)
+    return out
 
 
 def _ends_page(raw: list[RawLine], k: int) -> bool:

@@ -312,6 +312,16 @@ def test_inline_page_mark_is_cut_from_the_line() -> None:
     assert "".join(src[o] for o in norm.lines[0].offsets[:-1]) == norm.lines[0].text
 
 
+def test_running_header_beside_page_numbers() -> None:
+    words = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    pages = [
+        "".join(f"{w}{v}项正文，继续写下去的一段话。\n" for w in words) + f"{i}\n山东省科技创新规划\n"
+        for i, v in enumerate("一二三四", 1)
+    ]
+    norm = normalize(source_from_bytes("".join(pages).encode(), "h.txt"))
+    assert [d.reason for d in norm.dropped] == ["page number", "running header"] * 4
+
+
 def test_running_header_of_form_fed_text() -> None:
     ends = ["加快网络建设。", "发展数字经济。", "加强组织领导。", "完善保障机制。"]
     pages = [
