@@ -5,8 +5,17 @@ the curated lexicons, so lexicon terms segment as single tokens and match with t
 canonical name. Cited documents 《…》 are found by pattern. Quoted phrases that are neither a known
 initiative nor a curated exclusion are reported (W601), so the lexicon can grow without silent guesses.
 
+Bodies the lexicon does not know are found by the rules of :mod:`ingest.bodies` (省教育厅, 国家局信息中心,
+金融机构, 有关部门 …): a recognised name that holds a shorter body (省人大 holds 人大) replaces it; one that
+a lexicon entity holds, or that crosses a body, is dropped; a technology or region inside it stays (湖北省
+in 湖北省文化和旅游厅). A recognised name takes its canonical name from the lexicon where the lexicon knows
+the surface, otherwise the surface as written (国家局 stays 国家局: no canonical name is invented).
+
 Responsibility statements (在X的统一领导下, 由X牵头, X负责…, X要…) become responsibilities with a role
-(lead, coordinate, implement, supervise), the cue and the sentence as evidence.
+(lead, coordinate, implement, supervise), the cue and the sentence as evidence. Item notes （责任单位：A、B）,
+（A、B负责）, （A牵头，B参与） make each listed body a responsibility of the item (the first, or those before
+牵头, lead; the others implement; 按职责分工负责: all implement), with the note as evidence; a listed body
+is a Body mention even where the rules alone would not read it (团省委, 各区、市政府).
 """
 
 from __future__ import annotations
@@ -20,9 +29,10 @@ from typing import Any
 
 import yaml
 
+from ingest.bodies import Note, find_bodies, find_notes
 from ingest.drafts import Draft, Piece
 from ingest.ids import make_span
-from ingest.lexicon import LEXICON_DIR, load_lexicon
+from ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
 from ingest.normalize import Normalized, fold
 
@@ -105,6 +115,8 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
             _Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end())
             for m in _DOCUMENT.finditer(piece.text)
         ]
+        notes = find_notes(piece.text, lexicon_dir)
+        ents = _with_bodies(ents, piece.text, notes, lex, lexicon_dir)
         ents.sort(key=lambda e: (e.start, -e.end))
         for e in ents:
             draft.mentions.append(_mention(e, piece, norm))
@@ -128,8 +140,76 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
             )
         bodies = [e for e in ents if e.kind == EntityKind.BODY]
         if bodies:
-            draft.responsibilities.extend(_responsibilities(piece, bodies, norm))
+            found = _responsibilities(piece, bodies, norm) + _note_responsibilities(
+                piece, notes, bodies, norm
+            )
+            found.sort(key=lambda r: (r.span.char_start, r.body, r.role.value))
+            draft.responsibilities.extend(found)
     return warnings
+
+
+def _body_name(surface: str, lex: Lexicon) -> str:
+    name = re.sub(r"\s+", "", fold(surface))
+    return lex.canonical(EntityKind.BODY, name) or name
+
+
+def _with_bodies(
+    ents: list[_Ent], text: str, notes: list[Note], lex: Lexicon, lexicon_dir: Path
+) -> list[_Ent]:
+    """The lexicon's entities with the recognised bodies and the bodies the notes list: a longer body
+    replaces the entities it holds; one held by, or crossing, a lexicon entity is dropped."""
+    out = list(ents)
+    for f in find_bodies(text, lexicon_dir):
+        out = _place(out, _Ent(EntityKind.BODY, _body_name(f.surface, lex), f.start, f.end), strict=False)
+    for note in notes:
+        for item in note.items:
+            # the note says it is one body: it replaces what the rules read inside it
+            out = _place(
+                out, _Ent(EntityKind.BODY, _body_name(item.surface, lex), item.start, item.end), True
+            )
+    return out
+
+
+def _place(ents: list[_Ent], new: _Ent, strict: bool) -> list[_Ent]:
+    """``ents`` with the body ``new`` where no body holds or crosses it; the bodies it holds go
+    (``strict``: also one of its own extent). Other entities stay: a technology or region inside a
+    body's name (湖北省 in 湖北省文化和旅游厅) is still named; one that holds ``new`` keeps it out."""
+    kept: list[_Ent] = []
+    for e in ents:
+        if e.kind == EntityKind.DOCUMENT or e.end <= new.start or new.end <= e.start:
+            kept.append(e)
+        elif e.kind != EntityKind.BODY:
+            if e.start <= new.start and new.end <= e.end:
+                return ents  # an initiative or technology whose name holds it
+            kept.append(e)
+        elif (
+            new.start <= e.start and e.end <= new.end and (strict or (new.start, new.end) != (e.start, e.end))
+        ):
+            continue  # held by the new body: replaced
+        else:
+            return ents  # a body holds it, crosses it, or is it
+    kept.append(new)
+    return kept
+
+
+def _note_responsibilities(
+    piece: Piece, notes: list[Note], bodies: list[_Ent], norm: Normalized
+) -> list[Responsibility]:
+    out: list[Responsibility] = []
+    by_span = {(b.start, b.end): b for b in bodies}
+    for note in notes:
+        span = make_span(piece.offsets[note.start], piece.offsets[note.end - 1] + 1, norm)
+        seen: set[tuple[str, Role]] = set()
+        for item in note.items:
+            body = by_span.get((item.start, item.end))
+            if body is None:
+                continue
+            role = Role.LEAD if item.role == "lead" else Role.IMPLEMENT
+            if (body.name, role) in seen:
+                continue
+            seen.add((body.name, role))
+            out.append(Responsibility(body=body.name, role=role, cue=item.cue, evidence=note.text, span=span))
+    return out
 
 
 def _mention(e: _Ent, piece: Piece, norm: Normalized) -> Mention:
