@@ -543,9 +543,14 @@ def is_closing_line(text: str) -> bool:
     )
 
 
-def is_top_level(entry: str) -> bool:
-    """A TOC entry of the outline's top level (第X篇, 第X章, 一、)."""
-    return bool(_TOP_MARKER.match(entry))
+def top_marker(entry: str) -> str | None:
+    """The number of a TOC entry of the outline's top level (第X篇, 第X章, 一、), else None.
+
+    >>> top_marker("五、保障措施"), top_marker("第十二章 畅通国内大循环"), top_marker("（一）指导思想")
+    ('五、', '第十二章', None)
+    """
+    m = _TOP_MARKER.match(entry)
+    return m.group(0).strip() if m else None
 
 
 def _is_heading_like(text: str) -> bool:

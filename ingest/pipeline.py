@@ -296,14 +296,16 @@ def _closing_line(text: str) -> bool:
 
 
 def _toc_missing(norm: Normalized, blocks: list[Block]) -> str | None:
-    """The last top-level entry of the table of contents when no block starts with it."""
-    from ingest.boundaries import is_top_level
+    """The last top-level entry of the table of contents when no block starts with its number (一、,
+    第五章 …): the text stops before it. Its number, not its words, so an abridged TOC entry still counts."""
+    from ingest.boundaries import top_marker
 
     toc = norm.meta.toc if norm.meta is not None else ()
-    tops = [e for e in toc if is_top_level(e)]
+    tops = [(e, top_marker(e)) for e in toc if top_marker(e)]
     if not tops:
         return None
-    key = match_key(tops[-1])
-    if any(match_key(b.text[: len(tops[-1]) + 8]).startswith(key) for b in blocks):
+    entry, marker = tops[-1]
+    key = match_key(marker or "")
+    if any(match_key(b.text[: len(marker or "") + 4]).startswith(key) for b in blocks):
         return None
-    return tops[-1]
+    return entry
