@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ingest.drafts import Draft, Piece
-from ingest.models import IndicatorValues, Kind, ParseWarning
+from ingest.models import IndicatorValues, Kind, ParseWarning, TableValues
 from ingest.segment import Block
 from ingest.tables import (
     VALUE,
@@ -75,6 +75,7 @@ class TableResult:
     indicators: list[Draft] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     tables: list[Draft] = field(default_factory=list)  # Table drafts (tables that hold no indicators)
+    table_values: list[TableValues] = field(default_factory=list)  # the rows of each Table draft
     drafts: list[Draft] = field(default_factory=list)  # indicators and tables, in document order
     rest: list[Block] = field(default_factory=list)  # text of the blocks that is in no table
 
@@ -97,6 +98,7 @@ class _Read:
     ext: Extent
     drafts: list[Draft]
     covered: set[int]
+    table: TableValues | None = None
 
 
 # -- entry points --------------------------------------------------------------------------------------
@@ -127,10 +129,11 @@ def parse_table(blocks: list[Block], line_of: LineOf | None = None) -> TableResu
     covered: set[int] = set()
     for read in _read_all(blocks, lines, res.warnings, generic=True):
         covered |= read.covered
-        if read.ext.indicator:
+        if read.table is None:
             res.indicators.extend(read.drafts)
         else:
             res.tables.extend(read.drafts)
+            res.table_values.append(read.table)
         res.drafts.extend(read.drafts)
     res.rest = rest_blocks(blocks, lines, [k for k in range(len(lines)) if k not in covered])
     return res
@@ -214,7 +217,9 @@ def _read_all(
         if ext.indicator:
             out.append(_read_indicators(blocks, lines, ext, warnings))
         else:
-            out.append(_Read(ext, [_table_draft(blocks, lines, ext)], set(range(ext.start, ext.end))))
+            values = generic_table(lines, ext)
+            draft = _table_draft(blocks, lines, ext, values)
+            out.append(_Read(ext, [draft], set(range(ext.start, ext.end)), values))
     return out
 
 
@@ -245,18 +250,19 @@ def _read_indicators(
     index = {ln: k for k, ln in enumerate(lines)}
     used = {index[ln] for row in rows for ln in row.lines} | {index[ln] for ln in ignored}
     last = max(used, default=ext.header_lines[-1])
-    for k in ext.body:
-        if k not in used and (k < last or ext.notes):
-            warnings.append(
-                ParseWarning(
-                    code="W404",
-                    message=f"indicator table text not in any row: {lines[k].text[:30]!r}",
-                    line=lines[k].line,
-                )
+    unread = [k for k in ext.body if k not in used and (k < last or ext.notes)]
+    for k in unread:
+        warnings.append(
+            ParseWarning(
+                code="W404",
+                message=f"indicator table text in no row, kept in the text: {lines[k].text[:30]!r}",
+                line=lines[k].line,
             )
+        )
     covered = set(range(ext.start, last + 1)) | set(ext.notes)
     if ext.notes:
         covered |= set(range(ext.start, ext.end))
+    covered -= set(unread)
     notes = " ".join(lines[k].text for k in ext.notes)
     return _Read(ext, _drafts(blocks, rows, header, notes, warnings), covered)
 
@@ -310,8 +316,7 @@ def _pieces(
     return used, pieces, (start, end)
 
 
-def _table_draft(blocks: Sequence[Block], lines: Sequence[TLine], ext: Extent) -> Draft:
-    values = generic_table(lines, ext)
+def _table_draft(blocks: Sequence[Block], lines: Sequence[TLine], ext: Extent, values: TableValues) -> Draft:
     used, pieces, span = _pieces(blocks, [lines[k] for k in range(ext.start, ext.end)])
     title = values.caption or " ".join(values.header) or "表"
     d = Draft(Kind.TABLE, title, blocks=used, span_override=span)
@@ -541,6 +546,8 @@ def _line_rows(
             number = int(lead.group(1))
             pre = pre[lead.end() :]
         texts = [p.text.strip() for p in pending if not _BARE_NUMBER.match(p.text.strip())]
+        if texts and numbered and number is None and (first := _LEADING_NUMBER.match(texts[0])):
+            number, texts[0] = int(first.group(1)), texts[0][first.end() :]  # 2 公共数据… / （万个） …
         if pre:
             texts.append(pre)
         category, name = _category_and_name(texts)
@@ -557,8 +564,12 @@ def _line_rows(
 def _category_and_name(texts: list[str]) -> tuple[str | None, str]:
     """Leading short lines are the category (总体发展 / 水平), the rest the name's wrapped lines."""
     k = 0
-    while k < len(texts) - 1 and _is_category(texts[k]):
-        k += 1
+    while (
+        k < len(texts) - 1
+        and _is_category(texts[k])
+        and not (k == len(texts) - 2 and _UNIT.fullmatch(texts[-1]))
+    ):
+        k += 1  # (重特大事故 / （起）: a name whose unit wrapped is not a category)
     category = "".join(texts[:k]) or None
     rest = texts[k:]
     if rest:
@@ -640,15 +651,15 @@ def _layout_rows(body: Sequence[TLine], header: Header) -> list[_Row]:
         elif left and "\t" not in t:
             label, frag = _split_label(left[0])
         prev = items[-1].frag if items else ""
+        at_margin = ln.indent is not None and name_indent is not None and ln.indent + 3 < name_indent
+        unknown = ln.indent is None or name_indent is None
         if (
             label is None
-            and vt is None
+            and frag
             and _is_category(frag)
-            and _balance(prev) <= 0
-            and not prev.endswith(("、", "和", "及", "与", "的"))
-            and (ln.indent is None or name_indent is None or ln.indent + 3 < name_indent)
+            and (at_margin or (vt is None and unknown and not _continues(prev, frag)))
         ):
-            label, frag = frag, ""
+            label, frag = frag, ""  # a group name in the left column
         items.append(_LLine(label, frag, (vt[1], vt[2], vt[3]) if vt is not None else None))
     anchors = [i for i, it in enumerate(items) if it.tail is not None]
     if not anchors:
@@ -723,13 +734,21 @@ def _layout_categories(
         if r >= len(rows):
             break
         s = starts[r]
-        end = 2 * p - s if n + 1 < len(labels) else len(items)
-        first = True
-        while r < len(rows) and (starts[r] <= end or first):
-            rows[r].category = label if first else None
-            if first:
-                rows[r].lines.append(body[p])
-            first = False
+        nxt = labels[n + 1][0] if n + 1 < len(labels) else None
+        # the next group starts at the first row after the line this group's centre puts its end at
+        # (2p - s), but after this label's line and not after the next label's
+        later = [st for st in starts[r + 1 :] if st > p]
+        if nxt is None:
+            stop = len(items)
+        else:
+            stop = next((st for st in later if st > 2 * p - s), len(items))
+            if stop > nxt:
+                stop = max((st for st in later if st <= nxt), default=stop)
+        rows[r].category = label
+        if not any(body[p] in row.lines for row in rows):
+            rows[r].lines.append(body[p])
+        r += 1
+        while r < len(rows) and starts[r] < stop:
             r += 1
 
 
@@ -747,7 +766,7 @@ class _Tok:
 
 def _cell_tokens(body: Sequence[TLine], header: Header) -> list[_Tok]:
     toks: list[_Tok] = []
-    numbered = _numbered(body, header)
+    numbered = header.has("seq")  # (a lone 1 may be a value here)
     expected = 1
     pending_values = 0
     k = max(1, len(header.values))
@@ -784,12 +803,14 @@ def _cell_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarnin
     k = len(header.values)
     has_attr = header.has("attr")
     groups: list[tuple[list[_Tok], str | None, int]] = []  # values, 属性, index of the group's last token
+    attr_lines: list[TLine | None] = []
     cur: list[_Tok] = []
     for i, t in enumerate(toks):
         if t.kind == "value":
             cur.append(t)
             if not has_attr and len(cur) == k:
                 groups.append((cur, None, i))
+                attr_lines.append(None)
                 cur = []
         elif t.kind == "attr":
             if len(cur) > k:
@@ -797,6 +818,7 @@ def _cell_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarnin
                     _stray(warnings, extra.line, f"value {extra.text!r} in no row (a page number?)")
                 cur = cur[len(cur) - k :]
             groups.append((cur, t.text, i))
+            attr_lines.append(t.line)
             cur = []
     for extra in cur:
         _stray(warnings, extra.line, f"value {extra.text!r} in no row (a page number?)")
@@ -808,9 +830,10 @@ def _cell_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarnin
     for r, (vals, attr, _) in enumerate(groups):
         parts = [t for (_, t), o in zip(frags, owner, strict=False) if o == r]
         values: list[str | None] = [t.text for t in vals] + [None] * (k - len(vals))
+        attr_line = attr_lines[r]
         rows.append(
             _Row(
-                [t.line for t in vals] + [t.line for t in parts],
+                [t.line for t in vals] + [t.line for t in parts] + ([attr_line] if attr_line else []),
                 _join([t.text for t in parts]),
                 values,
                 attr,

@@ -495,7 +495,8 @@ def _table_at(lines: Sequence[TLine], i: int, generic: bool) -> Extent | None:
         j += 1
         if not re.match(r"^附\s*[件表]\s*\d*\s*$", lines[j - 1].text.strip()):
             break
-        if j < len(lines) and not is_header_line(lines[j].text) and _is_lone_cell(lines[j].text):
+        title = lines[j].text.strip() if j < len(lines) else ""
+        if title and _is_lone_cell(title) and (not is_header_line(title) or not re.search(r"\s", title)):
             caption.append(j)  # the title under 附件 N / 附表
             j += 1
             break
@@ -584,15 +585,27 @@ def _cells(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
+def _header_cells(text: str) -> list[str]:
+    """Header cells: split at tabs or wide gaps, or at single spaces where the line has no others; the
+    characters a PDF printed apart (重 点 项 目) joined again."""
+    cells = list(_cells(text))
+    if len(cells) == 1 and " " in cells[0]:
+        cells = []
+        for tok in text.split():
+            if cells and len(tok) == 1 and len(cells[-1]) >= 1 and _SPREAD.match(cells[-1]):
+                cells[-1] += tok
+            else:
+                cells.append(tok)
+    return [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", c) for c in cells]
+
+
+_SPREAD = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+
+
 def generic_table(lines: Sequence[TLine], ext: Extent) -> TableValues:
     """A table that holds no indicators, kept as it stands: caption, header cells, one row per line (cells
     split at tabs or wide gaps), notes."""
-    if ext.tabbed:
-        header = tuple(c.strip() for c in lines[ext.header_lines[0]].text.split("\t") if c.strip())
-    else:
-        header = tuple(c for i in ext.header_lines for c in _cells(lines[i].text))
-        if len(header) == 1:
-            header = tuple(re.sub(r"(?<=[\u4e00-\u9fff])\s(?=[\u4e00-\u9fff])", "", c) for c in header)
+    header = tuple(c for i in ext.header_lines for c in _header_cells(lines[i].text))
     rows = tuple(_cells(lines[k].text) for k in ext.body)
     notes = " ".join(lines[k].text for k in ext.notes) or None
     return TableValues(caption=ext.caption_text(lines), header=header, rows=rows, note=notes)
@@ -600,15 +613,23 @@ def generic_table(lines: Sequence[TLine], ext: Extent) -> TableValues:
 
 # -- splitting blocks at tables ------------------------------------------------------------------------
 def _rest_blocks(block: Block, run: list[TLine]) -> list[Block]:
-    """Lines of a block outside any table, as blocks: a first line that is a heading stands alone."""
+    """Lines of a block outside any table, as blocks: a line that starts with a numbering marker starts a
+    block, and a short heading line (no sentence in it) stands alone."""
     out: list[Block] = []
-    if len(run) > 1 and find_marker(run[0].text) is not None and not _RUNNING.search(run[0].text[:-1]):
-        first = run[0]
-        out.append(sub_block(block, first.start, first.end, first.line, first.line, marker=True))
-        run = run[1:]
-    if run:
-        out.append(sub_block(block, run[0].start, run[-1].end, run[0].line, run[-1].line, marker=True))
+    groups: list[list[TLine]] = []
+    for ln in run:
+        heading_before = bool(groups) and _heading_line(groups[-1][-1].text) and len(groups[-1]) == 1
+        if not groups or find_marker(ln.text) is not None or heading_before:
+            groups.append([ln])
+        else:
+            groups[-1].append(ln)
+    for g in groups:
+        out.append(sub_block(block, g[0].start, g[-1].end, g[0].line, g[-1].line, marker=True))
     return out
+
+
+def _heading_line(text: str) -> bool:
+    return find_marker(text) is not None and not _RUNNING.search(text.rstrip("。")) and len(text) <= 40
 
 
 def rest_blocks(blocks: Sequence[Block], lines: Sequence[TLine], keep: Sequence[int]) -> list[Block]:
