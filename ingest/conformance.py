@@ -16,6 +16,7 @@ numbering level below it; an entry ``[a, b]`` accepts either), ``boxes`` (items 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,15 @@ def _outline_name(parts: list[Element]) -> str | None:
     return "parts"
 
 
+def _issuers(issuer: str | None) -> list[str]:
+    """The bodies an issuer line names (``工业和信息化部、民政部`` → both).
+
+    >>> _issuers("工业和信息化部、民政部、国家卫生健康委"), _issuers(None)
+    (['工业和信息化部', '民政部', '国家卫生健康委'], [])
+    """
+    return [p.strip() for p in re.split(r"[、，,\s]+", issuer or "") if p.strip()]
+
+
 def facts_of(doc: PlanDocument) -> dict[str, Any]:
     """The gold facts as the parse shows them."""
     parts = [c for c in doc.root.children if c.kind != Kind.COLUMN]
@@ -122,7 +132,7 @@ def facts_of(doc: PlanDocument) -> dict[str, Any]:
             continue
         years.update(y for y in (v.baseline_year, v.target_year) if y is not None)
         years.update(y for y, _ in getattr(v, "targets", ()) or ())
-    bodies: set[str] = set()
+    bodies: set[str] = set(_issuers(doc.plan.issuer))  # the issuer names the plan's own body
     for e in doc.elements():
         bodies.update(m.name for m in e.mentions if m.kind == EntityKind.BODY)
         bodies.update(r.body for r in e.responsibilities)

@@ -593,10 +593,10 @@ TEXTS = [
     # 专栏 text does not swallow the subtask that follows it
     E("columns.txt", "fx/column-1/item-2", "提升算力供给能力", False, id="col-box-ends-at-running-text"),
     E("outline.txt", "fx/column-1/item-3", "发展数字内容产业", False, id="outline-box-ends"),
-    # HTML: entities resolved, notice kept in the plan's own text, scripts dropped
+    # HTML: entities resolved, the issuing notice is front matter (metadata), not plan text; scripts dropped
     E("plan.html", "fx/achievement-2", "（R&D）", True, id="html-amp-entity"),
     E("plan.html", "fx/achievement-2", "&amp;", False, id="html-no-raw-entity"),
-    E("plan.html", "fx", "国务院关于印发“十四五”数字经济发展规划的通知", True, id="html-notice-in-plan-text"),
+    E("plan.html", "fx", "国务院关于印发“十四五”数字经济发展规划的通知", False, id="html-notice-not-plan-text"),
     E("plan.html", "fx", "pageId", False, id="html-script-dropped"),
     E("plan.html", "fx/column-1/item-2", "推进5G网络在城市和县城连续覆盖", True, id="html-nbsp-after-marker"),
     # 12. numbers at the start of a wrapped line are running text
