@@ -61,9 +61,8 @@ _HARD_FLAGS |= {"q", "c", "r", "i", "k", "h", "t", "f"}
 _VERBAL = frozenset({"v", "vn", "vd", "vi", "vg", "d", "ad", "a", "z", "zg"})
 _PREDICATE = frozenset({"v", "vn", "vd", "vi", "vg"})
 _TRIM_FLAGS = _PREDICATE | {"d", "ad"}  # dropped from a name's start (鼓励金融机构)
-_MODIFIER_FLAGS = frozenset({"a", "z", "zg", "f", "t"})  # at a name's start: a fragment (不同领域企业)
 _NOUNISH = frozenset({"n", "nz", "ng", "vn", "nt", "ns", "j", "b", "l", "an", "nr", "s"})
-_FOLLOW_NOUN = frozenset({"n", "nz", "ng", "vn", "l", "j"})
+_FOLLOW_NOUN = frozenset({"n", "nz", "ng", "l", "j"})  # 企业制度: the name is a modifier
 #: Lone characters a name may stop at; any other glues the name to what cannot be read (高能级企业).
 _FUNCTION_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "v", "y", "e", "o"})
 _FUNCTION_FLAGS |= {"x", "w", "m", "q", "k", "h"}
@@ -90,6 +89,7 @@ class Rules:
     after_verb_suffix: frozenset[str]
     organised: frozenset[str]  # what 组织 organises rather than names (项目组织, 生产组织)
     qualifying_verbs: frozenset[str]
+    determiners: frozenset[str]
     levels: tuple[str, ...]  # longest first
     level_chars: frozenset[str]
     not_level: tuple[str, ...]
@@ -149,6 +149,7 @@ def rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
         after_verb_suffix=words("after_verb_suffix"),
         organised=words("organised"),
         qualifying_verbs=words("qualifying_verbs"),
+        determiners=words("determiners"),
         levels=_longest_first(data["levels"]),
         level_chars=frozenset(str(data.get("level_chars") or "")),
         not_level=_longest_first(data["not_level"]),
@@ -370,6 +371,8 @@ class _Reader:
             if r.predicate(tok.word, tok.flag) and not (
                 adjacent and (kind == Head.NAMED or tok.word in r.organ_verbs)
             ):
+                if tok.word in r.determiners:
+                    return None  # 不同领域企业: a determiner's noun phrase, the name would be a fragment
                 break
             if tok.end <= s and self.complete(tok.end):
                 # a body the name is a unit of (国家局信息中心), not two names side by side

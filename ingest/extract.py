@@ -143,7 +143,7 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
             found = _responsibilities(piece, bodies, norm) + _note_responsibilities(
                 piece, notes, bodies, norm
             )
-            found.sort(key=lambda r: (r.span.char_start, r.body, r.role.value))
+            found.sort(key=lambda r: r.span.char_start)  # stable: a note keeps its order
             draft.responsibilities.extend(found)
     return warnings
 
