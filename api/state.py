@@ -16,6 +16,7 @@ import networkx as nx
 from api.settings import Settings
 from graph.build import add_plan, links_beside
 from graph.stores import Store, StoreUnavailable, open_store
+from ingest.load import find_source
 from ingest.models import PlanDocument
 from ingest.pipeline import parse_file
 from queries.library import get_query
@@ -124,7 +125,7 @@ def open_state(settings: Settings) -> AppState:
     state = AppState(settings, store)
     present = set(store.stats().get("plans", []))
     for plan_dir in settings.plans:
-        source = plan_dir / "source.txt" if plan_dir.is_dir() else plan_dir
+        source = find_source(plan_dir)
         doc = parse_file(source)
         if doc.plan.id in present and _same_source(state, doc):
             g = nx.MultiDiGraph()

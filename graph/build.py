@@ -317,16 +317,12 @@ def build_many(
 def graph_for_source(
     source: Path, *, plan_id: str | None = None, infer: bool = True, curated: bool = True
 ) -> nx.MultiDiGraph:
-    """Parse a plan file (or a plan directory's ``source.txt``) and build its graph, with the ``links.yaml``
+    """Parse a plan file (or a plan directory's ``source.*``) and build its graph, with the ``links.yaml``
     beside it unless ``curated=False``."""
+    from ingest.load import find_source
     from ingest.pipeline import parse_file
 
-    path = source
-    if source.is_dir():
-        path = next(
-            (source / n for n in ("source.txt", "source.html", "source.htm") if (source / n).is_file()),
-            source / "source.txt",
-        )
+    path = find_source(source)
     doc = parse_file(path, plan_id=plan_id)
     return build_graph(doc, infer=infer, links=links_beside(path) if curated else None)
 

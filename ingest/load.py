@@ -82,6 +82,23 @@ def detect_format(data: bytes, path: str) -> str:
 MAX_SOURCE_BYTES = 100 * 1024 * 1024
 
 
+#: The file a plan folder holds its text in, in order of preference (one rule for every entry point).
+SOURCE_NAMES = ("source.txt", "source.html", "source.htm", "source.md", "source.pdf", "source.docx")
+
+
+def find_source(path: Path | str) -> Path:
+    """A plan file as given, or the source file of a plan folder (:data:`SOURCE_NAMES`); E000 otherwise."""
+    p = Path(path)
+    if p.is_dir():
+        for name in SOURCE_NAMES:
+            if (p / name).is_file():
+                return p / name
+        raise EmptySource("E000", f"no source file ({', '.join(SOURCE_NAMES)}) in the directory", str(path))
+    if not p.exists():
+        raise EmptySource("E000", "no such file or directory", str(path))
+    return p
+
+
 def load_source(path: Path | str, max_bytes: int = MAX_SOURCE_BYTES) -> Source:
     """Read a plan file of any supported format (refused with E009 above ``max_bytes``)."""
     p = Path(path)

@@ -15,14 +15,6 @@ from ingest.errors import PlanError
 if TYPE_CHECKING:
     from ingest.models import PlanDocument
 
-DEFAULT_SOURCE_NAMES = (
-    "source.txt",
-    "source.html",
-    "source.htm",
-    "source.md",
-    "source.pdf",
-    "source.docx",
-)
 
 # The options of every command that parses a plan (parse, export, load, ingest, eval, analyse …).
 PlanIdOpt = Annotated[
@@ -37,17 +29,10 @@ PartialOpt = Annotated[bool, typer.Option("--partial", help="Keep what parsed fr
 
 
 def resolve_source(path: Path) -> Path:
-    """A plan directory (with source.txt/html) or a source file."""
-    if path.is_dir():
-        for name in DEFAULT_SOURCE_NAMES:
-            if (path / name).is_file():
-                return path / name
-        raise PlanError(
-            "E000", f"no source file ({', '.join(DEFAULT_SOURCE_NAMES)}) in the directory", str(path)
-        )
-    if not path.exists():
-        raise PlanError("E000", "no such file or directory", str(path))
-    return path
+    """A plan directory (its ``source.*``, see :data:`ingest.load.SOURCE_NAMES`) or a source file."""
+    from ingest.load import find_source
+
+    return find_source(path)
 
 
 def parse_plan(

@@ -9,6 +9,7 @@ from api.deps import Consistent, Pages, State, WriteAccess
 from api.errors import READS, ApiError, problems
 from api.schemas import Page, PlanLoaded, PlanUpload, Rows
 from graph.build import links_beside
+from ingest.load import find_source
 from ingest.models import PlanDocument, PlanMeta
 from ingest.pipeline import parse_bytes, parse_file
 
@@ -80,7 +81,7 @@ def reload_plan(state: State, _: WriteAccess, plan_id: str, body: PlanUpload | N
             raise ApiError(422, "invalid_parameters", f"body plan_id {body.plan_id!r} ≠ path {plan_id!r}")
         return _loaded(state, _parse_upload(state, body))
     for plan_dir in state.settings.plans:
-        source = plan_dir / "source.txt" if plan_dir.is_dir() else plan_dir
+        source = find_source(plan_dir)
         doc = parse_file(source)
         if doc.plan.id == plan_id:
             return _loaded(state, doc, links_beside(source))
