@@ -83,7 +83,7 @@ class Rules:
     """The recogniser's vocabulary (``lexicons/body_rules.yaml``)."""
 
     suffixes: dict[str, Head]
-    by_length: tuple[str, ...]  # suffixes, longest first
+    by_last: dict[str, tuple[str, ...]]  # suffixes by their last character, longest first
     not_bare: frozenset[str]
     verb_suffixes: frozenset[str]
     after_verb_suffix: frozenset[str]
@@ -104,7 +104,9 @@ class Rules:
 
     def suffix_at(self, text: str, end: int) -> str | None:
         """The longest suffix that ends at ``end``."""
-        for s in self.by_length:
+        if end <= 0:
+            return None
+        for s in self.by_last.get(text[end - 1], ()):
             if end >= len(s) and text.startswith(s, end - len(s)):
                 return s
         return None
@@ -143,7 +145,10 @@ def rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
     suffixes = {str(w): Head(kind) for kind, ws in data["suffixes"].items() for w in ws}
     return Rules(
         suffixes=suffixes,
-        by_length=_longest_first(list(suffixes)),
+        by_last={
+            c: tuple(w for w in _longest_first(list(suffixes)) if w[-1] == c)
+            for c in {w[-1] for w in suffixes}
+        },
         not_bare=words("not_bare"),
         verb_suffixes=words("verb_suffixes"),
         after_verb_suffix=words("after_verb_suffix"),
@@ -482,7 +487,7 @@ def select(cands: list[Found]) -> list[Found]:
 
 def find_bodies(text: str, lexicon_dir: Path = LEXICON_DIR) -> list[Found]:
     """Body names in ``text`` by the rules above, in text order, never overlapping."""
-    if not text:
+    if not text or not any(c in rules(lexicon_dir).by_last for c in text):
         return []
     return _Reader(text, lexicon_dir).find()
 
