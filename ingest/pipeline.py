@@ -26,7 +26,7 @@ from ingest.load import Source, folder_id, load_source, read_meta, source_from_b
 from ingest.models import Kind, ParseWarning, PlanDocument, PlanMeta, SourceInfo
 from ingest.normalize import Normalized, match_key, normalize
 from ingest.planid import period_of, plan_id_for, slug
-from ingest.segment import Block, segment
+from ingest.segment import Block, Role, segment
 from ingest.structure import structure
 
 _TERMINAL = "。！？”）)」』"
@@ -124,13 +124,23 @@ def _parse(
 
     kinds = {e.kind for e in element.walk()}
     semantic = kinds & {Kind.GOAL, Kind.TASK, Kind.ACTION, Kind.MEASURE, Kind.PRINCIPLE, Kind.DIRECTION}
-    if not semantic:
+    parts = [n for n in outline.children if n.marker is not None and n.marker.role is Role.OUTLINE]
+    if not semantic and len(parts) < 2:
         raise NotAPlan(
             "E010",
             "numbered headings were found but none is a plan section (发展目标, 主要任务, "
             "保障措施 …): this does not look like a plan",
             source.path,
             blocks[0].line_start,
+        )
+    if not semantic:  # a document of the genre's neighbours (意见, 通知 …): its outline is still worth having
+        warnings.append(
+            ParseWarning(
+                code="W210",
+                message=f"{len(parts)} numbered parts were found but none reads as goals, tasks, actions or "
+                "measures: the outline (parts and sections) is kept without meanings",
+                line=blocks[0].line_start,
+            )
         )
     cut = truncation(source, norm, blocks, abridged=classifier.abridged)
     info = SourceInfo(

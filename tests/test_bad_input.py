@@ -34,7 +34,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
         (b"", "E001"),
         (b"\x00\x01\x02binary\x00", "E002"),
         ("今天天气很好，我们去公园散步。公园里有很多人。\n".encode(), "E010"),
-        ("一、第一部分\n这是一段普通的文字，不是规划。\n二、第二部分\n还是普通的文字。\n".encode(), "E010"),
+        ("1.第一点\n这是一段普通的文字，不是规划。\n2.第二点\n还是普通的文字。\n".encode(), "E010"),
         (
             "一、总体要求\n".encode() + "二、主要任务推进数字化发展和网络强国建设建设".encode("gbk") * 3,
             "E003",
@@ -48,6 +48,17 @@ def test_cli_rejects_with_code_and_place(tmp_path: Path, content: bytes, code: s
     assert res.returncode == 2
     assert f"[{code}]" in res.stderr and "bad.txt" in res.stderr
     assert "Traceback" not in res.stderr and res.stdout == ""
+
+
+def test_numbered_parts_without_plan_meanings_keep_their_outline(tmp_path: Path) -> None:
+    """A neighbour of the genre (意见, 通知 …) with numbered parts is not refused: its outline is kept."""
+    f = tmp_path / "yijian.txt"
+    f.write_text(
+        "一、第一部分\n这是一段普通的文字，不是规划。\n二、第二部分\n还是普通的文字。\n", encoding="utf-8"
+    )
+    res = run_cli("parse", str(f), "--summary")
+    assert res.returncode == 0, res.stderr
+    assert "W210" in res.stdout and "Part" in res.stdout
 
 
 def test_cli_missing_file(tmp_path: Path) -> None:
