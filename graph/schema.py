@@ -166,7 +166,7 @@ HAS_REL: dict[str, str] = {
 
 
 #: Elements whose body may hold a table (an indicator table or another), besides the Plan, Parts, Sections.
-_TABLE_HOLDERS = ("Task", "Subtask", "Action", "Column")
+_TABLE_HOLDERS = ("Task", "Subtask", "Action", "Measure", "Column")
 
 
 def _member_rel(member: str) -> tuple[tuple[str, str], ...]:

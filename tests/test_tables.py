@@ -424,3 +424,22 @@ def test_corpus_investment_annex_is_not_indicators() -> None:
     drafts, _, _, _ = _take(_corpus("weifei_12th_2012.pdf"))
     assert not [d for d in drafts if d.kind == Kind.INDICATOR]
     assert [d.title for d in drafts if d.kind == Kind.TABLE] == ["附表 重点工程项目投资需求"]
+
+
+# -- the graph ---------------------------------------------------------------------------------------------
+def test_graph_keeps_every_target_year() -> None:
+    from graph.build import build_graph
+    from graph.schema import check_graph
+    from ingest.pipeline import parse_file
+
+    g = build_graph(parse_file(FIX / "tables_three_years.txt", plan_id="t"), infer=False)
+    assert check_graph(g) == []
+    node = next(d for _, d in g.nodes(data=True) if d.get("title") == "数据交易场所数量")
+    assert (node["target_years"], node["target_values"]) == ([2023, 2024, 2025], ["3", "5", "8"])
+    assert (node["target_year"], node["target_value"]) == (2025, "8")
+    review = build_graph(parse_file(FIX / "tables_review.txt", plan_id="r"), infer=False)
+    assert check_graph(review) == []
+    air = next(
+        d for _, d in review.nodes(data=True) if d.get("title") == "地级及以上城市空气质量优良天数比率"
+    )
+    assert (air["target_value"], air["actual_value"], air["actual_year"]) == ("80", "87", 2020)
