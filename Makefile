@@ -40,8 +40,8 @@ load: install
 	$(BIN)/plangraph load $(PLAN)
 
 docs: install
-	$(BIN)/python -m queries.cookbook > docs/queries.md
 	$(BIN)/python -m queries.generate
+	$(BIN)/python -m queries.cookbook > docs/queries.md
 
 test: install
 	$(BIN)/python -m pytest

@@ -12,7 +12,7 @@ import re
 from typing import NamedTuple
 
 from ingest.drafts import Draft, Piece
-from ingest.indicators import find_tables, parse_table
+from ingest.indicators import take_tables
 from ingest.meanings import OVERALL, PRINCIPLE, TASK, Meaning, meaning_of, task_parts
 from ingest.models import Kind, ParseWarning
 from ingest.segment import Block, Role, sub_block
@@ -88,8 +88,10 @@ class Classifier:
     # -- containers (parts, sections) -------------------------------------------------------------
     def container(self, node: OutlineNode, kind: Kind, inherited: Meaning | None) -> Draft:
         assert node.heading is not None and node.marker is not None
-        title = first_sentence(node.heading.body)
+        title = node.attachment or first_sentence(node.heading.body)
         meaning, source = meaning_of(title), "title"
+        if node.attachment is not None:  # an attachment keeps its outline; its tables are read below
+            meaning = None
         if meaning is None and inherited is not None:
             meaning, source = inherited, "position"
         if meaning is None and _principles_by_content(node):
@@ -99,8 +101,8 @@ class Classifier:
             title,
             blocks=node.all_blocks(),
             ordinal=node.marker.number,
-            meaning=meaning.name if meaning else None,
-            meaning_source=source if meaning else None,
+            meaning="Attachment" if node.attachment is not None else meaning.name if meaning else None,
+            meaning_source=source if meaning or node.attachment is not None else None,
             marker=node.marker.text,
         )
         draft.pieces.append(Piece.of(node.heading))
@@ -214,7 +216,7 @@ class Classifier:
         )
         d.pieces.append(Piece.of(node.heading))
         items = 0
-        for item in node.content:
+        for item in self._with_tables(d, node.content):
             if isinstance(item, OutlineNode):
                 if item.is_box:
                     d.children.append(self.column(item, self._last_of(d, meaning.item_kind)))
@@ -378,19 +380,12 @@ class Classifier:
 
     # -- helpers -----------------------------------------------------------------------------------
     def _with_tables(self, draft: Draft, content: list[Block | OutlineNode]) -> list[Block | OutlineNode]:
-        """Take indicator tables out of the content (as Indicator children) and return the rest."""
-        blocks_idx = [i for i, c in enumerate(content) if isinstance(c, Block)]
-        blocks = [content[i] for i in blocks_idx]
-        tables = find_tables(blocks)  # type: ignore[arg-type]
-        if not tables:
-            return content
-        used: set[int] = set()
-        for start, end in tables:
-            result = parse_table(blocks[start:end])  # type: ignore[arg-type]
-            self.warnings.extend(result.warnings)
-            draft.children.extend(result.indicators)
-            used.update(blocks_idx[k] for k in range(start, end))
-        return [c for i, c in enumerate(content) if i not in used]
+        """Take the tables out of the content (Indicator and Table children, in document order) and
+        return the rest (text that shared a block with a table comes back as blocks of its own)."""
+        drafts, rest, warnings = take_tables(content)
+        self.warnings.extend(warnings)
+        draft.children.extend(drafts)
+        return rest
 
     def _own_blocks(self, draft: Draft, blocks: list[Block]) -> None:
         for b in blocks:

@@ -68,8 +68,8 @@ class FactResult:
             return False
         if self.name == "title_contains":
             return isinstance(self.got, str) and self.expected in self.got
-        if self.name == "bodies":
-            return set(self.expected) <= set(self.got or ())
+        if self.name == "bodies":  # a name the lexicon folds (科技部 → 科学技术部) counts as found
+            return {_canonical_body(b) for b in self.expected} <= set(self.got or ())
         if self.name == "indicator_years":
             return sorted(self.expected) == self.got
         return _accepts(self.expected, self.got)
@@ -79,9 +79,15 @@ class FactResult:
         if self.error is not None:
             return f"{self.name}: {self.error}"
         if self.name == "bodies":
-            missing = [b for b in self.expected if b not in set(self.got or ())]
+            missing = [b for b in self.expected if _canonical_body(b) not in set(self.got or ())]
             return f"bodies missing {'、'.join(missing)}"
         return f"{self.name} {_short(self.expected)}≠{_short(self.got)}"
+
+
+def _canonical_body(name: str) -> str:
+    from ingest.lexicon import load_lexicon
+
+    return load_lexicon().canonical(EntityKind.BODY, name) or name
 
 
 def _short(v: Any) -> str:
@@ -116,7 +122,8 @@ def _issuers(issuer: str | None) -> list[str]:
 
 def facts_of(doc: PlanDocument) -> dict[str, Any]:
     """The gold facts as the parse shows them."""
-    parts = [c for c in doc.root.children if c.kind != Kind.COLUMN]
+    # the plan's own parts: not its boxes, not the attachments after its body
+    parts = [c for c in doc.root.children if c.kind != Kind.COLUMN and c.meaning != "Attachment"]
     boxes: list[int] = []
     box_parts: list[int] = []
     for i, part in enumerate(parts, start=1):

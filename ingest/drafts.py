@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.models import IndicatorValues, Kind, Mention, Responsibility
+from ingest.models import IndicatorValues, TableValues, Kind, Mention, Responsibility
 from ingest.segment import Block
 
 
@@ -36,6 +36,7 @@ class Draft:
     meaning_source: str | None = None  # title | position | content | metadata
     marker: str | None = None  # the numbering as written, for numbered or dashed elements
     indicator: IndicatorValues | None = None
+    table: TableValues | None = None
     year: int | None = None
     follows: Draft | None = None
     slug: str | None = None  # eid segment override (e.g. "goal-overall", "target-2023")

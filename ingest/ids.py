@@ -25,6 +25,7 @@ PLAN_LEVEL: dict[Kind, str] = {
     Kind.COLUMN: "column",
     Kind.ACTION: "action",
     Kind.MEASURE: "measure",
+    Kind.TABLE: "table",
 }
 NESTED: dict[Kind, str] = {
     Kind.PART: "part",
@@ -106,6 +107,7 @@ def freeze(root: Draft, plan_id: str, norm: Normalized) -> tuple[Element, list[P
             lead=d.lead,
             span=span_of(d, norm),
             indicator=d.indicator,
+            table=d.table,
             year=d.year,
             meaning=d.meaning,
             meaning_source=d.meaning_source,

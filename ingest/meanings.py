@@ -36,18 +36,31 @@ ACTION = Meaning("Action", Kind.ACTION, item_kind=Kind.ACTION_ITEM, numbered=Tru
 MEASURE = Meaning("Measure", Kind.MEASURE, numbered=True)
 
 MEANINGS: tuple[tuple[re.Pattern[str], Meaning], ...] = (
-    (re.compile(r"发展现状|发展基础|发展回顾|回顾与总结|主要成就|发展成就|取得的成就|工作回顾|基础与优势|现实基础|取得的|主要进展|发展成效"), ACHIEVEMENT),
-    (re.compile(r"发展形势|面临的形势|面临形势|形势分析|背景形势|形势与挑战|机遇与挑战|^形势|面临的"), CONTEXT),
+    (
+        re.compile(
+            r"发展现状|发展基础|发展回顾|回顾与总结|主要成就|发展成就|取得的成就|工作回顾|基础与优势|现实基础|取得的|主要进展|发展成效"
+        ),
+        ACHIEVEMENT,
+    ),
+    (
+        re.compile(r"发展形势|面临的形势|面临形势|形势分析|背景形势|形势与挑战|机遇与挑战|^形势|面临的"),
+        CONTEXT,
+    ),
     (re.compile(r"总体要求|总体思路|总体部署|总体考虑|总体框架"), OVERALL),
     (re.compile(r"指导思想|指导方针"), GUIDANCE),
     (re.compile(r"基本原则|主要原则|工作原则|原则$"), PRINCIPLE),
     (re.compile(r"主要指标|指标体系"), INDICATOR),
-    (re.compile(r"发展目标|主要目标|总体目标|规划目标|行动目标|工作目标|发展愿景|目标任务|目标指标|目标$"), GOAL),
+    (
+        re.compile(r"发展目标|主要目标|总体目标|规划目标|行动目标|工作目标|发展愿景|目标任务|目标指标|目标$"),
+        GOAL,
+    ),
     (re.compile(r"主攻方向|战略方向|重点方向|发展方向"), DIRECTION),
     (re.compile(r"重大任务|主要任务|重点任务"), TASK),
     (re.compile(r"优先行动|重大工程|专项行动|重点行动|重大行动|主要行动|重点工程"), ACTION),
     (
-        re.compile(r"组织实施|保障措施|实施保障|规划实施|保障机制|组织保障|组织领导|保障体系|推进机制|实施机制"),
+        re.compile(
+            r"组织实施|保障措施|实施保障|规划实施|保障机制|组织保障|组织领导|保障体系|推进机制|实施机制"
+        ),
         MEASURE,
     ),
 )

@@ -125,6 +125,7 @@ class Element(Frozen):
     lead: str | None = None  # the paragraph's lead sentence, when it has one
     span: SourceSpan
     indicator: IndicatorValues | None = None
+    table: TableValues | None = None  # for a Table: its caption, header and rows
     year: int | None = None  # for Target
     meaning: str | None = None  # classification of a Part/Section title (e.g. "Task")
     meaning_source: str | None = None  # how the meaning was decided: title, position, content, metadata

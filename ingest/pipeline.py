@@ -26,6 +26,7 @@ from ingest.load import Source, folder_id, load_source, read_meta, source_from_b
 from ingest.models import Kind, ParseWarning, PlanDocument, PlanMeta, SourceInfo
 from ingest.normalize import Normalized, match_key, normalize
 from ingest.planid import period_of, plan_id_for, slug
+from ingest.indicators import split_tables
 from ingest.segment import Block, Role, segment
 from ingest.structure import structure
 
@@ -106,8 +107,8 @@ def _parse(
     meta, meta_warnings = resolve_meta(
         norm.meta, given, plan_id=plan_id, title=title, default_id=default_id, stem=stem, norm=norm
     )
-    blocks = segment(norm)
-    outline, warnings = structure(blocks)
+    blocks = split_tables(segment(norm), norm.line_of)
+    outline, warnings = structure(blocks, norm.attachments)
     if not blocks or not outline.children:
         raise NotAPlan(
             "E010",

@@ -31,6 +31,7 @@ class Role(Enum):
     LIST = "list"  # a numbered list item (1. （1） ① 1) 01): a heading, or the item of a 专栏
     BOX = "box"  # a 专栏 header
     DASH = "dash"  # a "——" line: a list entry of goals or principles, never an outline node
+    ATTACHMENT = "attachment"  # 附件 N after the body: set by the boundaries stage, never found in text
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ MARKERS: tuple[MarkerType, ...] = (
     MarkerType("paren_arabic", 7, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*"), Role.LIST),
     MarkerType("circled", 8, re.compile(rf"^([{CIRCLED}])\s*"), Role.LIST),
     MarkerType("arabic_paren", 9, re.compile(r"^(\d{1,2})\s*[)）](?![\d%％])\s*"), Role.LIST),
+    MarkerType("attachment", -1, re.compile(r"^附\s*[件表]\s*(\d*)"), Role.ATTACHMENT),
     MarkerType("dash", 50, re.compile(r"^(?:—{2,3}|－{2}|-{2,3})\s*(?=\S)"), Role.DASH),
 )
 MARKER_BY_NAME = {m.name: m for m in MARKERS}
@@ -106,6 +108,8 @@ class Block:
 def find_marker(text: str) -> tuple[Marker, int] | None:
     """The numbering marker at the start of ``text`` and where the body begins."""
     for mt in MARKERS:
+        if mt.role is Role.ATTACHMENT:
+            continue
         m = mt.pattern.match(text)
         if m:
             try:
@@ -216,6 +220,7 @@ def segment(norm: Normalized) -> list[Block]:
     typical = typical_width(lines)
     wrapped = is_wrapped(lines, typical)
     indents = sum(1 for line in lines if line.indent > 0) >= max(5, len(lines) // 20)
+    attachment_lines = {a.line for a in norm.attachments}  # an attachment (附件 N) starts a block
     blocks: list[Block] = []
     cur: list[Line] = []
 
@@ -227,6 +232,9 @@ def segment(norm: Normalized) -> list[Block]:
     for i, line in enumerate(lines):
         cur.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt.no in attachment_lines:
+            close()
+            continue
         short = width(line.text) < 0.8 * typical
         if not wrapped and nxt is not None and _broken_line(line, nxt):
             continue  # one paragraph per line, but this one was cut mid-sentence (…映射、⏎工时物量…)

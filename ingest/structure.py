@@ -12,9 +12,11 @@ Guarantees:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.models import ParseWarning
+from ingest.normalize import Attachment
 from ingest.segment import (
     MARKER_BY_NAME,
     Block,
@@ -25,6 +27,7 @@ from ingest.segment import (
     split_after_paragraph,
 )
 
+ATTACHMENT_LEVEL = -1  # above every outline level: nothing of the body nests in an attachment
 BOX_LEVEL = 100  # a box is not an outline level: any heading closes it
 LIST_LEVEL = MARKER_BY_NAME["arabic"].level
 
@@ -37,6 +40,7 @@ class OutlineNode:
     content: list[Block | OutlineNode] = field(default_factory=list)
     is_box: bool = False
     in_box: bool = False
+    attachment: str | None = None  # the title of an attachment (附件 N) after the plan's body
 
     @property
     def children(self) -> list[OutlineNode]:
@@ -53,8 +57,13 @@ class OutlineNode:
         return out
 
 
-def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
+def structure(
+    blocks: list[Block], attachments: Sequence[Attachment] = ()
+) -> tuple[OutlineNode, list[ParseWarning]]:
+    """The outline of ``blocks``; each attachment (from the boundaries stage) opens a top-level node of
+    its own, so its lists and tables never become children of the plan's last part."""
     root = OutlineNode(None, None, -1)
+    starts = {a.line: (k, a) for k, a in enumerate(attachments, start=1)}
     stack: list[OutlineNode] = [root]
     warnings: list[ParseWarning] = []
 
@@ -65,6 +74,15 @@ def structure(blocks: list[Block]) -> tuple[OutlineNode, list[ParseWarning]]:
     queue = list(blocks)
     while queue:
         block = queue.pop(0)
+        found = starts.pop(block.line_start, None)
+        if found is not None:
+            number, att = found
+            del stack[1:]
+            marker = Marker("attachment", ATTACHMENT_LEVEL, number, att.label)
+            node = OutlineNode(marker, block, ATTACHMENT_LEVEL, attachment=att.title or att.label)
+            root.content.append(node)
+            stack.append(node)
+            continue
         m = block.marker
         if m is not None and m.role is Role.DASH:
             m = None  # a "——" entry is a paragraph of its container; classify reads its marker

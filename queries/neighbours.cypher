@@ -86,6 +86,12 @@ UNION ALL
 MATCH (n {eid: $eid})<-[:HAS_TARGET]-(m)
 RETURN 'HAS_TARGET' AS type, 'in' AS direction, m.eid AS eid, m.title AS title
 UNION ALL
+MATCH (n {eid: $eid})-[:HAS_TABLE]->(m)
+RETURN 'HAS_TABLE' AS type, 'out' AS direction, m.eid AS eid, m.title AS title
+UNION ALL
+MATCH (n {eid: $eid})<-[:HAS_TABLE]-(m)
+RETURN 'HAS_TABLE' AS type, 'in' AS direction, m.eid AS eid, m.title AS title
+UNION ALL
 MATCH (n {eid: $eid})-[:FOLLOWS]->(m)
 RETURN 'FOLLOWS' AS type, 'out' AS direction, m.eid AS eid, m.title AS title
 UNION ALL

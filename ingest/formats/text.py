@@ -107,8 +107,6 @@ def _utf8_run(text: str) -> bool:
     return re.search(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){6,}", blob) is not None
 
 
-
-
 def load(data: bytes, path: str) -> Source:
     """A plain-text plan; form feeds are page breaks."""
     original, encoding = decode(data, path)
