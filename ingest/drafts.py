@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.models import IndicatorValues, TableValues, Kind, Mention, Responsibility
+from ingest.models import IndicatorValues, Kind, Mention, Responsibility, TableValues
 from ingest.segment import Block
 
 

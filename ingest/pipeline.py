@@ -22,11 +22,11 @@ from ingest.classify import Classifier
 from ingest.errors import IncompletePlan, NotAPlan
 from ingest.extract import extract
 from ingest.ids import freeze
+from ingest.indicators import split_tables
 from ingest.load import Source, folder_id, load_source, read_meta, source_from_bytes
 from ingest.models import Kind, ParseWarning, PlanDocument, PlanMeta, SourceInfo
 from ingest.normalize import Normalized, match_key, normalize
 from ingest.planid import period_of, plan_id_for, slug
-from ingest.indicators import split_tables
 from ingest.segment import Block, Role, segment
 from ingest.structure import structure
 

@@ -6,9 +6,9 @@ import pytest
 
 from ingest.classify import first_sentence, lead_sentence
 from ingest.errors import BinarySource, EmptySource, EncodingError
-from ingest.ids import eid_segment
 from ingest.formats.html import html_to_text
 from ingest.formats.text import decode
+from ingest.ids import eid_segment
 from ingest.load import source_from_bytes
 from ingest.meanings import meaning_of
 from ingest.models import Kind

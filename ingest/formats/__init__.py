@@ -16,4 +16,4 @@ def loader_for(fmt: str) -> Loader:
     from importlib import import_module
 
     module = import_module(f"ingest.formats.{fmt}")
-    return module.load  # type: ignore[no-any-return]
+    return module.load
