@@ -591,12 +591,17 @@ def _tab_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarning
     rows: list[_Row] = []
     group: str | None = None
     group_lines: list[TLine] = []
+    centres: list[tuple[float, str]] = []  # where each group name stands, in rows (PDF: centred)
+    lone = False
     for ln in body:
         cells = _line_cells(ln.text) or [ln.text.strip()]
         if len(cells) < len(right) + 1:
             if not any(is_value(c) or is_attribute(c) for c in cells):
                 group = " ".join(c for c in cells if not _BARE_NUMBER.match(c)) or group  # a group row
                 group_lines.append(ln)
+                if group:
+                    centres.append((len(rows) - 0.5, group))
+                    lone = True
                 continue
             _stray(warnings, ln, f"indicator row with too few cells: {ln.text[:30]!r}", code="W404")
             continue
@@ -613,6 +618,8 @@ def _tab_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarning
         rest = [c for c in head if not _BARE_NUMBER.match(c)]
         name = rest[-1] if rest else ""
         category = " ".join(rest[:-1]) or group
+        if rest[:-1]:
+            centres.append((len(rows), category))
         group = None
         attr = got["attr"] if got["attr"] and is_attribute(got["attr"]) else None
         rows.append(
@@ -621,7 +628,27 @@ def _tab_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarning
             )
         )
         group_lines = []
+    if lone:  # a group name on a line of its own sits at the middle of its rows (a PDF of a rowspan)
+        _centred_categories(rows, centres)
     return rows
+
+
+def _centred_categories(rows: list[_Row], centres: list[tuple[float, str]]) -> None:
+    """Give each row the group whose name is centred on it: a group starting at row s with its name at
+    row c ends at row 2c - s. Left as read where the names do not partition the rows that way."""
+    spans: list[tuple[int, int, str]] = []
+    start = 0
+    for c, label in centres:
+        end = round(2 * c - start)
+        if end < start or end >= len(rows):
+            return
+        spans.append((start, end, label))
+        start = end + 1
+    if start != len(rows):
+        return
+    for a, b, label in spans:
+        for r in range(a, b + 1):
+            rows[r].category = label
 
 
 # -- layout: a row's values on the middle line of its wrapped name ------------------------------------------

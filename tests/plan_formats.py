@@ -285,8 +285,12 @@ def write_markdown(path: Path, source: Path = SOURCE) -> Path:
 
 
 _CSS = (
-    "body{font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif;font-size:14pt;margin:2cm}"
-    "table{border-collapse:collapse}td,th{border:1px solid #000;padding:2px 4px}"
+    # as official documents are set (GB/T 9704): justified text, paragraphs indented by two characters,
+    # a table whose short cells do not wrap
+    "body{font-family:'Noto Serif CJK SC','Noto Sans CJK SC',serif;font-size:14pt;margin:2cm;"
+    "text-align:justify}p{text-indent:2em}"
+    "table{border-collapse:collapse;font-size:11pt}td,th{border:1px solid #000;padding:2px 4px;"
+    "white-space:nowrap}"
 )
 
 
