@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from ingest.formats import pdf as pdf_format
 from ingest.load import Source, source_from_bytes
 from ingest.normalize import normalize
 from ingest.segment import segment
+from tests.plan_formats import write_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -109,25 +109,7 @@ def _print_pdf(html: str, workdir: Path) -> bytes:
     workdir.mkdir(parents=True, exist_ok=True)
     source, out = workdir / "in.html", workdir / "out.pdf"
     source.write_text(html, encoding="utf-8")
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={workdir / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={out}",
-            source.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    write_pdf(out, source)
     return out.read_bytes()
 
 
