@@ -45,10 +45,17 @@ _LEADER = re.compile(r"(?:[.．·•…⋯]\s*){4,}\s*\d{1,3}$|…{2,}\s*\d{1,3}
 _SPACED_PAGE = re.compile(r"\S {3,}\d{1,3}$")
 _TOC_HEAD = {"目录", "目次", "目錄"}
 _SENTENCE = re.compile(r"[。；！？!?]")
-_TITLE_END = re.compile(
-    r"(?:规划|纲要|计划|方案|意见|建议|要点|指南|战略|办法|规定|决定|行动)"
-    r"(?:[（(][^（）()]{1,24}[）)])*$"
-)
+#: The words a plan's title ends with (and a bracketed period after them): one list for every stage.
+TITLE_WORDS = "规划|纲要|计划|方案|意见|建议|要点|指南|战略|办法|规定|决定|行动"
+
+
+def title_end(extra: str = "") -> re.Pattern[str]:
+    """A title that ends like a plan's (``extra``: more words, e.g. ``通知`` for a page title)."""
+    words = TITLE_WORDS + (f"|{extra}" if extra else "")
+    return re.compile(rf"(?:{words})(?:[（(][^（）()]{{1,24}}[）)])*$")
+
+
+_TITLE_END = title_end()
 _BRACKET_LINE = re.compile(r"^[（(][^（）()]{2,24}[）)]$")
 _NOTICE = re.compile(
     r"^(?P<issuer>.{0,80}?)关于(?:联合)?(?:印发|发布|转发|下发|颁布)(?P<title>.+?)的(?:通知|函)$"

@@ -32,7 +32,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ingest.boundaries import is_web_noise
+from ingest.boundaries import is_web_noise, title_end
 from ingest.formats.text import decode
 from ingest.load import Source
 from ingest.models import ParseWarning
@@ -120,9 +120,7 @@ _LINK_WORDS = re.compile(
     r"返回顶部|纠错|上一篇|下一篇|English)\s*[】\]]?\s*[:：]?$"
 )
 _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|——|--|\s-\s|\s–\s)\s*")
-_PLAN_TITLE = re.compile(
-    r"(?:规划|纲要|计划|方案|意见|建议|要点|指南|战略|通知|行动)(?:[（(][^（）()]{1,24}[）)])*$"
-)
+_PLAN_TITLE = title_end("通知")
 _NOTICE_TITLE = re.compile(r"关于(?:联合)?(?:印发|发布|转发|下发|颁布)(.+?)的(?:通知|函)$")
 
 
