@@ -619,7 +619,7 @@ def _tab_rows(body: Sequence[TLine], header: Header, warnings: list[ParseWarning
         name = rest[-1] if rest else ""
         category = " ".join(rest[:-1]) or group
         if rest[:-1]:
-            centres.append((len(rows), category))
+            centres.append((len(rows), " ".join(rest[:-1])))
         group = None
         attr = got["attr"] if got["attr"] and is_attribute(got["attr"]) else None
         rows.append(
