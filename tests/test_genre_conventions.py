@@ -265,3 +265,30 @@ def test_layout_text_a_framed_box_is_double_spaced_and_ends_at_the_single_spaced
     (column,) = doc.by_kind(Kind.COLUMN)
     assert [c.title for c in column.children] == ["操作系统", "数据库"]
     assert titles(doc, Kind.SUBTASK) == ["聚力攻坚基础软件", "重点突破工业软件"]
+
+
+def test_a_group_name_printed_on_its_own_line_is_centred_on_its_rows() -> None:
+    """A PDF of a table with rowspan groups prints each group name at the middle of its rows."""
+    rows = [
+        "序号\t类别\t指标\t2020年\t2025年\t属性",
+        "\t总体\t发展指数\t85\t95\t预期性",
+        "1\t网民规模（亿）\t9.89\t12\t预期性",
+        "2\t用户普及率（%）\t15\t56\t预期性",
+        "\t数字设施",
+        "3\t光纤接入用户（万户）\t640\t6000\t预期性",
+        "4\t活跃用户数（亿）\t4.62\t8\t预期性",
+    ]
+    text = (
+        "一、总体要求\n（一）发展目标\n到2025年，数字化水平明显提升。\n“十四五”信息化发展主要指标\n"
+        + "\n".join(rows)
+        + "\n二、保障措施\n（一）加强组织领导。各地区要抓好落实。\n"
+    )
+    doc = parse(text)
+    got = [(i.title, i.indicator.category if i.indicator else None) for i in doc.by_kind(Kind.INDICATOR)]
+    assert got == [
+        ("发展指数", "总体"),
+        ("网民规模", "数字设施"),
+        ("用户普及率", "数字设施"),
+        ("光纤接入用户", "数字设施"),
+        ("活跃用户数", "数字设施"),
+    ]
