@@ -90,6 +90,19 @@ def spaced_variants(surface: str) -> list[str]:
 
 
 @lru_cache(maxsize=2)
+def lexicon_forms(lexicon_dir: Path = LEXICON_DIR) -> re.Pattern[str]:
+    """Every form the EntityRuler matches (names, aliases, their spaced variants), as one pattern: a text
+    none of them occurs in has no lexicon entity, so it need not be tokenised.
+
+    >>> bool(lexicon_forms().search("推进中央网信办统筹")), bool(lexicon_forms().search("今天天气很好"))
+    (True, False)
+    """
+    lex = load_lexicon(lexicon_dir)
+    found = {form for e in lex.entries for s in e.surfaces for form in spaced_variants(fold(s))}
+    return re.compile("|".join(re.escape(f) for f in sorted(found, key=lambda f: (-len(f), f))))
+
+
+@lru_cache(maxsize=2)
 def excluded_quotes(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
     path = lexicon_dir / "initiatives_excluded.yaml"
     if not path.is_file():
@@ -107,10 +120,17 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
     excluded = excluded_quotes(lexicon_dir)
     warnings: list[ParseWarning] = []
     owners: list[tuple[Draft, Piece]] = [(d, p) for d in root.walk() for p in d.pieces]
-    docs = nlp.pipe([p.text for _, p in owners], batch_size=64)
+    # the EntityRuler can only match where a lexicon form occurs: other pieces skip the pipeline
+    forms = lexicon_forms(lexicon_dir)
+    wanted = [p.text for _, p in owners if forms.search(p.text)]
+    docs = iter(nlp.pipe(wanted, batch_size=64))
     reported: set[str] = set()
-    for (draft, piece), doc in zip(owners, docs, strict=True):
-        ents = [_Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char, e.end_char) for e in doc.ents]
+    for draft, piece in owners:
+        doc = next(docs) if forms.search(piece.text) else None
+        ents = [
+            _Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char, e.end_char)
+            for e in (doc.ents if doc is not None else ())
+        ]
         ents += [
             _Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end())
             for m in _DOCUMENT.finditer(piece.text)
