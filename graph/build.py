@@ -133,7 +133,7 @@ def element_props(e: Element, doc: PlanDocument) -> dict[str, Any]:
         if targets:  # several target years: parallel lists (year, value as written)
             props["target_years"] = [int(y) for y, _ in targets]
             props["target_values"] = [str(v) for _, v in targets]
-    table = getattr(e, "table", None)  # TableValues of a Table element
+    table = e.table  # TableValues of a Table element
     if table is not None:
         rows = [list(r) for r in table.rows]
         props.update(

@@ -242,19 +242,26 @@ def _lines_beside_page_numbers(cleaned: list[str], drop: dict[int, str]) -> dict
         return {}
     out: dict[int, str] = {}
     for step, reason in ((1, "running header"), (-1, "running footer")):
-        keys: dict[str, list[int]] = {}
+        beside = []
         for k in breaks:
             j = k + step
             while 0 <= j < len(cleaned) and (not cleaned[j].strip() or j in drop):
                 j += step
             if 0 <= j < len(cleaned):
-                key = re.sub(r"\d+", "#", match_key(cleaned[j]))
-                if 2 <= len(key) <= 60:
-                    keys.setdefault(key, []).append(j)
-        for ks in keys.values():
-            if len(ks) >= 3 and len(ks) * 2 >= len(breaks):
-                out.update((k, reason) for k in ks)
+                beside.append(j)
+        out.update((k, reason) for k in _recurring(beside, cleaned, len(breaks)))
     return out
+
+
+def _recurring(candidates: list[int], cleaned: list[str], places: int) -> list[int]:
+    """The candidate lines whose text, digits aside, stands at three or more of the ``places`` and at
+    half of them at least: a running header or footer, not a line of the plan."""
+    keys: dict[str, list[int]] = {}
+    for k in candidates:
+        key = re.sub(r"\d+", "#", match_key(cleaned[k]))
+        if 2 <= len(key) <= 60:
+            keys.setdefault(key, []).append(k)
+    return [k for ks in keys.values() if len(ks) >= 3 and len(ks) * 2 >= places for k in ks]
 
 
 def _ends_page(raw: list[RawLine], k: int) -> bool:
@@ -324,13 +331,5 @@ def _running_lines(raw: list[RawLine], cleaned: list[str], drop: dict[int, str])
         return {}
     out: dict[int, str] = {}
     for which, reason in ((0, "running header"), (-1, "running footer")):
-        keys: dict[str, list[int]] = {}
-        for p in pages:
-            k = p[which]
-            key = re.sub(r"\d+", "#", match_key(cleaned[k]))
-            if 2 <= len(key) <= 60:
-                keys.setdefault(key, []).append(k)
-        for ks in keys.values():
-            if len(ks) >= 3 and len(ks) * 2 >= len(pages):
-                out.update((k, reason) for k in ks)
+        out.update((k, reason) for k in _recurring([p[which] for p in pages], cleaned, len(pages)))
     return out
