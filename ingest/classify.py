@@ -128,7 +128,10 @@ class Classifier:
                     draft.children.append(self.container(item, Kind.SECTION, inherit))
             elif meaning is OVERALL and _dashed(item.text):
                 # 总体要求 run in: "——坚持…" entries are principles, other "——" entries goals
-                for start, end, marker, _ in entries(item.text, Kind.GOAL):
+                for start, end, marker, intro in entries(item.text, Kind.GOAL):
+                    if intro:  # the text before the first "——" stays the part's own
+                        draft.pieces.append(Piece.of(item, start, end))
+                        continue
                     kind = (
                         Kind.PRINCIPLE if item.text[start:].lstrip("—－- ").startswith("坚持") else Kind.GOAL
                     )
@@ -161,7 +164,7 @@ class Classifier:
             if len(split) > 1 or split[0].marker is not None:  # dashed or run-in entries in one paragraph
                 for start, end, marker, intro in split:
                     if intro or (marker is None and not _entry_lead(item.text[start:end], meaning.kind)):
-                        self._own_blocks(draft, [item])  # an introduction before the entries
+                        draft.pieces.append(Piece.of(item, start, end))  # the introduction only
                         continue
                     members += 1
                     draft.children.append(self._entry(item, start, end, marker, meaning.kind, members, None))

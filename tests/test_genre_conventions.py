@@ -121,6 +121,16 @@ def test_dashed_goals_are_each_a_numbered_goal(body: str) -> None:
     assert [g.title for g in goals] == ["创新能力显著增强", "集群发展成效明显"]
 
 
+def test_the_text_before_run_together_dashes_is_no_goal() -> None:
+    doc = parse(
+        "一、总体要求\n以新发展理念为指导。——创新能力。打造一批平台。——坚持开放合作。深化交流。\n"
+        "二、重点任务\n（一）建设平台。支持建设平台。\n"
+    )
+    assert titles(doc, Kind.GOAL) == ["创新能力"] and titles(doc, Kind.PRINCIPLE) == ["坚持开放合作"]
+    part = next(e for e in doc.elements() if e.kind == Kind.PART)
+    assert "以新发展理念为指导" in part.text and "打造一批平台" not in part.text
+
+
 def test_dashes_run_in_a_part_of_overall_requirements() -> None:
     doc = parse(
         "一、总体要求\n以新发展理念为指导。到2026年，产业规模突破千亿元。\n"
