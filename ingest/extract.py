@@ -20,6 +20,7 @@ is a Body mention even where the rules alone would not read it (团省委, 各�
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -91,8 +92,8 @@ def spaced_variants(surface: str) -> list[str]:
 
 @lru_cache(maxsize=2)
 def lexicon_forms(lexicon_dir: Path = LEXICON_DIR) -> re.Pattern[str]:
-    """Every form the EntityRuler matches (names, aliases, their spaced variants), as one pattern: a text
-    none of them occurs in has no lexicon entity, so it need not be tokenised.
+    """Every form the EntityRuler matches (names, aliases, their spaced variants), as one pattern, longest
+    first: where it matches, it matches the longest form starting there.
 
     >>> bool(lexicon_forms().search("推进中央网信办统筹")), bool(lexicon_forms().search("今天天气很好"))
     (True, False)
@@ -100,6 +101,56 @@ def lexicon_forms(lexicon_dir: Path = LEXICON_DIR) -> re.Pattern[str]:
     lex = load_lexicon(lexicon_dir)
     found = {form for e in lex.entries for s in e.surfaces for form in spaced_variants(fold(s))}
     return re.compile("|".join(re.escape(f) for f in sorted(found, key=lambda f: (-len(f), f))))
+
+
+def _occurrences(text: str, forms: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Every occurrence of a form, overlapping ones included (the longest at each start): a search
+    skips what a match covers, so the starts inside a match are tried one by one."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (m := forms.search(text, pos)) is not None:
+        out.append(m.span())
+        frontier = m.end()
+        for p in range(m.start() + 1, len(text)):
+            if p >= frontier:
+                break
+            if (n := forms.match(text, p)) is not None:
+                out.append(n.span())
+                frontier = max(frontier, n.end())
+        pos = frontier
+    return out
+
+
+def lexicon_windows(text: str, lexicon_dir: Path = LEXICON_DIR) -> list[tuple[int, int]]:
+    """``(start, end)`` of the stretches of ``text`` the EntityRuler needs to see: every occurrence of a
+    lexicon form, widened to the whole jieba blocks it touches, overlapping ones merged. jieba cuts each
+    block (a run of ``jieba.re_han_default``) on its own and every other character is a token of its own,
+    so a window is tokenised exactly as it is inside the whole text, and the ruler finds the same entities
+    in the windows as in the text; a text with no window needs no tokenising at all.
+
+    >>> t = "一是加强中央网信办统筹。二是完善机制。"
+    >>> [t[a:b] for a, b in lexicon_windows(t)]
+    ['一是加强中央网信办统筹']
+    """
+    import jieba
+
+    hits = _occurrences(text, lexicon_forms(lexicon_dir))
+    if not hits:
+        return []
+    blocks = [(b.start(), b.end()) for b in jieba.re_han_default.finditer(text)]
+    windows: list[tuple[int, int]] = []
+    for a, b in hits:
+        i = bisect.bisect_right(blocks, (a, len(text) + 1)) - 1  # the block at or before a
+        if i >= 0 and blocks[i][1] > a:
+            a = blocks[i][0]
+        j = bisect.bisect_left(blocks, (b, -1)) - 1  # the last block starting before b
+        if j >= 0 and blocks[j][1] > b - 1:
+            b = max(b, blocks[j][1])
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], b))
+        else:
+            windows.append((a, b))
+    return windows
 
 
 @lru_cache(maxsize=2)
@@ -113,24 +164,54 @@ def excluded_quotes(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
     return frozenset(fold(str(d["name"] if isinstance(d, dict) else d)).replace(" ", "") for d in data)
 
 
+_CHUNK = 50_000  # characters of windows per spaCy doc
+
+
+def lexicon_entities(texts: list[str], lexicon_dir: Path = LEXICON_DIR) -> list[list[_Ent]]:
+    """The EntityRuler's entities of each text (offsets in that text). Only the windows
+    (:func:`lexicon_windows`) are tokenised, joined by newlines into a few docs: a newline is a token of
+    its own and no lexicon form holds one, so no match crosses from one window into the next, and one doc
+    costs far less than one per window.
+
+    >>> [[(e.name, e.start, e.end) for e in ents] for ents in lexicon_entities(["由中央网信办统筹。", "无"])]
+    [[('中央网络安全和信息化委员会办公室', 1, 6)], []]
+    """
+    nlp = build_nlp(lexicon_dir)
+    places: list[tuple[int, int, int]] = []  # (offset in its chunk, text index, window start in text)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for i, text in enumerate(texts):
+        for a, b in lexicon_windows(text, lexicon_dir):
+            if size and size + b - a > _CHUNK:
+                chunks.append([])
+                size = 0
+            places.append((size, i, a))
+            chunks[-1].append(text[a:b])
+            size += b - a + 1
+    out: list[list[_Ent]] = [[] for _ in texts]
+    at = 0
+    for chunk, doc in zip(chunks, nlp.pipe("\n".join(c) for c in chunks), strict=True):
+        mine = places[at : at + len(chunk)]
+        at += len(chunk)
+        starts = [p[0] for p in mine]
+        for e in doc.ents:
+            offset, i, a = mine[bisect.bisect_right(starts, e.start_char) - 1]
+            shift = a - offset
+            out[i].append(
+                _Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char + shift, e.end_char + shift)
+            )
+    return out
+
+
 def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> list[ParseWarning]:
     """Fill ``mentions`` and ``responsibilities`` of every draft from its own pieces (in place)."""
-    nlp = build_nlp(lexicon_dir)
     lex = load_lexicon(lexicon_dir)
     excluded = excluded_quotes(lexicon_dir)
     warnings: list[ParseWarning] = []
     owners: list[tuple[Draft, Piece]] = [(d, p) for d in root.walk() for p in d.pieces]
-    # the EntityRuler can only match where a lexicon form occurs: other pieces skip the pipeline
-    forms = lexicon_forms(lexicon_dir)
-    wanted = [p.text for _, p in owners if forms.search(p.text)]
-    docs = iter(nlp.pipe(wanted, batch_size=64))
+    found = lexicon_entities([p.text for _, p in owners], lexicon_dir)
     reported: set[str] = set()
-    for draft, piece in owners:
-        doc = next(docs) if forms.search(piece.text) else None
-        ents = [
-            _Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char, e.end_char)
-            for e in (doc.ents if doc is not None else ())
-        ]
+    for (draft, piece), ents in zip(owners, found, strict=True):
         ents += [
             _Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end())
             for m in _DOCUMENT.finditer(piece.text)
