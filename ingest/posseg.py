@@ -79,4 +79,3 @@ def viterbi(
         route[i] = state
         state = paths[i][state]
     return prob, route
-
