@@ -209,9 +209,9 @@ def extract(root: Draft, norm: Normalized, lexicon_dir: Path = LEXICON_DIR) -> l
     excluded = excluded_quotes(lexicon_dir)
     warnings: list[ParseWarning] = []
     owners: list[tuple[Draft, Piece]] = [(d, p) for d in root.walk() for p in d.pieces]
-    found = lexicon_entities([p.text for _, p in owners], lexicon_dir)
+    lexical = lexicon_entities([p.text for _, p in owners], lexicon_dir)
     reported: set[str] = set()
-    for (draft, piece), ents in zip(owners, found, strict=True):
+    for (draft, piece), ents in zip(owners, lexical, strict=True):
         ents += [
             _Ent(EntityKind.DOCUMENT, m.group(1).strip(), m.start(), m.end())
             for m in _DOCUMENT.finditer(piece.text)
