@@ -223,9 +223,15 @@ def _places(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
 
 
 @lru_cache(maxsize=2)
-def _known(lexicon_dir: Path = LEXICON_DIR) -> tuple[str, ...]:
+def _known(lexicon_dir: Path = LEXICON_DIR) -> dict[str, tuple[str, ...]]:
+    """The lexicon's body forms by their first character, longest first."""
     lex = load_lexicon(lexicon_dir)
-    return _longest_first([fold(s) for e in lex.entries if e.kind == EntityKind.BODY for s in e.surfaces])
+    out: dict[str, list[str]] = {}
+    for form in _longest_first(
+        [fold(s) for e in lex.entries if e.kind == EntityKind.BODY for s in e.surfaces]
+    ):
+        out.setdefault(form[:1], []).append(form)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def tokens(text: str, lexicon_dir: Path = LEXICON_DIR) -> list[_Tok]:
@@ -315,7 +321,7 @@ class _Reader:
                 n = max(n, len(tok.word))
             if tok.end < end and self.complete(tok.end, organs_only=True):
                 n = max(n, len(tok.word))
-        for form in self.known:
+        for form in self.known.get(window[:1], ()):
             if len(form) < len(window) and window.startswith(form):
                 n = max(n, len(form))
                 break

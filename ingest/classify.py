@@ -384,7 +384,11 @@ class Classifier:
     # -- helpers -----------------------------------------------------------------------------------
     def _with_tables(self, draft: Draft, content: list[Block | OutlineNode]) -> list[Block | OutlineNode]:
         """Take the tables out of the content (Indicator and Table children, in document order) and
-        return the rest (text that shared a block with a table comes back as blocks of its own)."""
+        return the rest (text that shared a block with a table comes back as blocks of its own). The
+        outline was built from ``split_tables``'s blocks, which found every table: content without one of
+        its table lines holds none and is not read again."""
+        if not any(isinstance(c, Block) and c.table_line for c in content):
+            return content
         drafts, rest, warnings = take_tables(content)
         self.warnings.extend(warnings)
         draft.children.extend(drafts)

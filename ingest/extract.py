@@ -164,7 +164,7 @@ def excluded_quotes(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
     return frozenset(fold(str(d["name"] if isinstance(d, dict) else d)).replace(" ", "") for d in data)
 
 
-_CHUNK = 50_000  # characters of windows per spaCy doc
+_CHUNK = 2_000  # characters of windows per spaCy doc (spaCy aligns words by slicing: keep docs short)
 
 
 def lexicon_entities(texts: list[str], lexicon_dir: Path = LEXICON_DIR) -> list[list[_Ent]]:

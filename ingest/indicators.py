@@ -200,7 +200,8 @@ def split_tables(blocks: list[Block], line_of: LineOf | None = None) -> list[Blo
                     out.extend(rest_blocks(blocks, lines, run))
                     run = []
                 ln = lines[k]
-                out.append(sub_block(block, ln.start, ln.end, ln.line, ln.line, marker=False))
+                line = sub_block(block, ln.start, ln.end, ln.line, ln.line, marker=False)
+                out.append(dataclasses.replace(line, table_line=True))
             else:
                 run.append(k)
         if run:
@@ -247,8 +248,8 @@ def _read_indicators(
         rows = _tab_rows(body, header, warnings)
     else:
         rows = _line_rows(body, header, warnings, ignored)
-    index = {ln: k for k, ln in enumerate(lines)}
-    used = {index[ln] for row in rows for ln in row.lines} | {index[ln] for ln in ignored}
+    index = {id(ln): k for k, ln in enumerate(lines)}  # the rows hold these very lines
+    used = {index[id(ln)] for row in rows for ln in row.lines} | {index[id(ln)] for ln in ignored}
     last = max(used, default=ext.header_lines[-1])
     unread = [k for k in ext.body if k not in used and (k < last or ext.notes)]
     for k in unread:

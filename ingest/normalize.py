@@ -156,16 +156,16 @@ RawLine = tuple[str, tuple[int, ...]]
 
 def normalize(source: Source) -> Normalized:
     original = source.original
-    line_starts = [0] + [i + 1 for i, c in enumerate(original) if c == "\n"]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", original)]
     text, offs = source.text, source.offsets
 
     # split the parse text into raw lines, keeping the map
     raw: list[RawLine] = []
     start = 0
-    for i, c in enumerate(text + "\n"):
-        if c == "\n":
-            raw.append((text[start:i], offs[start : i + 1]))
-            start = i + 1
+    for seg in text.split("\n"):
+        end = start + len(seg)
+        raw.append((seg, offs[start : end + 1]))
+        start = end + 1
 
     def line_no(k: int) -> int:
         seg, m = raw[k]

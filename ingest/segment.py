@@ -15,6 +15,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 from ingest.normalize import Line, Normalized
 from ingest.numerals import CIRCLED, cn_to_int
@@ -59,6 +60,12 @@ MARKERS: tuple[MarkerType, ...] = (
     MarkerType("dash", 50, re.compile(r"^(?:—{2,3}|－{2}|-{2,3})\s*(?=\S)"), Role.DASH),
 )
 MARKER_BY_NAME = {m.name: m for m in MARKERS}
+# any marker that can open a text, as one pattern: most lines open with none, and one match rules them out
+_ANY_MARKER = re.compile(
+    "|".join(f"(?:{m.pattern.pattern})" for m in MARKERS if m.role is not Role.ATTACHMENT).replace(
+        "(?:^", "(?:"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Block:
     body_start: int  # index in text after the marker
     short: bool  # a single line shorter than the typical line: a heading-like line
     lines: int = 1  # the text lines it was joined from (blank lines not counted)
+    table_line: bool = False  # a line of a table split_tables cut out (the tables are read from these)
 
     @property
     def double_spaced(self) -> bool:
@@ -107,6 +115,8 @@ class Block:
 
 def find_marker(text: str) -> tuple[Marker, int] | None:
     """The numbering marker at the start of ``text`` and where the body begins."""
+    if not _ANY_MARKER.match(text):
+        return None
     for mt in MARKERS:
         if mt.role is Role.ATTACHMENT:
             continue
@@ -137,8 +147,18 @@ def _item_body(rest: str, marker: str) -> bool:
 _QUANTITY = re.compile(r"^\d+(?:\.\d+)?\s*(?:[%％万亿千百]|年|个|家|件|元)")
 
 
+@cache
+def _char_width(c: str) -> int:
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
 def width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    """Display width: a wide or full-width character counts 2.
+
+    >>> width("一、总体要求 (A)")
+    16
+    """
+    return sum(map(_char_width, s))
 
 
 def typical_width(lines: tuple[Line, ...]) -> int:

@@ -300,10 +300,9 @@ def is_header_line(text: str) -> bool:
         return False
     if _LONE_SEQ.match(t):
         return True
-    toks = _tokens(t)
-    if not toks:
+    rest, n = _TOKEN.subn(" ", t)
+    if not n:
         return False
-    rest = _TOKEN.sub(" ", t)
     rest = _BRACKETED.sub(" ", rest)
     return bool(_RESIDUE.match(rest))
 
