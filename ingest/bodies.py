@@ -37,7 +37,6 @@ the others as implementers; （…按职责分工负责） makes every listed bo
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -47,6 +46,7 @@ from typing import Any
 
 import yaml
 
+from ingest.jieba_dict import fresh_tokenizer
 from ingest.lexicon import LEXICON_DIR, load_lexicon
 from ingest.models import EntityKind
 from ingest.normalize import fold
@@ -203,8 +203,7 @@ def _tokenizer(lexicon_dir: Path = LEXICON_DIR) -> Any:
 
     jieba.posseg.viterbi = posseg.viterbi  # read by POSTokenizer as a module global
 
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    tok = fresh_tokenizer()
     tags = {EntityKind.BODY: "nt", EntityKind.REGION: "ns"}
     for entry in load_lexicon(lexicon_dir).entries:
         for surface in entry.surfaces:

@@ -21,7 +21,6 @@ is a Body mention even where the rules alone would not read it (团省委, 各�
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +32,7 @@ import yaml
 from ingest.bodies import Note, find_bodies, find_notes
 from ingest.drafts import Draft, Piece
 from ingest.ids import make_span
+from ingest.jieba_dict import global_tokenizer
 from ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
 from ingest.normalize import Normalized, fold
@@ -59,14 +59,13 @@ class _Ent:
 @lru_cache(maxsize=2)
 def build_nlp(lexicon_dir: Path = LEXICON_DIR) -> Any:
     """The spaCy pipeline: blank Chinese, jieba with the lexicon as user dictionary, an EntityRuler."""
-    import jieba
     import spacy
 
-    jieba.setLogLevel(logging.WARNING)
+    segmenter = global_tokenizer()  # the one spaCy's jieba segmenter uses
     lex = load_lexicon(lexicon_dir)
     for entry in lex.entries:
         for surface in entry.surfaces:
-            jieba.add_word(fold(surface))  # user dictionary: keep lexicon terms whole
+            segmenter.add_word(fold(surface))  # user dictionary: keep lexicon terms whole
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     patterns = [
