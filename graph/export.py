@@ -24,8 +24,10 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import re
 import shutil
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -41,6 +43,7 @@ FONT = "Noto Sans CJK SC"
 MAX_DEPTH = 10
 DEFAULT_DEPTH = 2
 CSV_MARKER = "import.txt"
+AFTER_IMPORT = "after_import.cypher"
 ARRAY_DELIMITER = ";"
 BATCH = 500
 
@@ -269,10 +272,39 @@ def to_graphml(g: nx.MultiDiGraph) -> str:
     return buf.getvalue().decode("utf-8")
 
 
+_GEXF_NS = "http://www.gexf.net/1.2draft"
+
+
 def to_gexf(g: nx.MultiDiGraph) -> str:
+    """GEXF 1.2 for Gephi. Byte-identical across days: the ``lastmodifieddate`` networkx writes (today)
+    becomes the plan's own date of issue, or goes when the subgraph holds no plan with a full date (an
+    ``xs:date``; a month alone is not one, and no day is invented); several plans: the latest;
+    the ``networkx_key`` edge attribute (networkx's own bookkeeping) is dropped, edges keep their ids."""
     buf = io.BytesIO()
     nx.write_gexf(_tool_graph(g), buf, encoding="utf-8", prettyprint=True)
-    return buf.getvalue().decode("utf-8")
+    ET.register_namespace("", _GEXF_NS)
+    ET.register_namespace("viz", "http://www.gexf.net/1.2draft/viz")
+    ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    root = ET.fromstring(buf.getvalue())
+    ns = {"g": _GEXF_NS}
+    meta = root.find("g:meta", ns)
+    if meta is not None:
+        issued = [str(p.get("issued", "")) for _, p in g.nodes(data=True) if p.get("label") == "Plan"]
+        dates = sorted(d for d in issued if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d))
+        if dates:
+            meta.set("lastmodifieddate", dates[-1])
+        else:
+            meta.attrib.pop("lastmodifieddate", None)
+    for attributes in root.iterfind("g:graph/g:attributes", ns):
+        for attr in list(attributes):
+            if attr.get("title") == "networkx_key":
+                attributes.remove(attr)
+                for values in root.iterfind("g:graph/g:edges/g:edge/g:attvalues", ns):
+                    for v in list(values):
+                        if v.get("for") == attr.get("id"):
+                            values.remove(v)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 # -- CSV (neo4j-admin import) ---------------------------------------------------------------------------
@@ -287,6 +319,8 @@ _CSV_TYPES = {
 
 
 def _csv_cell(value: Any) -> str:
+    """One field for neo4j-admin: a missing value is an empty field (no property); an empty string or an
+    empty list is ``""`` (the tool keeps a quoted empty field as an empty value)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -294,7 +328,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, list):
         value = ARRAY_DELIMITER.join(str(v) for v in value)
     text = str(value)
-    if any(c in text for c in ',"\n\r') or text != text.strip():
+    if not text or any(c in text for c in ',"\n\r') or text != text.strip():
         text = '"' + text.replace('"', '""') + '"'
     return text
 
@@ -326,16 +360,72 @@ def to_csv_files(g: nx.MultiDiGraph) -> dict[str, str]:
         rows = [_csv_row(header)]
         rows += [_csv_row([u, v, k, *(props.get(p.name) for p in props_def)]) for u, v, props in by_type[k]]
         files[f"relationships/{k}.csv"] = "".join(rows)
-    args = [f"--nodes={name}" for name in files if name.startswith("nodes/")]
-    args += [f"--relationships={name}" for name in files if name.startswith("relationships/")]
+    files[AFTER_IMPORT] = _after_import(g)
     files[CSV_MARKER] = (
-        "# PlanGraph CSV export in the neo4j-admin import layout. From this directory, into an empty "
-        "database:\n"
-        "neo4j-admin database import full --overwrite-destination --array-delimiter=';' "
-        "--multiline-fields=true \\\n  " + " \\\n  ".join(args) + " \\\n  neo4j\n"
-        "# then create the uniqueness constraints (plangraph export --format cypher prints them first).\n"
+        "# PlanGraph CSV export in the neo4j-admin import layout (Neo4j 5). From this directory, into a new\n"
+        "# or empty database (the server stopped); the database name comes before --nodes, which takes\n"
+        "# every name after it as one more file:\n"
+        + import_command(files)
+        + f"# then, with the server started: cypher-shell -u neo4j -f {AFTER_IMPORT}\n"
+        "# (the uniqueness constraints, and the empty lists: the import tool cannot write an empty array\n"
+        "# and leaves such a property out, neo4j/neo4j#13566)\n"
     )
     return dict(sorted(files.items()))
+
+
+def _after_import(g: nx.MultiDiGraph) -> str:
+    """Cypher to run once the CSV files are imported: the constraints, then every empty list set."""
+    out = ["// PlanGraph: run after neo4j-admin import (cypher-shell -f). Re-runnable."]
+    out += [f"{c};" for c in neo4j_constraints()]
+    nodes: dict[tuple[str, str], list[str]] = {}
+    for n, label, props in _nodes(g):
+        for k, v in props.items():
+            if v == [] and k != "eid":
+                nodes.setdefault((label, k), []).append(n)
+    for (label, k), eids in sorted(nodes.items()):
+        for batch in _batches(eids):
+            out.append(
+                f"UNWIND {cypher_literal(list(batch))} AS e MATCH (n:`{label}` {{eid: e}}) SET n.`{k}` = [];"
+            )
+    labels = {n: label for n, label, _ in _nodes(g)}
+    rels: dict[tuple[str, str, str, str], list[list[str]]] = {}
+    for u, t, v, props in _edges(g):
+        for k, x in props.items():
+            if x == []:
+                rels.setdefault((t, labels[u], labels[v], k), []).append([u, v])
+    for (t, a, b, k), pairs in sorted(rels.items()):
+        for batch in _batches(pairs):
+            out.append(
+                f"UNWIND {cypher_literal(list(batch))} AS p MATCH (:`{a}` {{eid: p[0]}})-[r:`{t}`]->"
+                f"(:`{b}` {{eid: p[1]}}) SET r.`{k}` = [];"
+            )
+    return "\n".join(out) + "\n"
+
+
+def import_command(files: Iterable[str], database: str = "neo4j") -> str:
+    """The ``neo4j-admin database import full`` command line for the CSV files named (as written to
+    ``import.txt``; tested with the import tool of the Neo4j the project ships)."""
+    names = list(files)
+    args = [f"--nodes={n}" for n in names if n.startswith("nodes/")]
+    args += [f"--relationships={n}" for n in names if n.startswith("relationships/")]
+    head = (
+        f"neo4j-admin database import full {database} --overwrite-destination --array-delimiter=';' "
+        "--multiline-fields=true"
+    )
+    return " \\\n  ".join([head, *args]) + "\n"
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    """The files (name → text) as a zip: deflated, in name order, fixed timestamps and modes, so the same
+    files give the same bytes. The one zip writer of the exports (CLI and API)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, files[name].encode("utf-8"))
+    return buf.getvalue()
 
 
 def write_csv(g: nx.MultiDiGraph, output: Path) -> None:
@@ -344,12 +434,7 @@ def write_csv(g: nx.MultiDiGraph, output: Path) -> None:
     files = to_csv_files(g)
     if output.suffix.lower() == ".zip":
         tmp = output.with_name(f".{output.name}.tmp")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, text in files.items():
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, text.encode("utf-8"))
+        tmp.write_bytes(zip_bytes(files))
         tmp.replace(output)
         return
     if output.exists() and not (
@@ -461,7 +546,14 @@ def _mermaid_text(text: str) -> str:
     )
 
 
+MERMAID_MAX_EDGES = 500  # Mermaid's default maxEdges: a larger flowchart is refused unless raised
+MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize (characters of the diagram's source)
+
+
 def to_mermaid(g: nx.MultiDiGraph) -> str:
+    """A ``flowchart LR``. Over Mermaid's default limits (500 edges, 50,000 characters) it says so in a
+    comment and opens with the init directive that raises ``maxEdges``/``maxTextSize`` (honoured by the
+    Mermaid CLI and live editor; a site that forbids directives needs a subgraph: ``--depth``, ``--goal``)."""
     nodes = _nodes(g)
     ids = {n: f"n{i}" for i, (n, _, _) in enumerate(nodes)}
     out = ["flowchart LR"]
@@ -472,7 +564,17 @@ def to_mermaid(g: nx.MultiDiGraph) -> str:
         out.append(f"  {ids[u]} {arrow}|{k}| {ids[v]}")
     for label in sorted({label for _, label, _ in nodes}):
         out.append(f"  classDef {label} fill:{COLOURS.get(label, '#ffffff')},stroke:#666")
-    return "\n".join(out) + "\n"
+    edges = g.number_of_edges()
+    size = sum(len(line) + 1 for line in out)
+    if edges <= MERMAID_MAX_EDGES and size <= MERMAID_MAX_TEXT:
+        return "\n".join(out) + "\n"
+    config = {"maxEdges": max(edges, MERMAID_MAX_EDGES), "maxTextSize": max(2 * size, MERMAID_MAX_TEXT)}
+    head = [
+        "%%{init: " + json.dumps(config) + "}%%",
+        f"%% {edges} edges, {size} characters: over Mermaid's default limits ({MERMAID_MAX_EDGES} edges, "
+        f"{MERMAID_MAX_TEXT} characters); the directive above raises them. Smaller: --depth, --goal.",
+    ]
+    return "\n".join(head + out) + "\n"
 
 
 # -- dispatch -------------------------------------------------------------------------------------------
