@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from graph.build import build_graph, links_beside
-from graph.evaluate import Score, evaluate, load_gold
+from graph.evaluate import Score, bind, evaluate, load_gold
 from graph.infer import (
     DEFAULT_CONFIG,
     Link,
@@ -38,7 +38,7 @@ def curated(bundled_doc: PlanDocument) -> list[Link]:
 
 
 def scores(doc: PlanDocument, links: list[Link]) -> dict[str, Score]:
-    out = evaluate(links, load_gold(GOLD), {e.eid for e in doc.by_kind(Kind.TASK)})
+    out = evaluate(links, bind(load_gold(GOLD), doc))
     return {s.rel: s for s in out}
 
 
@@ -167,9 +167,11 @@ def test_remove_then_add_ranks(tmp_path: Path, bundled_doc: PlanDocument, inferr
 
 
 def test_gold_file_names_real_elements(bundled_doc: PlanDocument) -> None:
-    gold = load_gold(GOLD)
+    gold = bind(load_gold(GOLD), bundled_doc)
     kinds = {e.eid: e.kind.value for e in bundled_doc.elements()}
-    assert gold.plan == P
+    assert gold.plan == P and gold.warnings == ()
+    # the bundled parse's eids are the document's reading-order ids themselves
+    assert all(s == f"{P}/{r}" for s, r in zip(gold.serves, load_gold(GOLD).serves, strict=True))
     for src, goals in gold.serves.items():
         assert kinds[src] in ("Task", "Subtask", "Column", "Action"), src
         assert goals and all(kinds[g] == "Goal" for g in goals), src
