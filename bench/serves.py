@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 from bench.timing import SOURCE  # noqa: E402
 from graph.build import links_beside  # noqa: E402
 from graph.evaluate import BoundGold, Score, bind, evaluate, load_gold  # noqa: E402
+from graph.fit import GRIDS, START, fit, fit_plan, lopo, serves_score  # noqa: E402
 from graph.infer import Link, infer_links  # noqa: E402
+from graph.inferconfig import DEFAULT_CONFIG, InferConfig  # noqa: E402
 from ingest.models import PlanDocument  # noqa: E402
 from ingest.pipeline import parse_file  # noqa: E402
 
@@ -83,7 +85,7 @@ def macro(rows: list[dict[str, float | None]]) -> dict[str, float | None]:
 
 
 def print_table(title: str, rows: list[tuple[str, dict[str, float | None]]]) -> None:
-    width = max(len(n) for n, _ in rows + [("macro average", {})])
+    width = max(len(n) for n, _ in [*rows, ("macro average", {})])
     print(f"\n{title}")
     print(f"{'plan':<{width}}  " + "  ".join(f"{c:>8}" for c in COLUMNS))
     for name, r in [*rows, ("macro average", macro([r for _, r in rows]))]:
@@ -91,8 +93,15 @@ def print_table(title: str, rows: list[tuple[str, dict[str, float | None]]]) -> 
         print(f"{name:<{width}}  " + "  ".join(cells))
 
 
-def score_all(plans: list[GoldPlan], links: dict[str, list[Link]]) -> list[tuple[str, dict[str, float | None]]]:
+def score_all(
+    plans: list[GoldPlan], links: dict[str, list[Link]]
+) -> list[tuple[str, dict[str, float | None]]]:
     return [(p.name, figures(evaluate(links[p.name], p.gold))) for p in plans]
+
+
+def changed(cfg: InferConfig) -> str:
+    """The fitted parameters of ``cfg``, as ``name=value`` pairs."""
+    return ", ".join(f"{k}={getattr(cfg, k):g}" for k in (*GRIDS, "confidence_margin"))
 
 
 def main() -> None:
@@ -102,10 +111,25 @@ def main() -> None:
     if not (args.corpus / "serves").is_dir():
         sys.exit(f"error: no serves/ gold folder in {args.corpus} (set --corpus or PLANGRAPH_CORPUS)")
     plans = gold_plans(args.corpus)
+    fplans = [fit_plan(p.name, p.doc, p.gold) for p in plans]
+    # MEASURES does not depend on the fitted SERVES parameters: its figures come with every SERVES row
     inferred = {p.name: infer_links(p.doc) for p in plans}
-    print_table("inference alone (defaults in graph.infer)", score_all(plans, inferred))
+    measures = {p.name: [s for s in evaluate(inferred[p.name], p.gold) if s.rel == "MEASURES"] for p in plans}
+    start = [(p.name, figures([serves_score(p, START), *measures[p.name]])) for p in fplans]
+    print_table("baseline: inference before fitting (lexical signal alone, graph.fit.START)", start)
+    held = lopo(fplans)
+    rows = [(h.name, figures([h.score, *measures[h.name]])) for h in held]
+    print_table("leave-one-plan-out: fitted on the other plans, scored on the one left out", rows)
+    for h in held:
+        print(f"  fitted without {h.name}: {changed(h.cfg)}")
+    print_table(
+        "inference alone, defaults in graph.inferconfig (fitted on all plans)", score_all(plans, inferred)
+    )
     curated = {p.name: infer_links(p.doc, links=links_beside(p.source)) for p in plans}
     print_table("with the curated links.yaml (where a plan has one)", score_all(plans, curated))
+    cfg = fit(fplans)
+    same = "the same" if cfg == DEFAULT_CONFIG else "DIFFERENT: update graph/inferconfig.py"
+    print(f"\nfitted on all plans: {changed(cfg)}\ndefaults in code:    {changed(DEFAULT_CONFIG)} ({same})")
 
 
 if __name__ == "__main__":

@@ -280,9 +280,7 @@ def evaluate(links: Sequence[Link], gold: BoundGold) -> list[Score]:
     return out
 
 
-def evaluate_doc(
-    doc: PlanDocument, gold: Gold, links: Sequence[Link]
-) -> tuple[list[Score], tuple[str, ...]]:
+def evaluate_doc(doc: PlanDocument, gold: Gold, links: Sequence[Link]) -> tuple[list[Score], tuple[str, ...]]:
     """Bind ``gold`` to ``doc`` and score ``links`` (inferred for ``doc``); the scores and the warnings."""
     bound = bind(gold, doc)
     return evaluate(links, bound), bound.warnings
