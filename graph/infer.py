@@ -153,7 +153,7 @@ def infer_serves(
         return []
     elements = {e.eid: e for e in doc.elements()}
     links: list[Link] = []
-    for c in ranked(combine(sig, cfg), cfg, vec.shares):
+    for c in ranked(combine(sig, cfg), cfg, vec.shares, sig.tasks):
         src_v, gv = vec.sources[c.source], vec.goals[c.goal]
         shared = shared_terms(src_v, gv, cfg.max_terms)
         weights = {t: src_v[t] * gv[t] for t in shared}

@@ -30,10 +30,14 @@ class InferConfig:
     order_signal: float = 0.0
     vote_signal: float = 0.0
     indicator_signal: float = 0.0
+    goal_norm: float = 1.0  # how strongly the lexical cosine is divided by the goal's mean (0: not at all)
     context_weight: float = 0.4
+    plan_scale: float = 0.0  # 1: scores divided by the plan's mean best score (thresholds relative to it)
     serves_min_score: float = 0.08
     serves_ratio: float = 0.8
     overall_ratio: float = 9.0  # the overall goal joins the goal areas at ≥ this × the best (9: never)
+    overall_task_ratio: float = 9.0  # the same for a Task (a task part)
+    max_goals: int = 9  # at most this many goals per source
     confidence_margin: float = 0.0
     # MEASURES
     measures_min_score: float = 0.03
@@ -43,10 +47,15 @@ class InferConfig:
 
 #: Fitted on all plans with gold (see the module docstring); ``graph.fit.fit`` reproduces it.
 DEFAULT_CONFIG = InferConfig(
-    title_signal=0.2,
+    title_signal=0.3,
     indicator_signal=0.3,
-    serves_min_score=0.12,
-    serves_ratio=0.85,
-    overall_ratio=1.2,
-    confidence_margin=0.2,
+    goal_norm=0.75,
+    context_weight=0.3,
+    plan_scale=1.0,
+    serves_min_score=0.5,
+    serves_ratio=0.8,
+    overall_ratio=9.0,
+    overall_task_ratio=0.4,
+    max_goals=3,
+    confidence_margin=0.15,
 )

@@ -107,16 +107,20 @@ class Signals:
     sources: tuple[str, ...]  # document order
     goals: tuple[str, ...]
     context: dict[str, str]
+    tasks: frozenset[str]  # the sources that are Tasks (task parts)
     values: dict[str, Matrix]  # signal name → matrix
+    raw_lexical: Matrix  # the cosine before the goal normalisation
+    goal_factor: dict[str, float]  # goal → (mean over all goals) / (this goal's mean cosine)
 
 
-def _normalised(raw: Matrix, goals: Sequence[str]) -> Matrix:
+def _goal_factors(raw: Matrix, goals: Sequence[str]) -> dict[str, float]:
     means = {g: sum(row[g] for row in raw.values()) / len(raw) for g in goals}
     overall = sum(means.values()) / len(means)
-    return {
-        s: {g: (v * overall / means[g] if means[g] else 0.0) for g, v in row.items()}
-        for s, row in raw.items()
-    }
+    return {g: overall / means[g] if means[g] else 0.0 for g in goals}
+
+
+def _normalised(raw: Matrix, factor: dict[str, float], strength: float = 1.0) -> Matrix:
+    return {s: {g: v * factor[g] ** strength for g, v in row.items()} for s, row in raw.items()}
 
 
 def _title_share(title: str, goal: str, corpus: Corpus) -> float:
@@ -150,9 +154,9 @@ def signals(
     goals = tuple(vec.goals)
     areas = [g for g in goals if not is_overall(g)]
     ctx = context(doc)
-    lexical = _normalised(
-        {s: {g: cosine(sv, gv) for g, gv in vec.goals.items()} for s, sv in vec.sources.items()}, goals
-    )
+    raw = {s: {g: cosine(sv, gv) for g, gv in vec.goals.items()} for s, sv in vec.sources.items()}
+    factor = _goal_factors(raw, goals)
+    lexical = _normalised(raw, factor)
     fine = Corpus(list(elements.values()), fine=True)
     goal_lead = {g: elements[g].lead or elements[g].title for g in goals}
     title = {s: {g: _title_share(elements[s].title, goal_lead[g], fine) for g in goals} for s in sources}
@@ -194,6 +198,7 @@ def signals(
         sources,
         goals,
         ctx,
+        frozenset(task_ids),
         {
             "lexical": lexical,
             "title": title,
@@ -202,17 +207,25 @@ def signals(
             "votes": votes,
             "indicators": indicators,
         },
+        raw,
+        factor,
     )
 
 
 def combine(sig: Signals, cfg: InferConfig) -> Matrix:
-    """Source → goal → score: the weighted signals, then the context blend."""
+    """Source → goal → score: the weighted signals, then the context blend; with ``plan_scale``, divided
+    by the plan's mean best score (so that the thresholds mean the same on plans written more or less
+    alike their goals)."""
     weights = [(sig.values[name], getattr(cfg, field)) for name, field in SIGNAL_WEIGHTS.items()]
     weights = [(m, w) for m, w in weights if w]
-    lex = sig.values["lexical"]
+    lex = (
+        sig.values["lexical"]
+        if cfg.goal_norm == 1.0
+        else _normalised(sig.raw_lexical, sig.goal_factor, cfg.goal_norm)
+    )
     own = {s: {g: lex[s][g] + sum(w * m[s][g] for m, w in weights) for g in sig.goals} for s in sig.sources}
     w = cfg.context_weight
-    return {
+    out = {
         s: (
             {g: (1 - w) * v + w * own[sig.context[s]][g] for g, v in row.items()}
             if sig.context.get(s) in own
@@ -220,6 +233,11 @@ def combine(sig: Signals, cfg: InferConfig) -> Matrix:
         )
         for s, row in own.items()
     }
+    if cfg.plan_scale and out:
+        scale = sum(max(row.values(), default=0.0) for row in out.values()) / len(out)
+        if scale > 0:
+            out = {s: {g: v / scale for g, v in row.items()} for s, row in out.items()}
+    return out
 
 
 @dataclass(frozen=True)
@@ -233,17 +251,28 @@ class Choice:
     confidence: str  # "high", or "low" when the best two goal areas are within confidence_margin
 
 
+def _shown(v: float, cfg: InferConfig) -> float:
+    """The score an edge carries: with ``plan_scale``, ``v / (1 + v)`` — in [0, 1), 0.5 for the plan's mean
+    best score, so a curated edge (1.0) still outranks every inferred one; else the score itself."""
+    return v / (1 + v) if cfg.plan_scale else v
+
+
 def ranked(
-    scores: Matrix, cfg: InferConfig, allowed: Callable[[str, str], bool] | None = None
+    scores: Matrix,
+    cfg: InferConfig,
+    allowed: Callable[[str, str], bool] | None = None,
+    tasks: frozenset[str] = frozenset(),
 ) -> list[Choice]:
     """Per source (in order), the asserted goals, best first.
 
     The best goal area is asserted when its score is at least ``serves_min_score``, every other area when
     it is also at least ``serves_ratio`` × the best; the overall goal (which sums up the areas) joins when
-    it reaches ``overall_ratio`` × the best area, and is the candidate when no area reaches the threshold
-    (or the plan has no areas). ``confidence`` is ``low`` when the runner-up area is within
-    ``confidence_margin`` (relative) of the best. ``allowed``: whether a (source, goal) pair may be
-    asserted at all (the inference asserts only pairs with shared terms, so that every edge has evidence).
+    it reaches ``overall_ratio`` × the best area (``overall_task_ratio`` for the ``tasks``: a task part
+    answers the overall goal more often than its subtasks do), and is the candidate when no area reaches
+    the threshold (or the plan has no areas). At most ``max_goals`` are asserted. ``confidence`` is
+    ``low`` when the runner-up area is within ``confidence_margin`` (relative) of the best. ``allowed``:
+    whether a (source, goal) pair may be asserted at all (the inference asserts only pairs with shared
+    terms, so that every edge has evidence).
     """
     out: list[Choice] = []
     for s, row in scores.items():
@@ -252,13 +281,15 @@ def ranked(
         best = areas[0][1] if areas else 0.0
         if best >= cfg.serves_min_score:
             chosen = [(g, v) for g, v in areas if v >= cfg.serves_min_score and v >= cfg.serves_ratio * best]
-            chosen += [(g, v) for g, v in overall if v >= cfg.overall_ratio * best]
+            ratio = cfg.overall_task_ratio if s in tasks else cfg.overall_ratio
+            chosen += [(g, v) for g, v in overall if v >= ratio * best]
         else:
             chosen = [(g, v) for g, v in overall if v >= cfg.serves_min_score]
         chosen.sort(key=lambda kv: (-kv[1], kv[0]))
         if allowed is not None:
             chosen = [(g, v) for g, v in chosen if allowed(s, g)]
+        chosen = chosen[: cfg.max_goals]
         margin = (best - areas[1][1]) / best if len(areas) > 1 and best > 0 else 1.0
         conf = "low" if margin < cfg.confidence_margin else "high"
-        out += [Choice(s, g, v, i, conf) for i, (g, v) in enumerate(chosen, 1)]
+        out += [Choice(s, g, _shown(v, cfg), i, conf) for i, (g, v) in enumerate(chosen, 1)]
     return out

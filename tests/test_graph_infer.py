@@ -57,7 +57,10 @@ def test_every_serves_edge_has_evidence(inferred: list[Link], bundled_doc: PlanD
     for lk in serves:
         assert labels[lk.start] in ("Task", "Subtask", "Column", "Action") and labels[lk.end] == "Goal"
         assert lk.source == "inferred" and lk.method and lk.terms
-        assert lk.score >= DEFAULT_CONFIG.serves_min_score and lk.rank >= 1
+        # the edge's score is v / (1 + v) of the plan-scaled score v, which met the threshold
+        assert 0 < lk.score < 1 and lk.rank >= 1
+        assert lk.score / (1 - lk.score) >= DEFAULT_CONFIG.serves_min_score - 1e-9
+        assert lk.confidence in ("high", "low")
         t, src_sentence, goal_sentence = lk.evidence.split(" | ")
         assert t and src_sentence and goal_sentence
         assert any(term in key(goal_sentence) for term in lk.terms)
