@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from graph.evaluate import BoundGold, Score, evaluate
-from graph.infer import METHOD_SERVES, Link, serves_signals
+from graph.infer import Link, serves_signals
 from graph.inferconfig import InferConfig
-from graph.serves import Signals, combine, ranked
+from graph.serves import Signals, combine, method, ranked
 from ingest.models import PlanDocument
 
 #: The parameters fitted, in the order coordinate ascent visits them, with their grids.
@@ -59,7 +59,7 @@ def links(plan: FitPlan, cfg: InferConfig) -> list[Link]:
     """The SERVES links the inference asserts with ``cfg`` (without evidence: figures only)."""
     chosen = ranked(combine(plan.signals, cfg), cfg, lambda s, g: (s, g) in plan.allowed, plan.signals.tasks)
     return [
-        Link("SERVES", c.source, c.goal, c.score, METHOD_SERVES, rank=c.rank, confidence=c.confidence)
+        Link("SERVES", c.source, c.goal, c.score, method(cfg), rank=c.rank, confidence=c.confidence)
         for c in chosen
     ]
 

@@ -1,28 +1,17 @@
 """Semantic links a plan states only implicitly: which goal a task serves, which goal an indicator measures.
 
-``SERVES`` (Task, Subtask, Column, Action → Goal) — lexical similarity, weighted by how specific each term is
-within the plan:
+``SERVES`` (Task, Subtask, Column, Action → Goal): the weighted signals of :mod:`graph.serves` — tf-idf
+cosine over the plan's own terms (:mod:`graph.terms`: jieba words of the folded text with the curated
+lexicons as user words, the genre's degree words dropped; idf over the elements of this plan), the goal's
+own words in the source's title, the lead sentences, the plan's order, the votes of a task's subtasks and
+专栏, the indicators measuring the goal — with a context blend for subtasks and 专栏, scaled to the plan's
+mean best score; goals are asserted per source by :func:`graph.serves.ranked`. The weights and thresholds
+are :class:`graph.inferconfig.InferConfig`, fitted across plans (:mod:`graph.fit`, ``bench/serves.py``).
 
-1. terms: jieba words (a private tokenizer with the curated lexicons as user dictionary, so 工业互联网 or
-   数字丝绸之路 stay whole) of the text folded to a match key (NFKC, variant glyphs, no spaces); a term is a
-   run of ≥ 2 Chinese characters or a Latin/number token such as 5G, IPv6; the genre's degree words
-   (显著, 基本, 不断, 更加 …, :data:`STOP_TERMS`) are dropped;
-2. weights: tf-idf, sublinear tf, idf over every element of the plan (so 发展, 推进, 体系 weigh little and
-   算力, 北斗, 营商环境 weigh much); a goal is its lead (×2) and its paragraph; a source is its title (×2),
-   its text, its children's titles and (×0.5) their text — the subtasks of a task, the items of a 专栏 or
-   an action, the targets of an action;
-3. similarity: cosine; then each goal's column of scores is divided by that goal's mean similarity over
-   all sources (times the mean over all goals), so a goal written in generic words does not attract every
-   element; then a subtask's or 专栏's score is blended with its context (0.6 own + 0.4 the task it belongs
-   to, or the subtask the 专栏 follows);
-4. assertion: per source, goals are ranked by score; the best is asserted when its score is at least
-   ``serves_min_score``, every other goal when it is also at least ``serves_ratio`` × the best. The overall
-   goal (``…/goal-overall``) sums up the goal areas, so it is a candidate only when no goal area reaches
-   the threshold.
-
-Every edge carries ``score``, ``rank`` (1 = the best goal for that source), ``method``, ``terms`` (the shared
-terms contributing most) and ``evidence`` (``terms | the element's sentence | the goal's sentence``, the
-sentences that share most of those terms), and ``source: "inferred"``.
+Every edge carries ``score``, ``rank`` (1 = the best goal for that source), ``method`` (the signals used),
+``terms`` (the shared terms contributing most), ``evidence`` (``terms | the element's sentence | the
+goal's sentence``, the sentences that share most of those terms), ``confidence`` (``low`` when the best
+two goal areas are close) and ``source: "inferred"``; a pair without a shared term is never asserted.
 
 ``MEASURES`` (Indicator → Goal): the indicator table's 类别 groups indicators by goal area, so a category's
 vector (its name ×3 and the names of its indicators, in finer search-mode words) is compared with each goal
@@ -55,6 +44,7 @@ from graph.serves import (
     combine,
     goal_fields,
     is_overall,
+    method,
     ranked,
     signals,
     vectors,
@@ -76,7 +66,6 @@ __all__ = [
     "terms",
 ]
 
-METHOD_SERVES = "weighted-signals/lexical+title+lead+order+votes+indicators/context-blend"
 METHOD_MEASURES = "indicator-category-tfidf"
 METHOD_OVERALL = "overall-index"
 _OVERALL_CATEGORY = re.compile(r"总体|综合|总指数|总体发展水平")
@@ -168,7 +157,7 @@ def infer_serves(
                 c.source,
                 c.goal,
                 c.score,
-                METHOD_SERVES,
+                method(cfg),
                 shared,
                 evidence,
                 rank=c.rank,

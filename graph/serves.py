@@ -212,6 +212,18 @@ def signals(
     )
 
 
+def method(cfg: InferConfig) -> str:
+    """The ``method`` of an inferred SERVES edge: the signals with a weight, and the steps after them.
+
+    >>> from graph.inferconfig import InferConfig
+    >>> method(InferConfig(title_signal=0.3, plan_scale=1.0))
+    'weighted-signals/lexical+title/context-blend/plan-scaled'
+    """
+    used = ["lexical", *(n for n, f in SIGNAL_WEIGHTS.items() if getattr(cfg, f))]
+    steps = ["context-blend"] * bool(cfg.context_weight) + ["plan-scaled"] * bool(cfg.plan_scale)
+    return "/".join(["weighted-signals", "+".join(used), *steps])
+
+
 def combine(sig: Signals, cfg: InferConfig) -> Matrix:
     """Source → goal → score: the weighted signals, then the context blend; with ``plan_scale``, divided
     by the plan's mean best score (so that the thresholds mean the same on plans written more or less
