@@ -1,28 +1,17 @@
 """Semantic links a plan states only implicitly: which goal a task serves, which goal an indicator measures.
 
-``SERVES`` (Task, Subtask, Column, Action → Goal) — lexical similarity, weighted by how specific each term is
-within the plan:
+``SERVES`` (Task, Subtask, Column, Action → Goal): the weighted signals of :mod:`graph.serves` — tf-idf
+cosine over the plan's own terms (:mod:`graph.terms`: jieba words of the folded text with the curated
+lexicons as user words, the genre's degree words dropped; idf over the elements of this plan), the goal's
+own words in the source's title, the lead sentences, the plan's order, the votes of a task's subtasks and
+专栏, the indicators measuring the goal — with a context blend for subtasks and 专栏, scaled to the plan's
+mean best score; goals are asserted per source by :func:`graph.serves.ranked`. The weights and thresholds
+are :class:`graph.inferconfig.InferConfig`, fitted across plans (:mod:`graph.fit`, ``bench/serves.py``).
 
-1. terms: jieba words (a private tokenizer with the curated lexicons as user dictionary, so 工业互联网 or
-   数字丝绸之路 stay whole) of the text folded to a match key (NFKC, variant glyphs, no spaces); a term is a
-   run of ≥ 2 Chinese characters or a Latin/number token such as 5G, IPv6; the genre's degree words
-   (显著, 基本, 不断, 更加 …, :data:`STOP_TERMS`) are dropped;
-2. weights: tf-idf, sublinear tf, idf over every element of the plan (so 发展, 推进, 体系 weigh little and
-   算力, 北斗, 营商环境 weigh much); a goal is its lead (×2) and its paragraph; a source is its title (×2),
-   its text, its children's titles and (×0.5) their text — the subtasks of a task, the items of a 专栏 or
-   an action, the targets of an action;
-3. similarity: cosine; then each goal's column of scores is divided by that goal's mean similarity over
-   all sources (times the mean over all goals), so a goal written in generic words does not attract every
-   element; then a subtask's or 专栏's score is blended with its context (0.6 own + 0.4 the task it belongs
-   to, or the subtask the 专栏 follows);
-4. assertion: per source, goals are ranked by score; the best is asserted when its score is at least
-   ``serves_min_score``, every other goal when it is also at least ``serves_ratio`` × the best. The overall
-   goal (``…/goal-overall``) sums up the goal areas, so it is a candidate only when no goal area reaches
-   the threshold.
-
-Every edge carries ``score``, ``rank`` (1 = the best goal for that source), ``method``, ``terms`` (the shared
-terms contributing most) and ``evidence`` (``terms | the element's sentence | the goal's sentence``, the
-sentences that share most of those terms), and ``source: "inferred"``.
+Every edge carries ``score``, ``rank`` (1 = the best goal for that source), ``method`` (the signals used),
+``terms`` (the shared terms contributing most), ``evidence`` (``terms | the element's sentence | the
+goal's sentence``, the sentences that share most of those terms), ``confidence`` (``low`` when the best
+two goal areas are close) and ``source: "inferred"``; a pair without a shared term is never asserted.
 
 ``MEASURES`` (Indicator → Goal): the indicator table's 类别 groups indicators by goal area, so a category's
 vector (its name ×3 and the names of its indicators, in finer search-mode words) is compared with each goal
@@ -37,55 +26,49 @@ curated edges have ``source: "curated"``, score 1.0, a ``note``, and win over in
 
 from __future__ import annotations
 
-import logging
-import math
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import yaml
 
-from ingest.lexicon import load_lexicon
+from graph.inferconfig import DEFAULT_CONFIG, InferConfig
+from graph.serves import (
+    OVERALL_SLUG,
+    SERVES_SOURCES,
+    Signals,
+    Vectors,
+    combine,
+    goal_fields,
+    is_overall,
+    method,
+    ranked,
+    signals,
+    vectors,
+)
+from graph.terms import Corpus, best_sentence, cosine, key, sentences, shared_terms, terms
 from ingest.models import Element, Kind, PlanDocument
-from ingest.normalize import fold
 
-SERVES_SOURCES = (Kind.TASK, Kind.SUBTASK, Kind.COLUMN, Kind.ACTION)
-METHOD_SERVES = "tfidf-cosine/goal-normalised/context-blend"
+__all__ = [
+    "DEFAULT_CONFIG",
+    "OVERALL_SLUG",
+    "InferConfig",
+    "Link",
+    "infer_links",
+    "infer_measures",
+    "infer_serves",
+    "is_overall",
+    "key",
+    "sentences",
+    "terms",
+]
+
 METHOD_MEASURES = "indicator-category-tfidf"
 METHOD_OVERALL = "overall-index"
-OVERALL_SLUG = "goal-overall"
-
-_TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9+.]*|\d+[A-Za-z][A-Za-z0-9]*)$")
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-#: Degree words of the genre's target sentences (到 2025 年，…显著提升 / 基本形成 / 更加完善): they say how
-#: far, not what, and would tie every target-like sentence to every goal.
-STOP_TERMS = frozenset(
-    ("显著", "明显", "基本", "初步", "不断", "更加", "大幅", "日益", "日趋", "日臻", "稳步", "进一步")
-)
 _OVERALL_CATEGORY = re.compile(r"总体|综合|总指数|总体发展水平")
-
-
-@dataclass(frozen=True)
-class InferConfig:
-    """Weights and thresholds of the inference (defaults: see ``docs/schema.md``)."""
-
-    title_weight: float = 2.0
-    child_text_weight: float = 0.5
-    context_weight: float = 0.4
-    serves_min_score: float = 0.08
-    serves_ratio: float = 0.8
-    measures_min_score: float = 0.03
-    measures_ratio: float = 0.9
-    max_terms: int = 6
-
-
-DEFAULT_CONFIG = InferConfig()
 
 
 @dataclass(frozen=True)
@@ -102,6 +85,7 @@ class Link:
     source: str = "inferred"
     note: str = ""
     rank: int = 0
+    confidence: str = ""  # SERVES: "high", or "low" when the best two goals are close
 
     def props(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -114,213 +98,73 @@ class Link:
         }
         if self.note:
             out["note"] = self.note
+        if self.confidence:
+            out["confidence"] = self.confidence
         return out
 
 
-# -- terms ------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    """A private jieba tokenizer (the global one is changed by ingest) with the lexicons as user words."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    words = sorted({key(s) for e in load_lexicon().entries for s in e.surfaces})
-    for w in words:
-        if w:
-            tk.add_word(w)
-    return tk
-
-
-def key(text: str) -> str:
-    """Text folded for matching: NFKC (full-width → half-width), variant glyphs, no white space.
-
-    >>> key("加快 5G 商用网络")
-    '加快5G商用网络'
-    """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", fold(text)))
-
-
-@lru_cache(maxsize=65536)
-def terms(text: str, fine: bool = False) -> tuple[str, ...]:
-    """The content terms of ``text`` in order (``fine``: also the shorter words inside longer ones).
-
-    >>> terms("建设泛在智能的网络连接设施")
-    ('建设', '智能', '网络连接', '设施')
-    """
-    tk = _tokenizer()
-    k = key(text)
-    words = tk.cut_for_search(k) if fine else tk.cut(k)
-    return tuple(w for w in words if _TERM.match(w) and w not in STOP_TERMS)
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a text (ending at 。；！？ or a line break).
-
-    >>> sentences("加强数据治理。强化协同；健全制度")
-    ['加强数据治理。', '强化协同；', '健全制度']
-    """
-    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
-
-
-class Corpus:
-    """Inverse document frequencies over the elements of one plan (each element's title and own text)."""
-
-    def __init__(self, elements: Sequence[Element], fine: bool = False):
-        self.fine = fine
-        df: Counter[str] = Counter()
-        for e in elements:
-            df.update(set(terms(e.title, fine)) | set(terms(e.text, fine)))
-        self.n = len(elements)
-        self.idf = {t: math.log((self.n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
-        self.unseen = math.log(self.n + 1) + 1.0
-
-    def vector(self, fields: Iterable[tuple[str, float]]) -> dict[str, float]:
-        tf: dict[str, float] = {}
-        for text, weight in fields:
-            for t in terms(text, self.fine):
-                tf[t] = tf.get(t, 0.0) + weight
-        return {t: (1.0 + math.log(c) if c >= 1 else c) * self.idf.get(t, self.unseen) for t, c in tf.items()}
-
-
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    num = sum(a[t] * b[t] for t in sorted(a.keys() & b.keys()))
-    den = math.sqrt(sum(x * x for x in a.values())) * math.sqrt(sum(x * x for x in b.values()))
-    return num / den if den else 0.0
-
-
-def shared_terms(a: dict[str, float], b: dict[str, float], n: int) -> tuple[str, ...]:
-    """The ``n`` shared terms that contribute most to the cosine (ties: by term)."""
-    common = sorted(a.keys() & b.keys(), key=lambda t: (-a[t] * b[t], t))
-    return tuple(common[:n])
-
-
-def best_sentence(texts: Iterable[str], weights: dict[str, float]) -> str:
-    """The sentence whose terms weigh most in ``weights`` (first one on ties)."""
-    best, best_w = "", 0.0
-    for text in texts:
-        for s in sentences(text):
-            w = sum(weights.get(t, 0.0) for t in sorted(set(terms(s))))
-            if w > best_w:
-                best, best_w = s, w
-    return best
-
-
 # -- SERVES ------------------------------------------------------------------------------------------
-def _fields(e: Element, cfg: InferConfig) -> list[tuple[str, float]]:
-    f = [(e.title, cfg.title_weight), (e.text, 1.0)]
-    for c in e.children:
-        if c.kind in (Kind.SUBTASK, Kind.COLUMN_ITEM, Kind.ACTION_ITEM, Kind.TARGET):
-            f += [(c.title, 1.0), (c.text, cfg.child_text_weight)]
-        elif c.kind == Kind.COLUMN:
-            f += [(c.title, 1.0)] + [(i.title, cfg.child_text_weight) for i in c.children]
-    return f
-
-
 def _texts(e: Element) -> list[str]:
     return [e.title, e.text, *(t for c in e.children for t in (c.title, c.text))]
 
 
-def _goal_fields(g: Element, cfg: InferConfig) -> list[tuple[str, float]]:
-    return [(g.lead or "", cfg.title_weight), (g.text, 1.0)]
-
-
-def _context(doc: PlanDocument) -> dict[str, str]:
-    """Source eid → the eid whose score it is blended with (a subtask's task, the subtask a 专栏 follows)."""
-    out: dict[str, str] = {}
-    for e in doc.root.walk():
-        for c in e.children:
-            if c.kind == Kind.SUBTASK and e.kind == Kind.TASK:
-                out[c.eid] = e.eid
-            elif c.kind == Kind.COLUMN:
-                if c.follows is not None:
-                    out[c.eid] = c.follows
-                elif e.kind in SERVES_SOURCES:
-                    out[c.eid] = e.eid
+def measured_by(doc: PlanDocument, measures: Sequence[Link]) -> dict[str, list[Element]]:
+    """Goal eid → the indicators ``measures`` (MEASURES links) tie to it, in document order."""
+    elements = {e.eid: e for e in doc.elements()}
+    out: dict[str, list[Element]] = {}
+    for lk in measures:
+        if lk.rel == "MEASURES":
+            out.setdefault(lk.end, []).append(elements[lk.start])
     return out
 
 
-@dataclass(frozen=True)
-class _Vectors:
-    corpus: Corpus
-    goals: dict[str, dict[str, float]]
-    sources: dict[str, dict[str, float]]
+def serves_signals(
+    doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG, measures: Sequence[Link] | None = None
+) -> tuple[Vectors, Signals]:
+    """The term vectors and the SERVES signals of a plan (``measures``: its MEASURES, inferred if None)."""
+    vec = vectors(doc, cfg)
+    found = infer_measures(doc, cfg) if measures is None else measures
+    return vec, signals(doc, cfg, vec, measured_by(doc, found))
 
 
-def _vectors(doc: PlanDocument, cfg: InferConfig) -> _Vectors:
-    elements = doc.elements()
-    corpus = Corpus(elements)
-    return _Vectors(
-        corpus,
-        {g.eid: corpus.vector(_goal_fields(g, cfg)) for g in elements if g.kind == Kind.GOAL},
-        {s.eid: corpus.vector(_fields(s, cfg)) for s in elements if s.kind in SERVES_SOURCES},
-    )
-
-
-def serves_scores(
-    doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG, vectors: _Vectors | None = None
-) -> dict[str, dict[str, float]]:
+def serves_scores(doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG) -> dict[str, dict[str, float]]:
     """Source eid → goal eid → score, for every Task, Subtask, Column and Action and every Goal."""
-    vec = vectors or _vectors(doc, cfg)
-    if not vec.goals or not vec.sources:
-        return {}
-    raw = {s: {g: cosine(sv, gv) for g, gv in vec.goals.items()} for s, sv in vec.sources.items()}
-    means = {g: sum(raw[s][g] for s in raw) / len(raw) for g in vec.goals}
-    overall = sum(means.values()) / len(means)
-    norm = {
-        s: {g: (v * overall / means[g] if means[g] else 0.0) for g, v in row.items()}
-        for s, row in raw.items()
-    }
-    ctx = _context(doc)
-    w = cfg.context_weight
-    return {
-        s: ({g: (1 - w) * v + w * norm[ctx[s]][g] for g, v in row.items()} if ctx.get(s) in norm else row)
-        for s, row in norm.items()
-    }
+    vec, sig = serves_signals(doc, cfg)
+    return combine(sig, cfg) if vec.goals and vec.sources else {}
 
 
-def infer_serves(doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG) -> list[Link]:
+def infer_serves(
+    doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG, measures: Sequence[Link] | None = None
+) -> list[Link]:
     """The SERVES links of a plan, ranked per source, in document order of the sources."""
-    vec = _vectors(doc, cfg)
-    scores = serves_scores(doc, cfg, vec)
+    vec, sig = serves_signals(doc, cfg, measures)
+    if not vec.goals or not vec.sources:
+        return []
     elements = {e.eid: e for e in doc.elements()}
     links: list[Link] = []
-    for s, full_row in scores.items():
-        row = _areas_first(full_row, cfg.serves_min_score)
-        ranked = sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))
-        best = ranked[0][1] if ranked else 0.0
-        if best < cfg.serves_min_score:
-            continue
-        src_v = vec.sources[s]
-        rank = 0
-        for g, score in ranked:
-            if score < cfg.serves_min_score or score < cfg.serves_ratio * best:
-                break
-            goal, gv = elements[g], vec.goals[g]
-            shared = shared_terms(src_v, gv, cfg.max_terms)
-            if not shared:
-                continue
-            rank += 1
-            weights = {t: src_v[t] * gv[t] for t in shared}
-            evidence = _evidence(
-                shared, best_sentence(_texts(elements[s]), weights), best_sentence([goal.text], weights)
+    for c in ranked(combine(sig, cfg), cfg, vec.shares, sig.tasks):
+        src_v, gv = vec.sources[c.source], vec.goals[c.goal]
+        shared = shared_terms(src_v, gv, cfg.max_terms)
+        weights = {t: src_v[t] * gv[t] for t in shared}
+        evidence = _evidence(
+            shared,
+            best_sentence(_texts(elements[c.source]), weights),
+            best_sentence([elements[c.goal].text], weights),
+        )
+        links.append(
+            Link(
+                "SERVES",
+                c.source,
+                c.goal,
+                c.score,
+                method(cfg),
+                shared,
+                evidence,
+                rank=c.rank,
+                confidence=c.confidence,
             )
-            links.append(Link("SERVES", s, g, score, METHOD_SERVES, shared, evidence, rank=rank))
+        )
     return links
-
-
-def is_overall(eid: str) -> bool:
-    return eid.rsplit("/", 1)[-1] == OVERALL_SLUG
-
-
-def _areas_first(row: dict[str, float], min_score: float) -> dict[str, float]:
-    """The overall goal sums up the goal areas: it is a candidate only when no goal area reaches the
-    threshold (or when the plan has no goal areas)."""
-    areas = {g: v for g, v in row.items() if not is_overall(g)}
-    if areas and max(areas.values()) >= min_score:
-        return areas
-    return row
 
 
 def _evidence(shared: Sequence[str], src_sentence: str, goal_sentence: str) -> str:
@@ -338,7 +182,7 @@ def infer_measures(doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG) -> list
     overall = next((g for g in goals if is_overall(g.eid)), None)
     areas = [g for g in goals if g is not overall]
     corpus = Corpus(elements, fine=True)
-    gv = {g.eid: corpus.vector(_goal_fields(g, cfg)) for g in areas}
+    gv = {g.eid: corpus.vector(goal_fields(g, cfg)) for g in areas}
     by_cat: dict[str, list[Element]] = {}
     for i in indicators:
         by_cat.setdefault(_category(i), []).append(i)
@@ -480,7 +324,8 @@ def infer_links(
     doc: PlanDocument, *, links: Path | None = None, cfg: InferConfig = DEFAULT_CONFIG
 ) -> list[Link]:
     """SERVES and MEASURES of a plan, with the curated overrides in ``links`` (a links.yaml) applied."""
-    found = infer_serves(doc, cfg) + infer_measures(doc, cfg)
+    measures = infer_measures(doc, cfg)
+    found = infer_serves(doc, cfg, measures) + measures
     if links is None:
         return found
     return apply_curation(found, load_curation(links, doc))

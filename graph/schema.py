@@ -141,7 +141,8 @@ _CONTAINERS = ("Part", "Section")
 #: Kinds a Column may follow (the element just before the 专栏 box in its container or member).
 _FOLLOWED = ("Subtask", "ActionItem", "Section", *MEMBERS)
 INFERRED = _p(
-    "score:DOUBLE rank:INT64 method:STRING evidence:STRING terms:STRING[] source:STRING note:STRING"
+    "score:DOUBLE rank:INT64 method:STRING evidence:STRING terms:STRING[] source:STRING note:STRING "
+    "confidence:STRING"
 )
 
 #: The member kind → the relationship type its container uses.

@@ -24,6 +24,8 @@ _TIME_OPENING = re.compile(
 )
 _TARGETS_LABEL = re.compile(r"^(?:行动目标|主要目标|工作目标|发展目标)\s*[：:]")
 _DATED = re.compile(r"(?:到|至)\s*(\d{4})\s*年(?:底|末)?")
+#: An outcome statement opening a goals section: dated (到 2025 年), or 经过三年努力 / 力争 / 通过实施.
+_OUTCOME = re.compile(r"(?:到|至)\s*\d{4}\s*年|^经过.{0,8}努力|^力争|^通过实施")
 _ABRIDGED = re.compile(r"^[（(]\s*本文有删减\s*[）)]$")
 LEAD_MAX_CHARS = 32
 
@@ -164,6 +166,11 @@ class Classifier:
             if len(split) > 1 or split[0].marker is not None:  # dashed or run-in entries in one paragraph
                 for start, end, marker, intro in split:
                     if intro or (marker is None and not _entry_lead(item.text[start:end], meaning.kind)):
+                        head = first_sentence(item.text[start:end])
+                        if intro and meaning.kind == Kind.GOAL and members == 0 and _OUTCOME.search(head):
+                            # 主要目标: "经过三年努力，…。——goal …" — the introduction states the overall goal
+                            draft.children.append(self._overall_goal(item, start, end, head))
+                            continue
                         draft.pieces.append(Piece.of(item, start, end))  # the introduction only
                         continue
                     members += 1
@@ -176,10 +183,7 @@ class Classifier:
                 d.pieces.append(Piece.of(item))
                 draft.children.append(d)
             elif meaning.kind == Kind.GOAL and members == 0 and _DATED.search(first_sentence(item.text)):
-                year = int(_DATED.search(item.text).group(1))  # type: ignore[union-attr]
-                d = Draft(Kind.GOAL, first_sentence(item.text), blocks=[item], year=year, slug="goal-overall")
-                d.pieces.append(Piece.of(item))
-                draft.children.append(d)
+                draft.children.append(self._overall_goal(item, 0, len(item.text), first_sentence(item.text)))
             else:
                 if members:
                     self.warn(
@@ -189,6 +193,15 @@ class Classifier:
                         item.line_start,
                     )
                 self._own_blocks(draft, [item])
+
+    def _overall_goal(self, item: Block, start: int, end: int, head: str) -> Draft:
+        """The overall goal statement (``goal-overall``): a dated paragraph, or the introduction of a
+        goals section's entries."""
+        dated = _DATED.search(item.text[start:end])
+        year = int(dated.group(1)) if dated else None
+        d = Draft(Kind.GOAL, head, blocks=[item], year=year, slug="goal-overall")
+        d.pieces.append(Piece.of(item, start, end))
+        return d
 
     def _entry(
         self, block: Block, start: int, end: int, marker: str | None, kind: Kind, n: int, source: str | None

@@ -106,12 +106,15 @@ def export(
 
 
 def evaluate(
-    plan_dir: Annotated[Path, typer.Argument(help="A plan directory (or source file).")],
+    plan_dir: Annotated[Path, typer.Argument(help="A plan directory or a plan file (any format).")],
     gold: Annotated[
         Path | None,
         typer.Option(
             "--gold",
-            help=("Gold mapping; default: gold.yaml in the plan directory, else tests/gold/<plan id>.yaml."),
+            help=(
+                "Gold mapping (its ids are mapped onto the parse by reading order; another plan id is a "
+                "warning); default: gold.yaml in the plan directory, else tests/gold/<plan id>.yaml."
+            ),
         ),
     ] = None,
     curated: Annotated[bool, typer.Option("--curated", help="Score with links.yaml applied.")] = False,
@@ -123,10 +126,8 @@ def evaluate(
     """Precision@1, precision and recall of the inferred SERVES and MEASURES against a gold mapping."""
     from graph.analysis import render_rows
     from graph.build import links_beside
-    from graph.evaluate import evaluate as run
-    from graph.evaluate import load_gold
+    from graph.evaluate import P1_KINDS, evaluate_doc, load_gold
     from graph.infer import infer_links
-    from ingest.models import Kind
 
     with clean_errors():
         src, doc = parse_plan(plan_dir, plan_id, title, partial)
@@ -138,16 +139,22 @@ def evaluate(
             )
             if gold is None:
                 raise ValueError(f"no gold mapping for {doc.plan.id}: give --gold FILE")
-        gold_map = load_gold(gold)
-        if gold_map.plan != doc.plan.id:
-            raise ValueError(f"{gold} is the gold mapping of {gold_map.plan!r}, not of {doc.plan.id!r}")
         links = infer_links(doc, links=links_beside(src) if curated else None)
-        scores = run(links, gold_map, {e.eid for e in doc.by_kind(Kind.TASK)})
+        scores, warnings = evaluate_doc(doc, load_gold(gold), links)
+        for w in warnings:
+            typer.echo(f"warning: {w}", err=True)
         rows = [s.as_dict() for s in scores]
         if fmt == OutFormat.json:
             write_output(
                 json.dumps(
-                    {"plan": doc.plan.id, "gold": str(gold), "curated": curated, "scores": rows},
+                    {
+                        "plan": doc.plan.id,
+                        "source": str(src),
+                        "gold": str(gold),
+                        "curated": curated,
+                        "warnings": list(warnings),
+                        "scores": rows,
+                    },
                     ensure_ascii=False,
                     indent=1,
                 ),
@@ -158,6 +165,7 @@ def evaluate(
             "rel",
             "goal_p@1",
             "p@1",
+            *(f"p@1 {k}" for k in P1_KINDS),
             "precision",
             "recall",
             "f1",

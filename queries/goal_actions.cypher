@@ -4,5 +4,5 @@
 // max_rows: 100
 MATCH (a:Action)-[r:SERVES]->(g:Goal {eid: $goal})
 RETURN a.eid AS eid, a.ordinal AS ordinal, a.title AS title, r.score AS score, r.rank AS rank,
-       r.source AS source, r.evidence AS evidence, a.char_start AS char_start, a.char_end AS char_end, a.line_start AS line_start, a.line_end AS line_end
+       r.source AS source, r.evidence AS evidence, r.confidence AS confidence, a.char_start AS char_start, a.char_end AS char_end, a.line_start AS line_start, a.line_end AS line_end
 ORDER BY score DESC, eid

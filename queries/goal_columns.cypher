@@ -4,5 +4,5 @@
 // max_rows: 100
 MATCH (c:`Column`)-[r:SERVES]->(g:Goal {eid: $goal})
 RETURN c.eid AS eid, c.ordinal AS ordinal, c.title AS title, r.score AS score, r.rank AS rank,
-       r.source AS source, r.evidence AS evidence, c.char_start AS char_start, c.char_end AS char_end, c.line_start AS line_start, c.line_end AS line_end
+       r.source AS source, r.evidence AS evidence, r.confidence AS confidence, c.char_start AS char_start, c.char_end AS char_end, c.line_start AS line_start, c.line_end AS line_end
 ORDER BY score DESC, eid

@@ -4,6 +4,6 @@
 // max_rows: 100
 MATCH (t:Task)-[r:SERVES]->(g:Goal {eid: $goal})
 RETURN t.eid AS eid, t.ordinal AS ordinal, t.title AS title, r.score AS score, r.rank AS rank,
-       r.method AS method, r.source AS source, r.evidence AS evidence, r.terms AS terms,
+       r.method AS method, r.source AS source, r.evidence AS evidence, r.confidence AS confidence, r.terms AS terms,
        t.char_start AS char_start, t.char_end AS char_end, t.line_start AS line_start, t.line_end AS line_end
 ORDER BY score DESC, eid

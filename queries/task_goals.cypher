@@ -4,5 +4,5 @@
 // max_rows: 50
 MATCH (t:Task {eid: $task})-[r:SERVES]->(g:Goal)
 RETURN g.eid AS eid, g.title AS title, r.rank AS rank, r.score AS score, r.source AS source,
-       r.evidence AS evidence, g.char_start AS char_start, g.char_end AS char_end, g.line_start AS line_start, g.line_end AS line_end
+       r.evidence AS evidence, r.confidence AS confidence, g.char_start AS char_start, g.char_end AS char_end, g.line_start AS line_start, g.line_end AS line_end
 ORDER BY rank, eid

@@ -62,6 +62,8 @@ def test_goal_tasks_by_any_ref(client: TestClient, ref: str) -> None:
     for i in items:
         assert_citable(i)
         assert i["evidence"]
+        # an inferred edge says how sure it is; a curated one is a reader's word
+        assert i["confidence"] in ("high", "low") if i["source"] == "inferred" else i["confidence"] is None
 
 
 def test_ambiguous_and_unknown_goal(client: TestClient) -> None:
@@ -101,7 +103,9 @@ def test_pagination(client: TestClient) -> None:
 
 
 def test_task_views(client: TestClient) -> None:
-    assert next(i["title"] for i in get(client, "/tasks/7/goals")["items"]) == "数字政府建设水平全面提升"
+    goals = get(client, "/tasks/7/goals")["items"]
+    assert next(i["title"] for i in goals) == "数字政府建设水平全面提升"
+    assert all(i["confidence"] in ("high", "low") for i in goals if i["source"] == "inferred")
     subtasks = get(client, f"/tasks/{quote('数字政府')}/subtasks")["items"]
     assert len(subtasks) == 5
     columns = get(client, "/tasks/1/columns", limit=100)["items"]

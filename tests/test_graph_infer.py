@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from graph.build import build_graph, links_beside
-from graph.evaluate import Score, evaluate, load_gold
+from graph.evaluate import Score, bind, evaluate, load_gold
 from graph.infer import (
     DEFAULT_CONFIG,
     Link,
@@ -38,7 +38,7 @@ def curated(bundled_doc: PlanDocument) -> list[Link]:
 
 
 def scores(doc: PlanDocument, links: list[Link]) -> dict[str, Score]:
-    out = evaluate(links, load_gold(GOLD), {e.eid for e in doc.by_kind(Kind.TASK)})
+    out = evaluate(links, bind(load_gold(GOLD), doc))
     return {s.rel: s for s in out}
 
 
@@ -57,7 +57,10 @@ def test_every_serves_edge_has_evidence(inferred: list[Link], bundled_doc: PlanD
     for lk in serves:
         assert labels[lk.start] in ("Task", "Subtask", "Column", "Action") and labels[lk.end] == "Goal"
         assert lk.source == "inferred" and lk.method and lk.terms
-        assert lk.score >= DEFAULT_CONFIG.serves_min_score and lk.rank >= 1
+        # the edge's score is v / (1 + v) of the plan-scaled score v, which met the threshold
+        assert 0 < lk.score < 1 and lk.rank >= 1
+        assert lk.score / (1 - lk.score) >= DEFAULT_CONFIG.serves_min_score - 1e-9
+        assert lk.confidence in ("high", "low")
         t, src_sentence, goal_sentence = lk.evidence.split(" | ")
         assert t and src_sentence and goal_sentence
         assert any(term in key(goal_sentence) for term in lk.terms)
@@ -96,7 +99,8 @@ def test_inference_figures(inferred: list[Link], bundled_doc: PlanDocument) -> N
     serves, measures = s["SERVES"], s["MEASURES"]
     assert serves.goal_p_at_1 is not None and serves.goal_p_at_1 >= 6 / 7
     assert serves.p_at_1 >= 0.85
-    assert serves.precision >= 0.72 and serves.recall >= 0.75
+    # fitted across four plans (bench/serves.py): precision 0.722, recall 0.806 on this one
+    assert serves.precision >= 0.7 and serves.recall >= 0.78
     assert measures.p_at_1 >= 0.94 and measures.precision >= 0.94 and measures.recall >= 0.9
 
 
@@ -167,9 +171,11 @@ def test_remove_then_add_ranks(tmp_path: Path, bundled_doc: PlanDocument, inferr
 
 
 def test_gold_file_names_real_elements(bundled_doc: PlanDocument) -> None:
-    gold = load_gold(GOLD)
+    gold = bind(load_gold(GOLD), bundled_doc)
     kinds = {e.eid: e.kind.value for e in bundled_doc.elements()}
-    assert gold.plan == P
+    assert gold.plan == P and gold.warnings == ()
+    # the bundled parse's eids are the document's reading-order ids themselves
+    assert all(s == f"{P}/{r}" for s, r in zip(gold.serves, load_gold(GOLD).serves, strict=True))
     for src, goals in gold.serves.items():
         assert kinds[src] in ("Task", "Subtask", "Column", "Action"), src
         assert goals and all(kinds[g] == "Goal" for g in goals), src

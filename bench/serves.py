@@ -1,0 +1,136 @@
+"""SERVES/MEASURES quality over every plan with a gold mapping: the bundled plan and the corpus plans with a
+reader's gold in ``../shared/corpus/serves/``.
+
+Prints one row per plan and the macro average (the mean of the plans' figures; a figure a plan has no gold
+for is left out of its mean): goal p@1 (each goal's first task), p@1 of the priority actions, of the 专栏
+and of every source, SERVES precision, recall and F1, MEASURES F1. Inference alone first, then with the
+curated ``links.yaml`` beside each plan. Asserts nothing (tests/test_graph_infer.py holds the line).
+
+    python bench/serves.py [--corpus DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.timing import SOURCE  # noqa: E402
+from graph.build import links_beside  # noqa: E402
+from graph.evaluate import BoundGold, Score, bind, evaluate, load_gold  # noqa: E402
+from graph.fit import GRIDS, START, fit, fit_plan, lopo, serves_score  # noqa: E402
+from graph.infer import Link, infer_links  # noqa: E402
+from graph.inferconfig import DEFAULT_CONFIG, InferConfig  # noqa: E402
+from ingest.models import PlanDocument  # noqa: E402
+from ingest.pipeline import parse_file  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+BUNDLED_GOLD = ROOT / "tests" / "gold" / "informatization-14fyp.yaml"
+COLUMNS = ("goal p@1", "act p@1", "专栏 p@1", "p@1", "P", "R", "F1", "M F1")
+
+
+@dataclass(frozen=True)
+class GoldPlan:
+    name: str
+    source: Path
+    doc: PlanDocument
+    gold: BoundGold
+
+
+def gold_plans(corpus: Path) -> list[GoldPlan]:
+    """The bundled plan, then each corpus plan with a gold file ``serves/<file stem>.yaml``."""
+    pairs = [(SOURCE, BUNDLED_GOLD)]
+    for g in sorted((corpus / "serves").glob("*.yaml")):
+        src = next((p for p in sorted(corpus.glob(f"{g.stem}.*")) if p.suffix != ".yaml"), None)
+        if src is None:
+            sys.exit(f"error: {g}: no plan file {g.stem}.* in {corpus}")
+        pairs.append((src, g))
+    out = []
+    for src, g in pairs:
+        doc = parse_file(src)
+        bound = bind(load_gold(g), doc)
+        for w in bound.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        out.append(GoldPlan(g.stem, src, doc, bound))
+    return out
+
+
+def figures(scores: list[Score]) -> dict[str, float | None]:
+    """The table's figures of one plan (None: no gold for it)."""
+    s = next(x for x in scores if x.rel == "SERVES")
+    m = next((x for x in scores if x.rel == "MEASURES"), None)
+    return {
+        "goal p@1": s.goal_p_at_1 if s.goals else None,
+        "act p@1": s.p_at_1_kind.get("Action"),
+        "专栏 p@1": s.p_at_1_kind.get("Column"),
+        "p@1": s.p_at_1,
+        "P": s.precision,
+        "R": s.recall,
+        "F1": s.f1,
+        "M F1": m.f1 if m is not None else None,
+    }
+
+
+def macro(rows: list[dict[str, float | None]]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for c in COLUMNS:
+        vals = [v for r in rows if (v := r[c]) is not None]
+        out[c] = sum(vals) / len(vals) if vals else None
+    return out
+
+
+def print_table(title: str, rows: list[tuple[str, dict[str, float | None]]]) -> None:
+    width = max(len(n) for n, _ in [*rows, ("macro average", {})])
+    print(f"\n{title}")
+    print(f"{'plan':<{width}}  " + "  ".join(f"{c:>8}" for c in COLUMNS))
+    for name, r in [*rows, ("macro average", macro([r for _, r in rows]))]:
+        cells = ("       –" if (v := r[c]) is None else f"{v:8.3f}" for c in COLUMNS)
+        print(f"{name:<{width}}  " + "  ".join(cells))
+
+
+def score_all(
+    plans: list[GoldPlan], links: dict[str, list[Link]]
+) -> list[tuple[str, dict[str, float | None]]]:
+    return [(p.name, figures(evaluate(links[p.name], p.gold))) for p in plans]
+
+
+def changed(cfg: InferConfig) -> str:
+    """The fitted parameters of ``cfg``, as ``name=value`` pairs."""
+    return ", ".join(f"{k}={getattr(cfg, k):g}" for k in (*GRIDS, "plan_scale", "confidence_margin"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("PLANGRAPH_CORPUS", DEFAULT_CORPUS)))
+    args = ap.parse_args()
+    if not (args.corpus / "serves").is_dir():
+        sys.exit(f"error: no serves/ gold folder in {args.corpus} (set --corpus or PLANGRAPH_CORPUS)")
+    plans = gold_plans(args.corpus)
+    fplans = [fit_plan(p.name, p.doc, p.gold) for p in plans]
+    # MEASURES does not depend on the fitted SERVES parameters: its figures come with every SERVES row
+    inferred = {p.name: infer_links(p.doc) for p in plans}
+    measures = {p.name: [s for s in evaluate(inferred[p.name], p.gold) if s.rel == "MEASURES"] for p in plans}
+    start = [(p.name, figures([serves_score(p, START), *measures[p.name]])) for p in fplans]
+    print_table("baseline: inference before fitting (lexical signal alone, graph.fit.START)", start)
+    held = lopo(fplans)
+    rows = [(h.name, figures([h.score, *measures[h.name]])) for h in held]
+    print_table("leave-one-plan-out: fitted on the other plans, scored on the one left out", rows)
+    for h in held:
+        print(f"  fitted without {h.name}: {changed(h.cfg)}")
+    print_table(
+        "inference alone, defaults in graph.inferconfig (fitted on all plans)", score_all(plans, inferred)
+    )
+    curated = {p.name: infer_links(p.doc, links=links_beside(p.source)) for p in plans}
+    print_table("with the curated links.yaml (where a plan has one)", score_all(plans, curated))
+    cfg = fit(fplans)
+    same = "the same" if cfg == DEFAULT_CONFIG else "DIFFERENT: update graph/inferconfig.py"
+    print(f"\nfitted on all plans: {changed(cfg)}\ndefaults in code:    {changed(DEFAULT_CONFIG)} ({same})")
+
+
+if __name__ == "__main__":
+    main()
