@@ -21,8 +21,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 MAX_CORE = 32
 
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -69,7 +67,11 @@ def period_of(title: str | None) -> tuple[int, int] | None:
 
 
 def _initials(run: str) -> str:
-    """Pinyin initials of Chinese characters; a character pypinyin does not know is left out (ASCII only)."""
+    """Pinyin initials of Chinese characters; a character pypinyin does not know is left out (ASCII only).
+    pypinyin is imported here, when an id is derived: its phrase dictionary takes a fifth of a second to
+    load, and a plan with an id in its metadata never needs it."""
+    from pypinyin import Style, lazy_pinyin
+
     firsts = (p[:1].lower() for p in lazy_pinyin(run, style=Style.FIRST_LETTER))
     return "".join(c for c in firsts if c.isascii() and c.isalpha())
 
