@@ -23,7 +23,14 @@ $(BIN)/plangraph: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/plangraph
+install: $(BIN)/plangraph api/static/index.html
+
+# the web explorer (explorer/): npm ci from the lock file, then esbuild into api/static/ (package data)
+explorer/node_modules/.package-lock.json: explorer/package-lock.json
+	cd explorer && npm ci --no-audit --no-fund
+
+api/static/index.html: explorer/node_modules/.package-lock.json explorer/build.mjs $(shell find explorer/src -type f)
+	cd explorer && npm run build
 
 system-deps:  ## Debian packages the tests need (root): Chromium, CJK fonts, poppler
 	apt-get update -q
