@@ -99,9 +99,9 @@ def plan_tree(state: State, plan_id: str) -> PlanTree:
     holders: dict[str, tuple[int, str]] = {}
     rows: dict[str, dict[str, Any]] = {}
     for r in res.records():
-        start = r["holder_start"] if r["holder"] != plan_id else -1
-        if r["eid"] not in holders or (start or 0) > holders[r["eid"]][0]:
-            holders[r["eid"]] = (start or 0, r["holder"])
+        depth = -1 if r["holder"] == plan_id else (r["holder_start"] or 0)  # the plan's shortcut: last choice
+        if r["eid"] not in holders or depth > holders[r["eid"]][0]:
+            holders[r["eid"]] = (depth, r["holder"])
         rows.setdefault(r["eid"], r)
     nodes = [
         TreeNode(

@@ -1,11 +1,11 @@
 import { get } from "../api.js";
 import { h, link } from "../dom.js";
 import { t } from "../i18n.js";
-import { nodePath } from "./element.js";
 
 /** A plan's outline as a collapsible tree, the parser's warnings beside the elements they concern. */
 export async function planView([planId]) {
-  const [tree, plan] = await Promise.all([get(`/plans/${encodeURIComponent(planId)}/tree`), get(nodePath(planId))]);
+  const [tree, plans] = await Promise.all([get(`/plans/${encodeURIComponent(planId)}/tree`), get("/plans", { limit: 500 })]);
+  const plan = plans.items.find((p) => p.eid === planId) || { title: planId };
   const kids = {};
   for (const n of tree.nodes) (kids[n.parent] ||= []).push(n);
   const warned = {};
@@ -23,7 +23,7 @@ export async function planView([planId]) {
   };
   const all = (open) => () => document.querySelectorAll(".tree details").forEach((d) => { d.open = open; });
   return h("section", null,
-    h("h1", { class: "plantext", translate: "no" }, plan.node.title),
+    h("h1", { class: "plantext", translate: "no" }, plan.title),
     h("p", { class: "links" }, link(t("goals"), "goals", planId), " · ", link(t("indicators"), "indicators", planId), " · ",
       h("a", { href: `/export?plan=${encodeURIComponent(planId)}&format=graphml` }, `${t("export")} GraphML`), " · ",
       h("button", { type: "button", onclick: all(true) }, t("expand")), " ",
