@@ -192,6 +192,19 @@ def test_goal_view_ranks_as_the_api(bundled: str, seen: Any) -> None:
     s.clean()
 
 
+def test_an_ambiguous_goal_lists_the_candidates(bundled: str, seen: Any) -> None:
+    s = seen(bundled)
+    page = s.open(f"#/goal/{PLAN}/" + quote("数字"), "goal")
+    r = httpx.get(bundled + f"/goals/{quote('数字')}/tasks", params={"plan": PLAN})
+    assert r.status_code == 409
+    assert r.json()["detail"] in page.locator(".error .detail").inner_text()
+    links = page.locator(".error ul.candidates a")
+    assert links.all_inner_texts() == [c["title"] for c in r.json()["candidates"]]
+    links.first.click()
+    s.wait("element")
+    assert page.locator("h1").inner_text() == r.json()["candidates"][0]["title"]
+
+
 def test_indicator_table_sorts_and_downloads_csv(bundled: str, seen: Any) -> None:
     s = seen(bundled)
     page = s.open(f"#/indicators/{PLAN}", "indicators")
