@@ -148,7 +148,7 @@ def main() -> int:
         raise SystemExit(f"error: {BUNDLES} is not built: run make install")
     plans = [str(ROOT / "data" / "plans" / "informatization-14fyp")]
     plans += [str(CORPUS / name) for name in CORPUS_PLANS if (CORPUS / name).is_file()]
-    env = {"PLANGRAPH_PLANS": json.dumps(plans), "PLANGRAPH_MAX_ROWS": "20000"}
+    env = {"PLANGRAPH_PLANS": json.dumps(plans), "PLANGRAPH_MAX_ROWS": "20000", "PLANGRAPH_STORE": "ladybug"}
     print(bc.load_note())
     with bc.serve("ladybug", env) as server, sync_playwright() as p:
         browser = chromium(p)

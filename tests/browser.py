@@ -36,7 +36,9 @@ def chromium_path() -> str:
 @contextmanager
 def served(plans: list[Path], store: str = "ladybug") -> Iterator[str]:
     """``plangraph serve`` with these plans on a free port; yields its base URL."""
-    with _client.serve(store, {"PLANGRAPH_PLANS": json.dumps([str(p) for p in plans])}) as server:
+    # the store named, whatever NEO4J_URI says (with it set, serve would otherwise pick Neo4j)
+    env = {"PLANGRAPH_PLANS": json.dumps([str(p) for p in plans]), "PLANGRAPH_STORE": store}
+    with _client.serve(store, env) as server:
         yield server.base
 
 
