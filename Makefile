@@ -8,7 +8,7 @@ PLAN ?= data/plans/informatization-14fyp
 .PHONY: help install system-deps run parse load docs test test-slow lint bench clean
 
 help:
-	@echo "make install     create .venv and install PlanGraph with its pinned dev tools"
+	@echo "make install     create .venv and install PlanGraph with its pinned dev tools; build the explorer (npm ci)"
 	@echo "make system-deps install the Debian packages the tests need (Chromium, CJK fonts, poppler)"
 	@echo "make run         serve the API on 127.0.0.1:8000 from the embedded store with the bundled plan"
 	@echo "make test        run the test suite (starts nothing; Neo4j tests need make neo4j-start)"
@@ -23,7 +23,15 @@ $(BIN)/plangraph: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/plangraph
+install: $(BIN)/plangraph api/static/index.html
+
+# the web explorer (explorer/): npm ci from the lock file, then esbuild into api/static/ (package data)
+explorer/node_modules/.package-lock.json: explorer/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm (Node 18+) builds the explorer: install it (Debian: apt-get install npm)"; exit 2; }
+	cd explorer && npm ci --no-audit --no-fund
+
+api/static/index.html: explorer/node_modules/.package-lock.json explorer/build.mjs $(shell find explorer/src -type f)
+	cd explorer && npm run build
 
 system-deps:  ## Debian packages the tests need (root): Chromium, CJK fonts, poppler
 	apt-get update -q

@@ -136,13 +136,13 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serve(store: str) -> Iterator[Server]:
+def serve(store: str, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """``plangraph serve`` (embedded Ladybug in memory, or ``--neo4j``) on a free loopback port, stopped on
-    exit whatever happens inside."""
+    exit whatever happens inside; ``extra_env`` adds settings (``PLANGRAPH_PLANS`` …)."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     cmd = [str(PLANGRAPH), "serve", "--host", HOST, "--port", str(port)]
-    env = dict(os.environ)
+    env = {**os.environ, **(extra_env or {})}
     if store == "neo4j":
         cmd.append("--neo4j")
         env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")

@@ -49,6 +49,7 @@ def serve(
     base = f"http://{host}:{port}"
     typer.echo(
         f"PlanGraph API on {base}  (store: {settings.store_kind})\n"
+        f"  explorer:  {base}/\n"
         f"  docs:      {base}/docs\n"
         f"  goal→tasks {base}/goals/数字政府/tasks\n"
         f"  search:    {base}/search?q=区块链"

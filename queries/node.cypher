@@ -5,4 +5,4 @@
 MATCH (n {eid: $eid})
 RETURN n.eid AS eid, n.title AS title, n.plan_id AS plan_id, n.ordinal AS ordinal, n.text AS text,
        n.source_sha256 AS source_sha256, n.char_start AS char_start, n.char_end AS char_end,
-       n.line_start AS line_start, n.line_end AS line_end
+       n.line_start AS line_start, n.line_end AS line_end, n.page AS page

@@ -1,0 +1,99 @@
+// Interface text in Chinese and English. Only the interface is translated: the plan's own text (titles,
+// body, evidence) is always shown as the plan has it.
+const TEXT = {
+  plans: ["规划", "Plans"],
+  search: ["搜索", "Search"],
+  bodies: ["机构", "Bodies"],
+  queries: ["查询", "Queries"],
+  console: ["Cypher 控制台", "Cypher console"],
+  docs: ["API 文档", "API docs"],
+  language: ["English", "中文"],
+  title: ["标题", "Title"],
+  issuer: ["发布机关", "Issuer"],
+  issued: ["发布日期", "Issued"],
+  period: ["规划期", "Period"],
+  counts: ["要素", "Elements"],
+  links: ["链接", "Links"],
+  outline: ["目录", "Outline"],
+  goals: ["目标", "Goals"],
+  indicators: ["指标", "Indicators"],
+  export: ["导出", "Export"],
+  expand: ["全部展开", "Expand all"],
+  collapse: ["全部折叠", "Collapse all"],
+  warnings: ["解析提示", "Parser warnings"],
+  unplaced: ["未归属到要素的提示", "Warnings not placed at an element"],
+  no_warnings_source: ["本服务没有该规划的源文件，无法列出解析提示", "This service has no source file of the plan: no parser warnings to show"],
+  truncated: ["结果已截断（行数上限）", "Truncated (row cap)"],
+  kind: ["类型", "Kind"],
+  page: ["页", "Page"],
+  lines: ["行", "Lines"],
+  chars: ["字符", "Characters"],
+  plan: ["规划", "Plan"],
+  source: ["原文", "Source text"],
+  source_missing: ["本服务没有该规划的源文件；下面是要素自身的文字", "This service has no source file of the plan; the element's own text follows"],
+  neighbours: ["相邻节点", "Neighbours"],
+  inferred: ["推断关系", "Inferred links"],
+  none: ["无", "None"],
+  score: ["得分", "Score"],
+  rank: ["名次", "Rank"],
+  method: ["方法", "Method"],
+  evidence: ["证据", "Evidence"],
+  terms: ["共同词语", "Shared terms"],
+  this_text: ["本要素文字", "This element's text"],
+  other_text: ["对方文字", "The other end's text"],
+  cite: ["引用", "Cite"],
+  permalink: ["永久链接", "Permalink"],
+  copy: ["复制", "Copy"],
+  tasks: ["任务", "Tasks"],
+  actions: ["行动", "Actions"],
+  columns: ["专栏", "专栏 boxes"],
+  serving: ["服务该目标的要素", "What serves this goal"],
+  baseline: ["基期值", "Baseline"],
+  target: ["目标值", "Target"],
+  unit: ["单位", "Unit"],
+  year: ["年份", "Year"],
+  category: ["类别", "Category"],
+  attribute: ["属性", "Attribute"],
+  download_csv: ["下载 CSV", "Download CSV"],
+  download_json: ["下载 JSON", "Download JSON"],
+  name: ["名称", "Name"],
+  elements: ["要素数", "Elements"],
+  mentions: ["提及次数", "Mentions"],
+  role: ["职责", "Role"],
+  filter: ["筛选", "Filter"],
+  go: ["确定", "Go"],
+  results: ["结果", "Results"],
+  no_results: ["没有结果", "No results"],
+  match_title: ["标题匹配", "title match"],
+  match_text: ["正文匹配", "text match"],
+  run: ["运行", "Run"],
+  parameters: ["参数", "Parameters"],
+  reproduce: ["可复现此结果的链接", "A link that reproduces this result"],
+  table: ["表格", "Table"],
+  graph: ["图", "Graph"],
+  read_only: ["只读：写操作、模式变更和管理命令会被拒绝，时间和行数上限与 POST /cypher 相同", "Read-only: writes, schema changes and admin commands are refused, under the same time limit and row cap as POST /cypher"],
+  refused: ["查询被拒绝", "Query refused"],
+  error: ["出错了", "Error"],
+  rows: ["行", "rows"],
+  export_png: ["导出 PNG", "Export PNG"],
+  export_svg: ["导出 SVG", "Export SVG"],
+  export_subgraph: ["导出子图", "Export the subgraph"],
+  graph_empty: ["结果中没有节点（返回节点，或名为 eid 的列）", "No nodes in the result (return nodes, or columns named …eid)"],
+  roles: ["lead:牵头,coordinate:协调,implement:实施,supervise:监督", "lead:leads,coordinate:coordinates,implement:implements,supervise:supervises"],
+};
+
+let current = localStorage.getItem("plangraph.lang") === "en" ? 1 : 0;
+
+export const t = (key) => (TEXT[key] ? TEXT[key][current] : key);
+export const lang = () => (current ? "en" : "zh-Hans");
+
+export function toggle() {
+  current = 1 - current;
+  localStorage.setItem("plangraph.lang", current ? "en" : "zh");
+  document.documentElement.lang = lang();
+}
+
+export function role(name) {
+  const table = Object.fromEntries(t("roles").split(",").map((p) => p.split(":")));
+  return table[name] || name || "";
+}

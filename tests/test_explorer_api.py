@@ -1,0 +1,193 @@
+"""The API routes the web explorer reads (the plan tree with warnings, counts, an element's span in the
+original text, inferred links) and the explorer's own pages and assets (CSP, no inline script, nothing
+from another origin), through the real app on both stores."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.routes.explorer import STATIC
+from api.settings import Settings
+from api.state import AppState
+from graph.build import build_graph, links_beside
+from graph.stores.rows import relabel_plan
+from ingest.load import load_source
+from ingest.models import PlanDocument
+from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE, ROOT
+from tests.stores_env import ENGINES, open_engine
+
+PLAN = "pgtest-explorer"
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def client(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterator[TestClient]:
+    store = open_engine(request.param)
+    store.drop_plan(PLAN)
+    store.load(relabel_plan(build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE)), PLAN), PLAN)
+    settings = Settings(plans=[BUNDLED_DIR])
+    with TestClient(create_app(settings, AppState(settings, store))) as c:
+        yield c
+    store.drop_plan(PLAN)
+    store.close()
+
+
+def ok(c: TestClient, path: str, **params: object) -> dict:  # type: ignore[type-arg]
+    r = c.get(path, params=params)
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_tree_nests_every_element_under_its_innermost_holder(client: TestClient) -> None:
+    tree = ok(client, f"/plans/{PLAN}/tree")
+    nodes = {n["eid"]: n for n in tree["nodes"]}
+    assert not tree["truncated"]
+    assert all(n["parent"] == PLAN or n["parent"] in nodes for n in nodes.values())
+    assert nodes[f"{PLAN}/task-7/subtask-1"]["parent"] == f"{PLAN}/task-7"
+    assert nodes[f"{PLAN}/goal-5"]["parent"] != PLAN  # held by its section, not the plan's shortcut
+    for n in nodes.values():  # a holder's span holds its element's span
+        if n["parent"] != PLAN:
+            outer, inner = nodes[n["parent"]]["span"], n["span"]
+            assert outer["char_start"] <= inner["char_start"] and inner["char_end"] <= outer["char_end"], n
+    kinds = Counter(n["kind"] for n in nodes.values())
+    counts = {r[1]: r[2] for r in ok(client, "/plans/counts")["rows"] if r[0] == PLAN}
+    assert counts and all(kinds[k] == v for k, v in counts.items())
+
+
+def test_tree_places_the_parser_warnings(client: TestClient, bundled_doc: PlanDocument) -> None:
+    tree = ok(client, f"/plans/{PLAN}/tree")
+    assert tree["warnings_available"]
+    assert [(w["code"], w["line"]) for w in tree["warnings"]] == [
+        (w.code, w.line) for w in bundled_doc.warnings
+    ]
+    nodes = {n["eid"]: n for n in tree["nodes"]}
+    for w in tree["warnings"]:
+        if w["eid"]:
+            span = nodes[w["eid"]]["span"]
+            assert span["line_start"] <= w["line"] <= span["line_end"]
+            inner = [
+                n for n in nodes.values() if n["span"]["line_start"] <= w["line"] <= n["span"]["line_end"]
+            ]
+            assert max(n["span"]["line_start"] for n in inner) == span["line_start"]
+
+
+def test_source_gives_the_span_in_the_original_text(client: TestClient) -> None:
+    original = load_source(BUNDLED_SOURCE).original
+    body = ok(client, "/source", eid=f"{PLAN}/goal-5", context=50)
+    s = body["span"]
+    assert body["text"] == original[s["char_start"] : s["char_end"]]
+    assert (
+        body["before"] + body["text"] + body["after"] == original[body["window_start"] : body["window_end"]]
+    )
+    assert body["window_start"] == s["char_start"] - 50 and body["window_end"] == s["char_end"] + 50
+    node = ok(client, f"/nodes/{PLAN}/goal-5")["node"]
+    assert re.sub(r"\s", "", body["text"]).startswith(re.sub(r"\s", "", node["text"])[:40])
+    assert body["source_sha256"] == load_source(BUNDLED_SOURCE).sha256
+    assert len(ok(client, "/source", eid=f"{PLAN}/goal-5", context=0)["before"]) == 0
+
+
+def test_source_errors_name_the_problem(client: TestClient, bundled_doc: PlanDocument) -> None:
+    r = client.get("/source", params={"eid": f"{PLAN}/no-such"})
+    assert r.status_code == 404 and r.json()["code"] == "unknown_node"
+    r = client.get("/source", params={"eid": "technology/区块链"})
+    assert r.status_code == 404 and r.json()["code"] == "no_span"
+    r = client.get("/source", params={"eid": f"{PLAN}/goal-5", "context": 999_999})
+    assert r.status_code == 422
+
+
+def test_source_unavailable_without_the_configured_file(bundled_doc: PlanDocument) -> None:
+    store = open_engine("ladybug")
+    store.load(relabel_plan(build_graph(bundled_doc), PLAN), PLAN)
+    settings = Settings(plans=[])
+    with TestClient(create_app(settings, AppState(settings, store))) as c:
+        r = c.get("/source", params={"eid": f"{PLAN}/goal-5"})
+        assert r.status_code == 404 and r.json()["code"] == "source_unavailable"
+        assert "PLANGRAPH_PLANS" in r.json()["detail"]
+        tree = ok(c, f"/plans/{PLAN}/tree")
+        assert tree["warnings"] == [] and tree["warnings_available"] is False
+    store.close()
+
+
+def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> None:
+    body = ok(client, "/links", eid=f"{PLAN}/goal-5")
+    rows = [dict(zip(body["columns"], r, strict=True)) for r in body["rows"]]
+    goal_tasks = ok(client, "/goals/goal-5/tasks", plan=PLAN)["items"]
+    tasks = [r for r in rows if r["eid"] in {t["eid"] for t in goal_tasks}]
+    assert len(tasks) == len(goal_tasks) and all(
+        r["type"] == "SERVES" and r["direction"] == "in" for r in tasks
+    )
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    assert all(r["method"] and r["terms"] for r in rows)
+    measured = ok(client, "/links", eid=f"{PLAN}/indicator-1")
+    assert all(r[0] == "MEASURES" and r[1] == "out" for r in measured["rows"])
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.inline: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self.inline += [k for k, _ in attrs if k.startswith("on") or k == "style"]
+
+    def handle_data(self, data: str) -> None:
+        if self.tags and self.tags[-1][0] in ("script", "style") and data.strip():
+            self.inline.append(self.tags[-1][0])
+
+
+@pytest.mark.parametrize("url", ["/", "/docs", "/redoc"])
+def test_pages_have_a_csp_and_no_inline_script(client: TestClient, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    page = Tags()
+    page.feed(r.text)
+    assert not page.inline, page.inline
+    refs = [a.get("src") or a.get("href") for t, a in page.tags if t in ("script", "link")]
+    assert refs and all(ref.startswith(("/explorer/", "data:")) for ref in refs if ref), refs
+    for ref in refs:  # every asset the page names is served here, not by a CDN
+        if ref and ref.startswith("/"):
+            assert client.get(ref).status_code == 200, ref
+
+
+def test_assets_are_confined_to_the_built_folder(client: TestClient) -> None:
+    assert (
+        client.get("/explorer/app.js")
+        .headers["content-type"]
+        .startswith(("text/javascript", "application/javascript"))
+    )
+    for bad in ("/explorer/../routes/explorer.py", "/explorer/%2e%2e/main.py", "/explorer/nope.js"):
+        r = client.get(bad)
+        assert r.status_code == 404 and r.json()["code"] == "not_found", bad
+    assert (STATIC / "index.html").is_file()
+
+
+def test_new_routes_are_documented(client: TestClient) -> None:
+    ops = {
+        op["operationId"] for path in ok(client, "/openapi.json")["paths"].values() for op in path.values()
+    }
+    assert {"plan_tree", "plan_counts", "source_context", "node_links"} <= ops
+    paths = ok(client, "/openapi.json")["paths"]
+    assert "/" not in paths and "/explorer/{name}" not in paths  # the pages are not API operations
+
+
+def test_nothing_in_the_explorer_writes() -> None:
+    """The explorer's code reads with GET; its one POST is /cypher, which the API keeps read-only."""
+    src = ROOT / "explorer" / "src"
+    code = {p.relative_to(src).as_posix(): p.read_text(encoding="utf-8") for p in src.rglob("*.js")}
+    posts = {
+        (name, m) for name, text in code.items() for m in re.findall(r"(?<!function )\bpost\(([^,)]*)", text)
+    }
+    assert posts == {("views/console.js", '"/cypher"')}, posts
+    methods = {name for name, text in code.items() if re.search(r"method:\s*\"(?!GET)", text)}
+    assert methods == {"api.js"}  # the one place that sends a POST: post() itself
