@@ -281,7 +281,8 @@ def ranked(
     it is also at least ``serves_ratio`` × the best; the overall goal (which sums up the areas) joins when
     it reaches ``overall_ratio`` × the best area (``overall_task_ratio`` for the ``tasks``: a task part
     answers the overall goal more often than its subtasks do), and is the candidate when no area reaches
-    the threshold (or the plan has no areas). At most ``max_goals`` are asserted. ``confidence`` is
+    the threshold (or the plan has no areas). At most ``max_goals`` are asserted for a task part,
+    ``max_goals_part`` for a subtask, 专栏 or action. ``confidence`` is
     ``low`` when the runner-up area is within ``confidence_margin`` (relative) of the best. ``allowed``:
     whether a (source, goal) pair may be asserted at all (the inference asserts only pairs with shared
     terms, so that every edge has evidence).
@@ -300,7 +301,7 @@ def ranked(
         chosen.sort(key=lambda kv: (-kv[1], kv[0]))
         if allowed is not None:
             chosen = [(g, v) for g, v in chosen if allowed(s, g)]
-        chosen = chosen[: cfg.max_goals]
+        chosen = chosen[: cfg.max_goals if s in tasks else cfg.max_goals_part]
         margin = (best - areas[1][1]) / best if len(areas) > 1 and best > 0 else 1.0
         conf = "low" if margin < cfg.confidence_margin else "high"
         out += [Choice(s, g, _shown(v, cfg), i, conf) for i, (g, v) in enumerate(chosen, 1)]
