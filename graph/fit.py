@@ -6,7 +6,10 @@ parameter in :data:`GRIDS` order, try every grid value and keep the best (a chan
 on a tie, the change is kept only when it asserts fewer edges over the plans, :func:`asserted`, or
 when it is a tighter cap, :func:`_rank`), for ``rounds`` rounds or until nothing changes; the best end point wins.
 The objective is the macro average over the plans of the mean of goal p@1 (where the gold has
-``first_task``), p@1 and F1 of SERVES. ``confidence_margin`` is fitted afterwards, on its own: the margin
+``first_task``), p@1 and F1 of SERVES. ``goal_keeps_task`` (every goal area keeps its best task part) is
+decided after the ascent: on unless it lowers the objective (on plans whose goals are all served anyway it
+changes nothing, so it stays on for the plan where one would be left without a task). ``confidence_margin``
+is fitted afterwards, on its own: the margin
 under which a rank-1 goal is flagged ``low`` that best separates wrong rank-1 goals from right ones (F1 of
 "low" as a predictor of "wrong"). :func:`lopo` fits on all plans but one and scores the one left out, for
 each plan in turn.
@@ -117,6 +120,9 @@ def fit(
     the best end point (the first on ties), then ``confidence_margin``."""
     ends = [_ascend(plans, start, grids, rounds) for start in starts]
     cfg = max(ends, key=lambda c: (objective(plans, c), -ends.index(c)))
+    keep = replace(cfg, goal_keeps_task=True)
+    if objective(plans, keep) > objective(plans, cfg) - 1e-9:
+        cfg = keep
     conf = max(CONFIDENCE_GRID, key=lambda m: (_confidence_f1(plans, replace(cfg, confidence_margin=m)), -m))
     return replace(cfg, confidence_margin=conf)
 

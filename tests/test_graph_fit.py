@@ -254,3 +254,26 @@ def test_links_byte_identical_across_processes_and_hash_seeds() -> None:
         )
         outs.append(run.stdout)
     assert outs[0] == outs[1] and len(outs[0]) > 1000
+
+
+def test_a_goal_no_task_part_was_given_keeps_its_best_task() -> None:
+    cfg = replace(START, serves_min_score=0.0, serves_ratio=1.0, goal_keeps_task=True)
+    scores = {
+        "p/task-1": {"p/goal-1": 0.9, "p/goal-2": 1.0},
+        "p/task-2": {"p/goal-1": 0.5, "p/goal-2": 1.0},
+        "p/task-2/subtask-1": {"p/goal-1": 1.0, "p/goal-2": 0.1},
+    }
+    tasks = frozenset({"p/task-1", "p/task-2"})
+    got = [(c.source, c.goal, c.rank) for c in ranked(scores, cfg, tasks=tasks)]
+    # goal-1 is nobody's best task goal (the subtask does not count): task-1, its best task, gets it second
+    assert got == [
+        ("p/task-1", "p/goal-2", 1),
+        ("p/task-1", "p/goal-1", 2),
+        ("p/task-2", "p/goal-2", 1),
+        ("p/task-2/subtask-1", "p/goal-1", 1),
+    ]
+    plain = [(c.source, c.goal) for c in ranked(scores, replace(cfg, goal_keeps_task=False), tasks=tasks)]
+    assert ("p/task-1", "p/goal-1") not in plain
+    # a pair without shared terms is never asserted, not even for a goal without a task
+    none = ranked(scores, cfg, lambda s, g: (s, g) != ("p/task-1", "p/goal-1"), tasks)
+    assert ("p/task-2", "p/goal-1") in [(c.source, c.goal) for c in none]
