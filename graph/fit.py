@@ -2,17 +2,16 @@
 
 A :class:`FitPlan` is one plan's signals (computed once, :mod:`graph.serves`) and its gold mapping bound
 to the parse. :func:`fit` is deterministic coordinate ascent: from each of :data:`STARTS`, for each
-parameter in :data:`GRIDS` order, try every grid value and keep the best (a change only on a strict gain;
-on a tie, the change is kept only when it asserts fewer edges over the plans, :func:`asserted`, or
-when it is a tighter cap, :func:`_rank`), for ``rounds`` rounds or until nothing changes; the best end point wins.
+parameter in :data:`GRIDS` order, try every grid value and keep the best (a change only on a strict gain,
+or on a tie of the objective when it asserts fewer edges over the plans, :func:`asserted`, or is a
+tighter cap, :func:`_rank`), for ``rounds`` rounds or until nothing changes; the best end point wins.
 The objective is the macro average over the plans of the mean of goal p@1 (where the gold has
 ``first_task``), p@1 and F1 of SERVES. ``goal_keeps_task`` (every goal area keeps its best task part) is
-decided after the ascent: on unless it lowers the objective (on plans whose goals are all served anyway it
-changes nothing, so it stays on for the plan where one would be left without a task). ``confidence_margin``
-is fitted afterwards, on its own: the margin
-under which a rank-1 goal is flagged ``low`` that best separates wrong rank-1 goals from right ones (F1 of
-"low" as a predictor of "wrong"). :func:`lopo` fits on all plans but one and scores the one left out, for
-each plan in turn.
+decided after the ascent: on unless it lowers the objective (on plans whose goals are all served anyway
+it changes nothing, so it stays on for a plan where a goal would be left without a task).
+``confidence_margin`` is fitted last, on its own: the margin under which a rank-1 goal is flagged
+``low`` that best separates wrong rank-1 goals from right ones (F1 of "low" as a predictor of "wrong").
+:func:`lopo` fits on all plans but one and scores the one left out, for each plan in turn.
 """
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 
 The SERVES combination weights and thresholds (``*_signal``, ``context_weight``, ``serves_min_score``,
 ``serves_ratio``, ``overall_ratio``, the caps ``max_goals`` and ``max_goals_part``, ``goal_keeps_task``,
-``confidence_margin``) are fitted by :func:`graph.fit.fit` on every plan with a gold mapping (the bundled plan and the corpus plans with a reader's gold, see
-``bench/serves.py``): coordinate ascent over the grids in :data:`graph.fit.GRIDS`, starting from the
-inference before fitting (only the lexical signal), objective the macro average over the plans of the
-mean of goal p@1, p@1 and F1. ``bench/serves.py`` reports the same procedure leave-one-plan-out (fitted on
-the other plans, scored on the one left out); ``tests/test_graph_fit.py`` checks that these defaults are
-what the fit on all plans gives.
+``confidence_margin``) are fitted by :func:`graph.fit.fit` on every plan with a gold mapping (the
+bundled plan and the corpus plans with a reader's gold, see ``bench/serves.py``): coordinate ascent
+over the grids in :data:`graph.fit.GRIDS`, starting from the inference before fitting (only the lexical
+signal), objective the macro average over the plans of the mean of goal p@1, p@1 and F1.
+``bench/serves.py`` reports the same procedure leave-one-plan-out (fitted on the other plans, scored on
+the one left out); ``tests/test_graph_fit.py`` checks that these defaults are what the fit on all plans
+gives.
 
 The vector weights (``title_weight``, ``child_text_weight``) and the MEASURES thresholds are not fitted:
 they build the term vectors every signal shares, and MEASURES has gold on one plan only.

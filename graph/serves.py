@@ -311,12 +311,17 @@ def ranked(
     if cfg.goal_keeps_task:
         _keep_goal_tasks(scores, picked, ok, tasks)
     return [
-        Choice(s, g, _shown(v, cfg), i, conf[s]) for s, chosen in picked.items() for i, (g, v) in enumerate(chosen, 1)
+        Choice(s, g, _shown(v, cfg), i, conf[s])
+        for s, chosen in picked.items()
+        for i, (g, v) in enumerate(chosen, 1)
     ]
 
 
 def _keep_goal_tasks(
-    scores: Matrix, picked: dict[str, list[tuple[str, float]]], ok: Callable[[str, str], bool], tasks: frozenset[str]
+    scores: Matrix,
+    picked: dict[str, list[tuple[str, float]]],
+    ok: Callable[[str, str], bool],
+    tasks: frozenset[str],
 ) -> None:
     """Give each goal area that no task part was asserted for the task part with its highest score (in
     place, after that task's own goals)."""
