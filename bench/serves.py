@@ -101,7 +101,9 @@ def score_all(
 
 def changed(cfg: InferConfig) -> str:
     """The fitted parameters of ``cfg``, as ``name=value`` pairs."""
-    return ", ".join(f"{k}={getattr(cfg, k):g}" for k in (*GRIDS, "plan_scale", "confidence_margin"))
+    return ", ".join(
+        f"{k}={getattr(cfg, k):g}" for k in (*GRIDS, "plan_scale", "goal_keeps_task", "confidence_margin")
+    )
 
 
 def main() -> None:

@@ -2,13 +2,16 @@
 
 A :class:`FitPlan` is one plan's signals (computed once, :mod:`graph.serves`) and its gold mapping bound
 to the parse. :func:`fit` is deterministic coordinate ascent: from each of :data:`STARTS`, for each
-parameter in :data:`GRIDS` order, try every grid value and keep the best (a change only on a strict gain;
-ties keep the earlier value), for ``rounds`` rounds or until nothing changes; the best end point wins.
+parameter in :data:`GRIDS` order, try every grid value and keep the best (a change only on a strict gain,
+or on a tie of the objective when it asserts fewer edges over the plans, :func:`asserted`, or is a
+tighter cap, :func:`_rank`), for ``rounds`` rounds or until nothing changes; the best end point wins.
 The objective is the macro average over the plans of the mean of goal p@1 (where the gold has
-``first_task``), p@1 and F1 of SERVES. ``confidence_margin`` is fitted afterwards, on its own: the margin
-under which a rank-1 goal is flagged ``low`` that best separates wrong rank-1 goals from right ones (F1 of
-"low" as a predictor of "wrong"). :func:`lopo` fits on all plans but one and scores the one left out, for
-each plan in turn.
+``first_task``), p@1 and F1 of SERVES. ``goal_keeps_task`` (every goal area keeps its best task part) is
+decided after the ascent: on unless it lowers the objective (on plans whose goals are all served anyway
+it changes nothing, so it stays on for a plan where a goal would be left without a task).
+``confidence_margin`` is fitted last, on its own: the margin under which a rank-1 goal is flagged
+``low`` that best separates wrong rank-1 goals from right ones (F1 of "low" as a predictor of "wrong").
+:func:`lopo` fits on all plans but one and scores the one left out, for each plan in turn.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ GRIDS: dict[str, tuple[float, ...]] = {  # max_goals: whole numbers
     "overall_ratio": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 9.0),
     "overall_task_ratio": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 9.0),
     "max_goals": (1, 2, 3, 4, 9),
+    "max_goals_part": (1, 2, 3, 4, 9),
 }
 CONFIDENCE_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
 #: The inference before fitting: the lexical signal alone, the thresholds chosen on the bundled plan.
@@ -78,6 +82,19 @@ def objective(plans: Sequence[FitPlan], cfg: InferConfig) -> float:
     return sum(plan_objective(serves_score(p, cfg)) for p in plans) / len(plans)
 
 
+def asserted(plans: Sequence[FitPlan], cfg: InferConfig) -> int:
+    """How many SERVES edges ``cfg`` asserts over ``plans`` (every source, with gold or not): on a tie of
+    the objective, the fit prefers the config asserting fewer (the gold cannot tell them apart, so the
+    smaller claim is made)."""
+    return sum(len(links(p, cfg)) for p in plans)
+
+
+def _rank(plans: Sequence[FitPlan], cfg: InferConfig) -> tuple[float, int, int]:
+    """What the fit maximises: the objective; on a tie, fewer asserted edges; then the tighter caps
+    (``max_goals`` + ``max_goals_part``: a cap the plans do not reach is set no higher than needed)."""
+    return objective(plans, cfg), -asserted(plans, cfg), -(cfg.max_goals + cfg.max_goals_part)
+
+
 def _confidence_f1(plans: Sequence[FitPlan], cfg: InferConfig) -> float:
     tp = flagged = wrong = 0
     for p in plans:
@@ -102,6 +119,9 @@ def fit(
     the best end point (the first on ties), then ``confidence_margin``."""
     ends = [_ascend(plans, start, grids, rounds) for start in starts]
     cfg = max(ends, key=lambda c: (objective(plans, c), -ends.index(c)))
+    keep = replace(cfg, goal_keeps_task=True)
+    if objective(plans, keep) > objective(plans, cfg) - 1e-9:
+        cfg = keep
     conf = max(CONFIDENCE_GRID, key=lambda m: (_confidence_f1(plans, replace(cfg, confidence_margin=m)), -m))
     return replace(cfg, confidence_margin=conf)
 
@@ -109,14 +129,16 @@ def fit(
 def _ascend(
     plans: Sequence[FitPlan], start: InferConfig, grids: dict[str, tuple[float, ...]], rounds: int
 ) -> InferConfig:
-    cfg, best = start, objective(plans, start)
+    cfg, best = start, _rank(plans, start)
     for _ in range(rounds):
         changed = False
         for name, grid in grids.items():
             for v in grid:
                 trial = replace(cfg, **{name: v})  # type: ignore[arg-type]  # a float field of GRIDS
-                score = objective(plans, trial)
-                if score > best + 1e-9:
+                if trial == cfg:
+                    continue
+                score = _rank(plans, trial)
+                if score[0] > best[0] + 1e-9 or (score[0] > best[0] - 1e-9 and score[1:] > best[1:]):
                     cfg, best, changed = trial, score, True
         if not changed:
             break

@@ -1,13 +1,14 @@
 """Weights and thresholds of the inferred links (``graph.infer``), with the values fitted across plans.
 
 The SERVES combination weights and thresholds (``*_signal``, ``context_weight``, ``serves_min_score``,
-``serves_ratio``, ``overall_ratio``, ``confidence_margin``) are fitted by :func:`graph.fit.fit` on every
-plan with a gold mapping (the bundled plan and the corpus plans with a reader's gold, see
-``bench/serves.py``): coordinate ascent over the grids in :data:`graph.fit.GRIDS`, starting from the
-inference before fitting (only the lexical signal), objective the macro average over the plans of the
-mean of goal p@1, p@1 and F1. ``bench/serves.py`` reports the same procedure leave-one-plan-out (fitted on
-the other plans, scored on the one left out); ``tests/test_graph_fit.py`` checks that these defaults are
-what the fit on all plans gives.
+``serves_ratio``, ``overall_ratio``, the caps ``max_goals`` and ``max_goals_part``, ``goal_keeps_task``,
+``confidence_margin``) are fitted by :func:`graph.fit.fit` on every plan with a gold mapping (the
+bundled plan and the corpus plans with a reader's gold, see ``bench/serves.py``): coordinate ascent
+over the grids in :data:`graph.fit.GRIDS`, starting from the inference before fitting (only the lexical
+signal), objective the macro average over the plans of the mean of goal p@1, p@1 and F1.
+``bench/serves.py`` reports the same procedure leave-one-plan-out (fitted on the other plans, scored on
+the one left out); ``tests/test_graph_fit.py`` checks that these defaults are what the fit on all plans
+gives.
 
 The vector weights (``title_weight``, ``child_text_weight``) and the MEASURES thresholds are not fitted:
 they build the term vectors every signal shares, and MEASURES has gold on one plan only.
@@ -37,7 +38,9 @@ class InferConfig:
     serves_ratio: float = 0.8
     overall_ratio: float = 9.0  # the overall goal joins the goal areas at ≥ this × the best (9: never)
     overall_task_ratio: float = 9.0  # the same for a Task (a task part)
-    max_goals: int = 9  # at most this many goals per source
+    max_goals: int = 9  # at most this many goals per task part
+    max_goals_part: int = 9  # at most this many per subtask, 专栏 or action
+    goal_keeps_task: bool = False  # a goal area no task part was asserted for gets its best task part
     confidence_margin: float = 0.0
     # MEASURES
     measures_min_score: float = 0.03
@@ -56,6 +59,7 @@ DEFAULT_CONFIG = InferConfig(
     serves_ratio=0.8,
     overall_ratio=9.0,
     overall_task_ratio=0.4,
-    max_goals=3,
+    max_goals_part=1,
+    goal_keeps_task=True,
     confidence_margin=0.15,
 )

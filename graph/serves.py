@@ -221,6 +221,7 @@ def method(cfg: InferConfig) -> str:
     """
     used = ["lexical", *(n for n, f in SIGNAL_WEIGHTS.items() if getattr(cfg, f))]
     steps = ["context-blend"] * bool(cfg.context_weight) + ["plan-scaled"] * bool(cfg.plan_scale)
+    steps += ["goal-keeps-task"] * cfg.goal_keeps_task
     return "/".join(["weighted-signals", "+".join(used), *steps])
 
 
@@ -281,12 +282,17 @@ def ranked(
     it is also at least ``serves_ratio`` × the best; the overall goal (which sums up the areas) joins when
     it reaches ``overall_ratio`` × the best area (``overall_task_ratio`` for the ``tasks``: a task part
     answers the overall goal more often than its subtasks do), and is the candidate when no area reaches
-    the threshold (or the plan has no areas). At most ``max_goals`` are asserted. ``confidence`` is
+    the threshold (or the plan has no areas). At most ``max_goals`` are asserted for a task part,
+    ``max_goals_part`` for a subtask, 专栏 or action. With ``goal_keeps_task``, a goal area that no task
+    part was asserted for is then asserted for the task part with its highest score (a plan's goal areas
+    are each answered by some task part). ``confidence`` is
     ``low`` when the runner-up area is within ``confidence_margin`` (relative) of the best. ``allowed``:
     whether a (source, goal) pair may be asserted at all (the inference asserts only pairs with shared
     terms, so that every edge has evidence).
     """
-    out: list[Choice] = []
+    ok = allowed if allowed is not None else (lambda s, g: True)
+    picked: dict[str, list[tuple[str, float]]] = {}
+    conf: dict[str, str] = {}
     for s, row in scores.items():
         areas = sorted(((g, v) for g, v in row.items() if not is_overall(g)), key=lambda kv: (-kv[1], kv[0]))
         overall = [(g, v) for g, v in row.items() if is_overall(g)]
@@ -298,10 +304,32 @@ def ranked(
         else:
             chosen = [(g, v) for g, v in overall if v >= cfg.serves_min_score]
         chosen.sort(key=lambda kv: (-kv[1], kv[0]))
-        if allowed is not None:
-            chosen = [(g, v) for g, v in chosen if allowed(s, g)]
-        chosen = chosen[: cfg.max_goals]
+        chosen = [(g, v) for g, v in chosen if ok(s, g)]
+        picked[s] = chosen[: cfg.max_goals if s in tasks else cfg.max_goals_part]
         margin = (best - areas[1][1]) / best if len(areas) > 1 and best > 0 else 1.0
-        conf = "low" if margin < cfg.confidence_margin else "high"
-        out += [Choice(s, g, _shown(v, cfg), i, conf) for i, (g, v) in enumerate(chosen, 1)]
-    return out
+        conf[s] = "low" if margin < cfg.confidence_margin else "high"
+    if cfg.goal_keeps_task:
+        _keep_goal_tasks(scores, picked, ok, tasks)
+    return [
+        Choice(s, g, _shown(v, cfg), i, conf[s])
+        for s, chosen in picked.items()
+        for i, (g, v) in enumerate(chosen, 1)
+    ]
+
+
+def _keep_goal_tasks(
+    scores: Matrix,
+    picked: dict[str, list[tuple[str, float]]],
+    ok: Callable[[str, str], bool],
+    tasks: frozenset[str],
+) -> None:
+    """Give each goal area that no task part was asserted for the task part with its highest score (in
+    place, after that task's own goals)."""
+    order = [s for s in scores if s in tasks]
+    served = {g for s in order for g, _ in picked[s]}
+    areas = sorted({g for s in order for g in scores[s] if not is_overall(g)} - served)
+    for g in areas:
+        cands = [s for s in order if ok(s, g)]
+        if cands:
+            t = max(cands, key=lambda s: (scores[s][g], -order.index(s)))
+            picked[t].append((g, scores[t][g]))

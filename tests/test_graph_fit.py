@@ -147,6 +147,33 @@ def test_lopo_never_fits_on_the_plan_it_scores() -> None:
     assert all(h.score.p_at_1 == 1.0 for h in held[:3])
 
 
+def test_fit_on_a_tie_keeps_the_tighter_cap() -> None:
+    """The tiny plans have task parts only: the parts' cap changes nothing, so the fit sets it no higher
+    than needed (1); a cap on the task parts is fitted where it matters (it keeps a wrong second goal out)."""
+    plans = [tiny(n, "order") for n in "abc"]
+    cfg = fit(plans, grids=SMALL | {"max_goals": (1, 9), "max_goals_part": (1, 2, 9)})
+    assert cfg.max_goals_part == 1 and cfg.order_signal == 0.3
+    assert all(serves_score(p, cfg).p_at_1 == 1.0 for p in plans)
+    wide = replace(cfg, serves_ratio=0.5, max_goals=9)  # two goals per task part, one of them wrong
+    cfg = fit(plans, starts=(wide,), grids={"max_goals": (1, 9), "serves_ratio": (0.5,)})
+    assert serves_score(plans[0], wide).precision == 0.5
+    assert cfg.max_goals == 1 and serves_score(plans[0], cfg).precision == 1.0
+
+
+def test_parts_have_their_own_cap() -> None:
+    cfg = replace(START, serves_min_score=0.0, serves_ratio=0.5, max_goals=9, max_goals_part=1)
+    row = {"p/goal-1": 1.0, "p/goal-2": 0.9, "p/goal-3": 0.8}
+    scores = {"p/task-1": row, "p/task-1/subtask-1": row, "p/column-1": row}
+    got = [(c.source, c.goal) for c in ranked(scores, cfg, tasks=frozenset({"p/task-1"}))]
+    assert got == [
+        ("p/task-1", "p/goal-1"),
+        ("p/task-1", "p/goal-2"),
+        ("p/task-1", "p/goal-3"),
+        ("p/task-1/subtask-1", "p/goal-1"),
+        ("p/column-1", "p/goal-1"),
+    ]
+
+
 def test_fit_is_deterministic() -> None:
     plans = [tiny("a", "order"), tiny("d", "words")]
     assert fit(plans, grids=SMALL) == fit(list(plans), grids=SMALL)
@@ -177,8 +204,8 @@ def test_macro_figures_of_the_defaults(gold_plans: list[FitPlan]) -> None:
     macro = {
         k: sum(getattr(s, k) for s in scores) / len(scores) for k in ("p_at_1", "precision", "recall", "f1")
     }
-    assert macro["p_at_1"] >= 0.88 and macro["precision"] >= 0.83 and macro["recall"] >= 0.86
-    assert macro["f1"] > 0.85 and all(s.goal_p_at_1 is not None and s.goal_p_at_1 >= 6 / 7 for s in scores)
+    assert macro["p_at_1"] >= 0.88 and macro["precision"] >= 0.88 and macro["recall"] >= 0.84
+    assert macro["f1"] > 0.86 and all(s.goal_p_at_1 is not None and s.goal_p_at_1 >= 6 / 7 for s in scores)
     before = [serves_score(p, START) for p in gold_plans]
     assert sum(s.f1 for s in before) / len(before) < macro["f1"] - 0.1  # fitting earns its keep
 
@@ -227,3 +254,26 @@ def test_links_byte_identical_across_processes_and_hash_seeds() -> None:
         )
         outs.append(run.stdout)
     assert outs[0] == outs[1] and len(outs[0]) > 1000
+
+
+def test_a_goal_no_task_part_was_given_keeps_its_best_task() -> None:
+    cfg = replace(START, serves_min_score=0.0, serves_ratio=1.0, goal_keeps_task=True)
+    scores = {
+        "p/task-1": {"p/goal-1": 0.9, "p/goal-2": 1.0},
+        "p/task-2": {"p/goal-1": 0.5, "p/goal-2": 1.0},
+        "p/task-2/subtask-1": {"p/goal-1": 1.0, "p/goal-2": 0.1},
+    }
+    tasks = frozenset({"p/task-1", "p/task-2"})
+    got = [(c.source, c.goal, c.rank) for c in ranked(scores, cfg, tasks=tasks)]
+    # goal-1 is nobody's best task goal (the subtask does not count): task-1, its best task, gets it second
+    assert got == [
+        ("p/task-1", "p/goal-2", 1),
+        ("p/task-1", "p/goal-1", 2),
+        ("p/task-2", "p/goal-2", 1),
+        ("p/task-2/subtask-1", "p/goal-1", 1),
+    ]
+    plain = [(c.source, c.goal) for c in ranked(scores, replace(cfg, goal_keeps_task=False), tasks=tasks)]
+    assert ("p/task-1", "p/goal-1") not in plain
+    # a pair without shared terms is never asserted, not even for a goal without a task
+    none = ranked(scores, cfg, lambda s, g: (s, g) != ("p/task-1", "p/goal-1"), tasks)
+    assert ("p/task-2", "p/goal-1") in [(c.source, c.goal) for c in none]
