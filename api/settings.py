@@ -13,7 +13,6 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_PLAN = ROOT / "data" / "plans" / "informatization-14fyp"
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
 
@@ -24,8 +23,6 @@ class Settings(BaseSettings):
     store: Literal["auto", "ladybug", "neo4j"] = "auto"
     #: Ladybug database file; empty: in memory.
     db_path: Path | None = None
-    #: plan directories loaded at start-up when the store does not hold them yet.
-    plans: list[Path] = Field(default_factory=lambda: [BUNDLED_PLAN])
     host: str = "127.0.0.1"
     port: int = 8000
     #: time limit and row cap for every query (canned and ad hoc), enforced in one place.

@@ -108,7 +108,8 @@ _EXTRA: dict[str, tuple[Prop, ...]] = {
     "Plan": _p(
         "title_en:STRING issuer:STRING issued:STRING period_start:INT64 period_end:INT64 "
         "language:STRING note:STRING source_path:STRING source_format:STRING source_encoding:STRING "
-        "source_chars:INT64 source_pages:INT64 doc_number:STRING abridged:BOOLEAN complete:BOOLEAN"
+        "source_chars:INT64 source_lines:INT64 source_pages:INT64 doc_number:STRING abridged:BOOLEAN "
+        "complete:BOOLEAN"
     ),
     "Part": _p("meaning:STRING"),
     "Section": _p("meaning:STRING"),

@@ -116,6 +116,8 @@ def relabel_plan(graph: nx.MultiDiGraph, plan_id: str) -> nx.MultiDiGraph:
 
     out = nx.MultiDiGraph()
     out.graph.update(graph.graph)
+    if old in graph.graph.get("plans", {}):
+        out.graph["plans"] = {plan_id: {**graph.graph["plans"][old], "id": plan_id}}
     for node, attrs in graph.nodes(data=True):
         new = dict(attrs)
         if new.get("plan_id"):
