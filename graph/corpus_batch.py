@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from graph.corpus import DEFAULT, Options, build, held, install, parse
 from graph.stores.base import LoadFailed, Store
 from ingest.errors import NotAPlan, PlanError
-from ingest.load import SOURCE_NAMES, find_source
+from ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
 
 #: The suffixes of the files a folder walk takes as sources (the formats :mod:`ingest.formats` reads).
 SOURCE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")
@@ -191,7 +192,6 @@ def add(
     done, total)`` after each file."""
     sources = expand(paths)
     stored = {r["plan_id"]: r for r in held(store)}
-    by_place = {(r["source_sha256"], r.get("source_path")): r for r in stored.values()}
     report = Report()
 
     def record(outcome: Outcome) -> None:
@@ -201,7 +201,7 @@ def add(
 
     todo = []
     for found in sources:
-        same = None if options.plan_id else by_place.get((file_sha256(found.path), found.path.name))
+        same = _unchanged(found.path, options, stored)
         if same is not None:
             record(Outcome(found.path, Status.SKIPPED, same["plan_id"], same.get("title")))
         else:
@@ -212,8 +212,24 @@ def add(
     return report
 
 
+def _unchanged(path: Path, options: Options, stored: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The stored plan this file would give, when its sha256 says it is unchanged, known without parsing:
+    the id from ``--plan-id``, ``plan.yaml`` or the plan folder; for a file whose id comes from its title,
+    the one stored plan from a file of that name and sha256. None: parse it."""
+    sha = file_sha256(path)
+    try:
+        known = options.plan_id or read_meta(path).get("id") or folder_id(path)
+    except PlanError:
+        return None  # a broken plan.yaml: the parse reports it
+    if known is not None:
+        row = stored.get(str(known))
+        return row if row is not None and row["source_sha256"] == sha else None
+    rows = [r for r in stored.values() if r["source_sha256"] == sha and r.get("source_path") == path.name]
+    return rows[0] if len(rows) == 1 else None
+
+
 def _install(
-    store: Store, prep: Prepared, stored: dict[str, dict[str, object]], seen: dict[str, Path]
+    store: Store, prep: Prepared, stored: dict[str, dict[str, Any]], seen: dict[str, Path]
 ) -> Outcome:
     path = prep.found.path
     if prep.graph is None or prep.plan_id is None:
