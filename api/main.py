@@ -14,7 +14,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
-from api.routes import elements, entities, export, goals, meta, nodes, plans, queries
+from api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
 from api.settings import Settings
 from api.state import VERSION, AppState, open_state
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
 
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
 
-    for module in (meta, plans, goals, elements, entities, nodes, queries, export):
+    for module in (meta, compare, plans, goals, elements, entities, nodes, queries, export):
         app.include_router(module.router)
     return app
 

@@ -298,11 +298,28 @@ def build_graph(doc: PlanDocument, *, infer: bool = True, links: Path | None = N
     return g
 
 
-def add_plan(g: nx.MultiDiGraph, doc: PlanDocument, *, infer: bool = True, links: Path | None = None) -> None:
-    """Add one plan to ``g`` (entity nodes are shared with the plans already in it)."""
+def add_metrics(g: nx.MultiDiGraph, plan_id: str, *, curated: bool = True) -> None:
+    """The shared Metric of each indicator (:func:`graph.crossplan.add_metrics`); ``curated=False``
+    leaves the curated mapping out (name and unit only)."""
+    from graph.crossplan import add_metrics as link_metrics
+
+    link_metrics(g, plan_id, curated=curated)
+
+
+def add_plan(
+    g: nx.MultiDiGraph,
+    doc: PlanDocument,
+    *,
+    infer: bool = True,
+    links: Path | None = None,
+    curated: bool = True,
+) -> None:
+    """Add one plan to ``g`` (entity and metric nodes are shared with the plans already in it);
+    ``curated=False``: no curated data at all (the metrics mapping left out too, besides ``links``)."""
     g.graph.setdefault("plans", {})[doc.plan.id] = plan_meta(doc)
     add_document(g, doc)
     add_entities(g, doc)
+    add_metrics(g, doc.plan.id, curated=curated)
     if infer:
         from graph.infer import add_links
 

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from graph.build import add_plan, links_beside
+from graph.crossplan import link_citations
 from graph.stores.base import Progress, Store
 from graph.stores.readback import PlanNotFound, plan_graph
 from ingest.load import find_source
@@ -39,6 +40,7 @@ __all__ = [
     "held",
     "install",
     "install_document",
+    "link_citations",
     "parse",
     "plan_graph",
     "remove",
@@ -73,7 +75,7 @@ def build(doc: PlanDocument, source: Path | None = None, options: Options = DEFA
     """The graph of one document; the ``links.yaml`` beside ``source`` applies unless ``curated=False``."""
     links = links_beside(source) if source is not None and options.curated else None
     g = nx.MultiDiGraph()
-    add_plan(g, doc, infer=options.infer, links=links)
+    add_plan(g, doc, infer=options.infer, links=links, curated=options.curated)
     return g
 
 
@@ -83,10 +85,21 @@ def graph_for_source(path: Path | str, options: Options = DEFAULT) -> nx.MultiDi
     return build(doc, source, options)
 
 
-def install(store: Store, graph: nx.MultiDiGraph, plan_id: str, *, progress: Progress | None = None) -> None:
+def install(
+    store: Store,
+    graph: nx.MultiDiGraph,
+    plan_id: str,
+    *,
+    progress: Progress | None = None,
+    link: bool = True,
+) -> None:
     """Write one plan's graph in one transaction, replacing what the store held of the plan: readers see
-    the old version or the new one, and a failure leaves the old one."""
+    the old version or the new one, and a failure leaves the old one. Then (``link``) the citations
+    between the store's plans are brought up to date (:func:`graph.crossplan.link_citations`); a batch
+    links once at its end instead."""
     store.load(graph, plan_id, replace=True, progress=progress)
+    if link:
+        link_citations(store)
 
 
 def install_document(

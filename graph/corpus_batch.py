@@ -32,7 +32,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.corpus import DEFAULT, Options, build, held, install, parse
+from graph.corpus import DEFAULT, Options, build, held, install, link_citations, parse
 from graph.stores.base import LoadFailed, Store
 from ingest.errors import NotAPlan, PlanError
 from ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
@@ -75,6 +75,8 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
+    #: CITES links written between the store's plans at the end of the run
+    citations: int = 0
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -209,6 +211,7 @@ def add(
     seen: dict[str, Path] = {}
     for prep in _prepared(todo, options, jobs or default_jobs()):
         record(_install(store, prep, stored, seen))
+    report.citations = link_citations(store)  # also after a rerun: it completes a run that was stopped
     return report
 
 
@@ -245,7 +248,7 @@ def _install(
     if old is not None and old["source_sha256"] == prep.sha256:
         return Outcome(path, Status.SKIPPED, prep.plan_id, prep.title, warnings=prep.warnings, **counts)
     try:
-        install(store, prep.graph, prep.plan_id)
+        install(store, prep.graph, prep.plan_id, link=False)
     except (ValueError, LoadFailed) as exc:  # refused or rolled back: the store holds what it held
         return Outcome(path, Status.FAILED, prep.plan_id, prep.title, error=str(exc))
     status = Status.ADDED if old is None else Status.REPLACED

@@ -72,4 +72,5 @@ def table(report: Report) -> str:
         if o.status is status
     ]
     counts = ", ".join(f"{report.count(s)} {s}" for s in ORDER)
+    counts += f"; {report.citations} new citation link{'' if report.citations == 1 else 's'} between plans"
     return render(QueryResult(COLUMNS, rows), Format.table) + "\n" + counts

@@ -61,6 +61,7 @@ def register(app: typer.Typer) -> None:
     """Add the store commands to ``app``."""
     app.command("add")(add)
     app.command("plans")(plans)
+    app.command("compare")(compare)
     app.command("load")(load)
     app.command("ingest")(ingest)
     app.command("cypher")(cypher)
@@ -164,6 +165,41 @@ def plans(
         finally:
             store.close()
         write_output(render(result, fmt), None)
+
+
+def compare(
+    plan_a: Annotated[str, typer.Argument(help="A plan id.")],
+    plan_b: Annotated[str, typer.Argument(help="Another plan id.")],
+    neo4j: Neo4jOpt = False,
+    db: DbOpt = DEFAULT_DB,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Two plans side by side, as GET /plans/compare: shared entities, tasks naming the same entities,
+    indicators of one measure, citations either way."""
+    from graph.corpus import held_ids
+    from graph.crossplan import COMPARISON
+    from queries.library import get_query
+
+    with store_errors():
+        store = connect(neo4j, db, read_only=True)
+        try:
+            known = held_ids(store)
+            for plan in (plan_a, plan_b):
+                if plan not in known:
+                    raise ValueError(f"the store holds no plan {plan!r}")
+            parts = {}
+            for part, name in COMPARISON.items():
+                q = get_query(name)
+                parts[part] = store.read(
+                    q.cypher, q.bind({"plan_a": plan_a, "plan_b": plan_b}), max_rows=q.max_rows
+                )
+        finally:
+            store.close()
+        if fmt is Format.json:
+            payload = {k: json.loads(render(v, Format.json)) for k, v in parts.items()}
+            write_output(json.dumps(payload, ensure_ascii=False, indent=2), None)
+            return
+        write_output("\n\n".join(f"## {k}\n{render(v, fmt)}" for k, v in parts.items()), None)
 
 
 def load_one(source: Path, options: Options, neo4j: bool, db: Path, merge: bool) -> None:

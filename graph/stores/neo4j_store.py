@@ -11,7 +11,7 @@ Reads run in READ transactions with a timeout and a row cap.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -43,7 +43,7 @@ from graph.stores.base import (
     safe_uri,
     stats_dict,
 )
-from graph.stores.rows import PlanRows, plan_rows
+from graph.stores.rows import PlanRows, link_rows, plan_rows
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_DATABASE = "neo4j"
@@ -205,6 +205,11 @@ class Neo4jStore:
 
     def drop_plan(self, plan_id: str) -> None:
         self._write_tx(f"dropping plan {plan_id}", lambda tx: _delete_plan(tx, plan_id))
+
+    def write_links(self, rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> None:
+        rows = link_rows(rels)
+        self.ensure_schema()
+        self._write_tx("linking plans", lambda tx: _write(tx, rows, self.batch_size, None))
 
     def _write_tx(self, doing: str, work: Callable[[neo4j.ManagedTransaction], None]) -> None:
         where = f"Neo4j at {safe_uri(self.uri)}"

@@ -7,6 +7,7 @@ before a store is touched: a graph that breaks :mod:`graph.schema` is refused wh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,18 @@ def plan_rows(graph: nx.MultiDiGraph, plan_id: str) -> PlanRows:
         group = (rel.name, graph.nodes[u]["label"], graph.nodes[v]["label"])
         rels[group].append({"s": u, "t": v, "props": props})
     return PlanRows(plan_id, dict(nodes), dict(rels))
+
+
+def link_rows(rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> PlanRows:
+    """Rows of relationships between stored nodes (no nodes), checked against the schema's endpoints."""
+    for typ, src, dst in rels:
+        if typ not in REL_TYPES or (src, dst) not in REL_TYPES[typ].endpoints:
+            raise ValueError(f"[E310] ({src})-[{typ}]->({dst}) is not allowed by the schema")
+    out = {
+        group: [{"s": r["s"], "t": r["t"], "props": dict(r["props"])} for r in items]
+        for group, items in sorted(rels.items())
+    }
+    return PlanRows("links", {}, out)
 
 
 def relabel_plan(graph: nx.MultiDiGraph, plan_id: str) -> nx.MultiDiGraph:
