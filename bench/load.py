@@ -32,10 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.build import build_graph, links_beside  # noqa: E402
-from graph.schema import KEY  # noqa: E402
+from graph.schema import KEY, quote  # noqa: E402
 from graph.stores import StoreUnavailable  # noqa: E402
 from graph.stores import ladybug_store as ls  # noqa: E402
-from graph.stores.base import quote  # noqa: E402
 from graph.stores.ladybug_store import LadybugStore  # noqa: E402
 from graph.stores.neo4j_store import Neo4jStore  # noqa: E402
 from graph.stores.rows import plan_rows, relabel_plan  # noqa: E402

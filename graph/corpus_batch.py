@@ -106,11 +106,17 @@ def _walk(folder: Path) -> Iterator[Found]:
             yield Found(child, walked=True)
 
 
+def _place(path: Path) -> str:
+    """Where a path is, for finding it twice: absolute, ``..`` folded, links not followed (two plan
+    folders may link one file)."""
+    return os.path.abspath(path)
+
+
 def expand(paths: Iterable[str | Path]) -> list[Found]:
     """Files, folders (plan folders, or folders of plans walked recursively) and globs (``**`` too) → the
     sources, in the order given, each once. A path that does not exist, a glob that matches nothing:
     ``[E000]`` naming it."""
-    out: dict[Path, Found] = {}
+    out: dict[str, Found] = {}
     for arg in paths:
         text = str(arg)
         if not Path(text).exists() and _GLOB & set(text):
@@ -120,11 +126,11 @@ def expand(paths: Iterable[str | Path]) -> list[Found]:
             items = [Found(Path(m), walked=True) for m in matches]
             for item in items:
                 for found in _walk(item.path) if item.path.is_dir() else [item]:
-                    out.setdefault(found.path.resolve(), Found(found.path, walked=True))
+                    out.setdefault(_place(found.path), Found(found.path, walked=True))
             continue
         path = Path(text)
         for found in _walk(path) if path.is_dir() else [Found(find_source(path))]:
-            out.setdefault(found.path.resolve(), found)
+            out.setdefault(_place(found.path), found)
     return list(out.values())
 
 

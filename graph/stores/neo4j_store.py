@@ -27,7 +27,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, neo4j_constraints, quote
+from graph.schema import KEY, NODE_LABELS, REL_TYPES, SHARED, neo4j_constraints, quote
 from graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -55,10 +55,14 @@ _TIMEOUT_CODES = (
 
 # -- all Cypher text of this store --------------------------------------------------------------------
 def plan_id_indexes() -> list[str]:
-    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label."""
+    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label; and on
+    ``name`` of the shared labels, which the cross-plan queries filter by (``{name: $technology}``)."""
     return [
         f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
         for label in NODE_LABELS
+    ] + [
+        f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{quote(label)}) ON (n.name)"
+        for label in SHARED
     ]
 
 
