@@ -16,7 +16,7 @@ does with files). Neo4j: NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DAT
 server of ``make neo4j-start``); without a server its part is skipped, saying so. The bench writes plans
 ``bench-…`` only and drops them afterwards. Prints figures; asserts nothing.
 
-    python bench/corpus_load.py [--sizes 1,100,1000] [--no-neo4j] [--jobs 2]
+    python bench/corpus_load.py [--sizes 1,100,1000] [--no-neo4j | --no-ladybug] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import dir_bytes, mib, rss_kib  # noqa: E402
+from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 
 from graph import corpus  # noqa: E402
 from graph.corpus_batch import Found, _prepared, expand  # noqa: E402
@@ -156,6 +156,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,100,1000")
     ap.add_argument("--no-neo4j", action="store_true")
+    ap.add_argument("--no-ladybug", action="store_true")
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -164,7 +165,7 @@ def main() -> None:
     print(f"{len(graphs)} real plans, {elements} elements; corpora of {sizes} plans are them repeated\n")
 
     lb_times: dict[int, dict[str, float]] = {}
-    for n in sizes:
+    for n in [] if args.no_ladybug else sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.lbug"
             rss0 = rss_kib()
@@ -180,16 +181,12 @@ def main() -> None:
                 lb_times[n] = run_size("ladybug", store, graphs, n, lb_size, lb_memory)
             finally:
                 store.close()
-    report_ratios("ladybug", lb_times)
+    if lb_times:
+        report_ratios("ladybug", lb_times)
 
     if args.no_neo4j:
         return
-    cfg = {
-        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
-        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-    }
+    cfg = neo4j_config()
     try:
         neo = open_store("neo4j", **cfg)
     except StoreUnavailable as exc:

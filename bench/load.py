@@ -60,6 +60,16 @@ def dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def neo4j_config() -> dict[str, str]:
+    """The Neo4j server of the NEO4J_* environment (default: the local one of ``make neo4j-start``)."""
+    return {
+        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
+        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
+        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
+    }
+
+
 def timed(fn: Callable[[], Any]) -> float:
     started = time.perf_counter()
     fn()
@@ -156,12 +166,7 @@ def main() -> None:
         compare("ladybug", mem, graph, naive_ladybug)
     neo4j = None
     if not args.no_neo4j:
-        cfg = {
-            "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-            "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-            "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
-            "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-        }
+        cfg = neo4j_config()
         try:
             neo4j = Neo4jStore(**cfg)
         except StoreUnavailable as exc:

@@ -3,11 +3,16 @@ text and PDF files of ../shared/corpus) added, re-added, read back and dropped o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.main import create_app
+from api.settings import Settings
+from api.state import AppState
 from graph import corpus
 from graph.corpus_batch import Status, add
 from graph.export import to_json
@@ -71,3 +76,34 @@ def test_rerun_skips_and_drop_keeps_shared_entities(both: tuple[Path, Store, Sto
         assert to_json(corpus.plan_graph(lb, plan_id)) == to_json(corpus.plan_graph(neo, plan_id))
     back = [add(store, [folder / "pgtest-corpus-suanli"], jobs=1) for store in (lb, neo)]
     assert [o.status for r in back for o in r.outcomes] == [Status.ADDED, Status.ADDED]
+
+
+def test_the_service_answers_while_a_corpus_loads_into_neo4j(
+    both: tuple[Path, Store, Store], tmp_path: Path
+) -> None:
+    """Requests during a load see the old version of a plan or the new one, never an error or a mix."""
+    _, _, neo = both
+    changed = tmp_path / "pgtest-corpus-bundled" / "source.txt"
+    changed.parent.mkdir()
+    text = PLANS["pgtest-corpus-bundled"].read_text(encoding="utf-8")
+    changed.write_text(text.replace("数字政府建设水平全面提升", "数字政府建设水平显著提升"), encoding="utf-8")
+    settings = Settings()
+    with TestClient(create_app(settings, AppState(settings, neo))) as client:
+
+        def goals() -> list[str]:
+            r = client.get("/goals", params={"plan": "pgtest-corpus-bundled", "limit": 500})
+            assert r.status_code == 200, r.text
+            return [item["title"] for item in r.json()["items"]]
+
+        old = goals()
+        new = [t.replace("全面提升", "显著提升") if t == "数字政府建设水平全面提升" else t for t in old]
+        assert old != new
+        seen = []
+        others = [both[0] / p for p in PLANS if p != "pgtest-corpus-bundled"]  # re-added: skipped
+        loading = threading.Thread(target=lambda: add(neo, [changed.parent, *others], jobs=1))
+        loading.start()
+        while loading.is_alive():
+            seen.append(goals())
+        loading.join()
+        assert all(s in (old, new) for s in seen) and seen
+        assert goals() == new
