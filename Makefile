@@ -42,6 +42,7 @@ parse: install
 
 run: install
 	$(BIN)/plangraph parse $(PLAN) --summary
+	$(BIN)/plangraph add $(PLAN) --db data/stores/plangraph.lbug
 	$(BIN)/plangraph serve --db data/stores/plangraph.lbug
 
 load: install

@@ -14,8 +14,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
 from api.routes import document as document_routes
-from api.routes import elements, entities, export, goals, meta, nodes, plans, queries
 from api.routes import explorer as explorer_routes
 from api.settings import Settings
 from api.state import VERSION, AppState, open_state
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
 
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
 
-    for module in (meta, plans, goals, elements, entities, nodes, queries, export):
+    for module in (meta, compare, plans, goals, elements, entities, nodes, queries, export):
         app.include_router(module.router)
     for module in (document_routes, explorer_routes):  # the web explorer at /, the API docs at /docs, /redoc
         app.include_router(module.router)

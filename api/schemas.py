@@ -190,3 +190,15 @@ class Version(BaseModel):
     version: str
     store: str
     plans: list[dict[str, Any]]
+
+
+class PlanComparison(BaseModel):
+    """Two plans side by side: what they share and how they refer to each other (each part the rows of a
+    canned query, so the same answer comes from ``plangraph query``)."""
+
+    a: dict[str, Any]
+    b: dict[str, Any]
+    shared_entities: Rows
+    task_pairs: Rows
+    shared_metrics: Rows
+    citations: Rows

@@ -13,6 +13,7 @@ from typing import Any
 from api.errors import ApiError
 from api.schemas import Item, Page, Rows, Span
 from api.state import AppState
+from graph.corpus import held_ids
 from graph.stores import QueryResult
 from ingest.ids import label_of_eid
 from ingest.normalize import match_key
@@ -106,7 +107,7 @@ def plan_ids(state: AppState, *, fresh: bool = False) -> list[str]:
     cached = state.plan_list
     if not fresh and cached is not None and now - cached[0] < state.settings.plan_list_ttl_s:
         return cached[1]
-    ids = [r["plan_id"] for r in run(state, "plans", {}).records()]
+    ids = held_ids(state.store)
     state.plan_list = (now, ids)
     return ids
 

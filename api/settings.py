@@ -13,7 +13,6 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_PLAN = ROOT / "data" / "plans" / "informatization-14fyp"
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
 
@@ -24,8 +23,6 @@ class Settings(BaseSettings):
     store: Literal["auto", "ladybug", "neo4j"] = "auto"
     #: Ladybug database file; empty: in memory.
     db_path: Path | None = None
-    #: plan directories loaded at start-up when the store does not hold them yet.
-    plans: list[Path] = Field(default_factory=lambda: [BUNDLED_PLAN])
     host: str = "127.0.0.1"
     port: int = 8000
     #: time limit and row cap for every query (canned and ad hoc), enforced in one place.
@@ -41,6 +38,10 @@ class Settings(BaseSettings):
     #: how long the list of loaded plans is reused between requests (plans loaded by another process
     #: appear within this time; loads through this service at once).
     plan_list_ttl_s: float = Field(default=2.0, ge=0, le=300)
+    #: where the service finds the original text of a stored plan, to show an element's span in context
+    #: and the parser's warnings (files, plan folders, or folders of plan folders; a source is used only if
+    #: its sha256 is the one the store records). The store keeps spans and fingerprints, not the text.
+    sources: list[Path] = Field(default_factory=lambda: [ROOT / "data" / "plans"])
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "PLANGRAPH_NEO4J_URI")

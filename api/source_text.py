@@ -2,9 +2,10 @@
 
 The store keeps every element's span (character offsets into the original file: for PDF and Word into the
 text extracted from it) and the source's sha256, not the file's text. The service reads the text from the
-configured plan sources (``PLANGRAPH_PLANS``): the file whose bytes have the sha256 the store records, so a
-span is only ever shown against the very file it was measured in. A plan loaded from elsewhere has no text
-here (the explorer then shows the element's own text).
+configured sources (``PLANGRAPH_SOURCES``: files, plan folders, folders of plan folders; by default the
+bundled plans): the file whose bytes have the sha256 the store records, so a span is only ever shown
+against the very file it was measured in. A plan whose file is not among them has no text here (the
+explorer then shows the element's own text).
 """
 
 from __future__ import annotations
@@ -27,16 +28,38 @@ def _sha256(path: str, mtime_ns: int, size: int) -> str:
     return h.hexdigest()
 
 
-def source_file(plan_dirs: list[Path], sha256: str) -> Path | None:
-    """The configured source file whose bytes have ``sha256``, or None."""
-    for plan_dir in plan_dirs:
+def _candidates(root: Path) -> list[Path]:
+    """The source files under a configured source: the file itself, a plan folder's source, or the
+    sources of the plan folders and plan files one level down."""
+    if root.is_file():
+        return [root]
+    try:
+        return [find_source(root)]
+    except (OSError, ValueError):
+        pass
+    out: list[Path] = []
+    try:
+        entries = sorted(root.iterdir())
+    except OSError:
+        return out
+    for entry in entries:
         try:
-            path = find_source(plan_dir)
-            st = path.stat()
+            out.append(find_source(entry))
         except (OSError, ValueError):
-            continue  # a configured plan that is gone has no text to show; the store still has its graph
-        if _sha256(str(path), st.st_mtime_ns, st.st_size) == sha256:
-            return path
+            continue
+    return out
+
+
+def source_file(roots: list[Path], sha256: str) -> Path | None:
+    """The configured source file whose bytes have ``sha256``, or None."""
+    for root in roots:
+        for path in _candidates(root):
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # a source that is gone has no text to show; the store still has its graph
+            if _sha256(str(path), st.st_mtime_ns, st.st_size) == sha256:
+                return path
     return None
 
 

@@ -1,5 +1,6 @@
-"""What the running service holds: the settings, the open store, the graphs of the plans it loaded
-(for exports) and the read/write discipline around reloads."""
+"""What the running service holds: the settings, the open store and the read/write discipline around
+uploads and reloads. It holds no plans of its own: the store is the single source of truth (plans come
+in through :mod:`graph.corpus`, by ``plangraph add`` or an upload, and exports read them back)."""
 
 from __future__ import annotations
 
@@ -14,22 +15,11 @@ from typing import Any
 import networkx as nx
 
 from api.settings import Settings
-from graph.build import add_plan, links_beside
+from graph import corpus
 from graph.stores import Store, StoreUnavailable, open_store
-from ingest.load import find_source
 from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
-from queries.library import get_query
 
 VERSION = "0.1.0"
-
-
-@dataclass
-class PlanRecord:
-    plan_id: str
-    sha256: str
-    graph: nx.MultiDiGraph
-    loaded_at: str
 
 
 class ReadWriteLock:
@@ -76,7 +66,6 @@ class ReadWriteLock:
 class AppState:
     settings: Settings
     store: Store
-    plans: dict[str, PlanRecord] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     #: requests read under it, a reload writes under it: a request sees one version of a plan, never a
@@ -90,50 +79,32 @@ class AppState:
             "version": VERSION,
             "store": self.store.kind,
             "plans": [
-                {"plan_id": p.plan_id, "source_sha256": p.sha256, "loaded_at": p.loaded_at}
-                for p in sorted(self.plans.values(), key=lambda r: r.plan_id)
+                {"plan_id": r["plan_id"], "title": r["title"], "source_sha256": r["source_sha256"]}
+                for r in corpus.held(self.store)
             ],
         }
 
-    def install(self, doc: PlanDocument, links: Path | None) -> PlanRecord:
-        """Build the plan's graph and load it atomically (replacing an older version); then publish it."""
-        g = nx.MultiDiGraph()
-        add_plan(g, doc, links=links)
+    def install(self, doc: PlanDocument) -> nx.MultiDiGraph:
+        """Build the plan's graph and install it atomically (replacing an older version) through the corpus
+        service; the graph written."""
+        graph = corpus.build(doc)
         with self.write_lock, self.consistency.writing():
-            self.store.load(g, doc.plan.id, replace=True)
-            record = PlanRecord(
-                doc.plan.id, doc.source.sha256, g, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-            )
-            self.plans = {**self.plans, doc.plan.id: record}
-            self.plan_list = None  # swap, never mutate: readers see old or new
-        return record
+            corpus.install(self.store, graph, doc.plan.id)
+            self.plan_list = None  # the next request reads the store's plans again
+        return graph
 
 
 def open_state(settings: Settings) -> AppState:
-    """Open the configured store and load the configured plans it lacks (or whose source changed)."""
+    """Open the configured store; nothing is parsed: the service serves what the store holds."""
     if settings.store_kind == "neo4j":
-        store = open_store("neo4j", **settings.neo4j_config())
-    else:
-        try:
-            store = open_store("ladybug", path=settings.db_path)
-        except StoreUnavailable as exc:
-            if settings.db_path is None:
-                raise
-            raise StoreUnavailable(
-                f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}"
-            ) from None
-    state = AppState(settings, store)
-    present = set(store.stats().get("plans", []))
-    for plan_dir in settings.plans:
-        source = find_source(plan_dir)
-        doc = parse_file(source)
-        if doc.plan.id in present and _same_source(state, doc):
-            g = nx.MultiDiGraph()
-            add_plan(g, doc, links=links_beside(source))
-            state.plans[doc.plan.id] = PlanRecord(doc.plan.id, doc.source.sha256, g, "already loaded")
-        else:
-            state.install(doc, links_beside(source))
-    return state
+        return AppState(settings, open_store("neo4j", **settings.neo4j_config()))
+    try:
+        store = open_store("ladybug", path=settings.db_path)
+    except StoreUnavailable as exc:
+        if settings.db_path is None:
+            raise
+        raise StoreUnavailable(f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}") from None
+    return AppState(settings, store)
 
 
 def _rebuild_hint(path: Path, message: str) -> str:
@@ -146,11 +117,3 @@ def _rebuild_hint(path: Path, message: str) -> str:
             "build one with: plangraph load --db FILE"
         )
     return f"if it is damaged or not a PlanGraph store, delete it and rebuild it: plangraph load --db {path}"
-
-
-def _same_source(state: AppState, doc: PlanDocument) -> bool:
-    query = get_query("plans")
-    for row in state.store.read(query.cypher, {}, max_rows=query.max_rows).records():
-        if row["plan_id"] == doc.plan.id:
-            return bool(row["source_sha256"] == doc.source.sha256)
-    return False

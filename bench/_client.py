@@ -136,32 +136,45 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serve(store: str, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """``plangraph serve`` (embedded Ladybug in memory, or ``--neo4j``) on a free loopback port, stopped on
-    exit whatever happens inside; ``extra_env`` adds settings (``PLANGRAPH_PLANS`` …)."""
+def serve(
+    store: str, extra_env: dict[str, str] | None = None, plans: list[Path] | None = None
+) -> Iterator[Server]:
+    """``plangraph serve`` on a free loopback port, stopped on exit whatever happens inside, after
+    ``plangraph add`` has put ``plans`` (default: the bundled plan) into its store: a fresh embedded file,
+    or Neo4j (``--neo4j``). ``extra_env`` adds settings (``PLANGRAPH_SOURCES`` …)."""
     port = free_port()
     base = f"http://{HOST}:{port}"
-    cmd = [str(PLANGRAPH), "serve", "--host", HOST, "--port", str(port)]
     env = {**os.environ, **(extra_env or {})}
-    if store == "neo4j":
-        cmd.append("--neo4j")
-        env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
-    fd, name = tempfile.mkstemp(prefix=f"plangraph-bench-{store}-", suffix=".log")
-    log = Path(name)
-    t0 = time.perf_counter()
-    with os.fdopen(fd, "wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        _wait_healthy(base, proc, log)
-        server = Server(store, base, proc, log, time.perf_counter() - t0)
-        print(
-            f"[{store}] server pid {proc.pid} on {base}, healthy after {server.started_s:.1f} s (log {log})"
-        )
-        yield server
-    finally:
-        _stop(proc)
+    plans = plans if plans is not None else [ROOT / "data" / "plans" / "informatization-14fyp"]
+    with tempfile.TemporaryDirectory(prefix=f"plangraph-bench-{store}-") as tmp:
+        where = ["--neo4j"] if store == "neo4j" else ["--db", str(Path(tmp) / "store.lbug")]
+        if store == "neo4j":
+            env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
+        if plans:
+            subprocess.run(
+                [str(PLANGRAPH), "add", *map(str, plans), *where],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        cmd = [str(PLANGRAPH), "serve", "--host", HOST, "--port", str(port), *where]
+        log = Path(tmp) / "serve.log"
+        t0 = time.perf_counter()
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        try:
+            _wait_healthy(base, proc, log)
+            server = Server(store, base, proc, log, time.perf_counter() - t0)
+            print(
+                f"[{store}] server pid {proc.pid} on {base}, "
+                f"healthy after {server.started_s:.1f} s (log {log})"
+            )
+            yield server
+        finally:
+            _stop(proc)
 
 
 @contextlib.contextmanager

@@ -148,9 +148,13 @@ def main() -> int:
         raise SystemExit(f"error: {BUNDLES} is not built: run make install")
     plans = [str(ROOT / "data" / "plans" / "informatization-14fyp")]
     plans += [str(CORPUS / name) for name in CORPUS_PLANS if (CORPUS / name).is_file()]
-    env = {"PLANGRAPH_PLANS": json.dumps(plans), "PLANGRAPH_MAX_ROWS": "20000", "PLANGRAPH_STORE": "ladybug"}
+    env = {
+        "PLANGRAPH_SOURCES": json.dumps(plans),
+        "PLANGRAPH_MAX_ROWS": "20000",
+        "PLANGRAPH_STORE": "ladybug",
+    }
     print(bc.load_note())
-    with bc.serve("ladybug", env) as server, sync_playwright() as p:
+    with bc.serve("ladybug", env, [Path(p) for p in plans]) as server, sync_playwright() as p:
         browser = chromium(p)
         print(f"Chromium {browser.version}; {len(plans)} plans loaded")
         print("\nTime to first render (median of", args.repeat, "fresh pages; ratio to the explorer's boot)")

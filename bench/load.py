@@ -32,10 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.build import build_graph, links_beside  # noqa: E402
-from graph.schema import KEY  # noqa: E402
+from graph.schema import KEY, quote  # noqa: E402
 from graph.stores import StoreUnavailable  # noqa: E402
 from graph.stores import ladybug_store as ls  # noqa: E402
-from graph.stores.base import quote  # noqa: E402
 from graph.stores.ladybug_store import LadybugStore  # noqa: E402
 from graph.stores.neo4j_store import Neo4jStore  # noqa: E402
 from graph.stores.rows import plan_rows, relabel_plan  # noqa: E402
@@ -59,6 +58,16 @@ def mib(kib_or_bytes: float, *, kib: bool = True) -> str:
 
 def dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def neo4j_config() -> dict[str, str]:
+    """The Neo4j server of the NEO4J_* environment (default: the local one of ``make neo4j-start``)."""
+    return {
+        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
+        "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
+        "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
+    }
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -157,12 +166,7 @@ def main() -> None:
         compare("ladybug", mem, graph, naive_ladybug)
     neo4j = None
     if not args.no_neo4j:
-        cfg = {
-            "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-            "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-            "password": os.environ.get("NEO4J_PASSWORD", "plangraph-dev"),
-            "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
-        }
+        cfg = neo4j_config()
         try:
             neo4j = Neo4jStore(**cfg)
         except StoreUnavailable as exc:

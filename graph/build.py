@@ -55,25 +55,33 @@ def entity_eid(kind: EntityKind | str, name: str) -> str:
 
 def plan_meta(doc: PlanDocument) -> dict[str, Any]:
     """The plan's metadata as the JSON export's ``plan`` object (no nulls)."""
+    return plan_meta_of(element_props(doc.root, doc))
+
+
+def plan_meta_of(props: dict[str, Any]) -> dict[str, Any]:
+    """The JSON export's ``plan`` object from the Plan node's properties (built here or read from a
+    store: the same properties give the same object)."""
+    start, end = props.get("period_start"), props.get("period_end")
+    source = {
+        "path": props.get("source_path"),
+        "sha256": props.get("source_sha256"),
+        "format": props.get("source_format"),
+        "encoding": props.get("source_encoding"),
+        "chars": props.get("source_chars"),
+        "lines": props.get("source_lines"),
+    }
     meta: dict[str, Any] = {
-        "id": doc.plan.id,
-        "title": doc.plan.title,
-        "title_en": doc.plan.title_en,
-        "issuer": doc.plan.issuer,
-        "issued": doc.plan.issued,
-        "period": list(doc.plan.period) if doc.plan.period else None,
-        "language": doc.plan.language,
-        "note": doc.plan.note,
-        "source": {
-            "path": doc.source.path,
-            "sha256": doc.source.sha256,
-            "format": doc.source.format,
-            "encoding": doc.source.encoding,
-            "chars": doc.source.chars,
-            "lines": doc.source.lines,
-        },
-        "abridged": doc.abridged,
-        "complete": doc.complete,
+        "id": props["eid"],
+        "title": props.get("title"),
+        "title_en": props.get("title_en"),
+        "issuer": props.get("issuer"),
+        "issued": props.get("issued"),
+        "period": [start, end] if start is not None and end is not None else None,
+        "language": props.get("language"),
+        "note": props.get("note"),
+        "source": {k: v for k, v in source.items() if v is not None},
+        "abridged": props.get("abridged"),
+        "complete": props.get("complete"),
     }
     return {k: v for k, v in meta.items() if v is not None}
 
@@ -121,6 +129,7 @@ def element_props(e: Element, doc: PlanDocument) -> dict[str, Any]:
             source_format=doc.source.format,
             source_encoding=doc.source.encoding,
             source_chars=doc.source.chars,
+            source_lines=doc.source.lines,
             source_pages=doc.source.pages,
             doc_number=doc.plan.doc_number,
             abridged=doc.abridged,
@@ -289,11 +298,28 @@ def build_graph(doc: PlanDocument, *, infer: bool = True, links: Path | None = N
     return g
 
 
-def add_plan(g: nx.MultiDiGraph, doc: PlanDocument, *, infer: bool = True, links: Path | None = None) -> None:
-    """Add one plan to ``g`` (entity nodes are shared with the plans already in it)."""
+def add_metrics(g: nx.MultiDiGraph, plan_id: str, *, curated: bool = True) -> None:
+    """The shared Metric of each indicator (:func:`graph.crossplan.add_metrics`); ``curated=False``
+    leaves the curated mapping out (name and unit only)."""
+    from graph.crossplan import add_metrics as link_metrics
+
+    link_metrics(g, plan_id, curated=curated)
+
+
+def add_plan(
+    g: nx.MultiDiGraph,
+    doc: PlanDocument,
+    *,
+    infer: bool = True,
+    links: Path | None = None,
+    curated: bool = True,
+) -> None:
+    """Add one plan to ``g`` (entity and metric nodes are shared with the plans already in it);
+    ``curated=False``: no curated data at all (the metrics mapping left out too, besides ``links``)."""
     g.graph.setdefault("plans", {})[doc.plan.id] = plan_meta(doc)
     add_document(g, doc)
     add_entities(g, doc)
+    add_metrics(g, doc.plan.id, curated=curated)
     if infer:
         from graph.infer import add_links
 
@@ -318,13 +344,11 @@ def graph_for_source(
     source: Path, *, plan_id: str | None = None, infer: bool = True, curated: bool = True
 ) -> nx.MultiDiGraph:
     """Parse a plan file (or a plan directory's ``source.*``) and build its graph, with the ``links.yaml``
-    beside it unless ``curated=False``."""
-    from ingest.load import find_source
-    from ingest.pipeline import parse_file
+    beside it unless ``curated=False`` (through the corpus service, :func:`graph.corpus.graph_for_source`)."""
+    from graph.corpus import Options
+    from graph.corpus import graph_for_source as through_corpus
 
-    path = find_source(source)
-    doc = parse_file(path, plan_id=plan_id)
-    return build_graph(doc, infer=infer, links=links_beside(path) if curated else None)
+    return through_corpus(source, Options(plan_id=plan_id, infer=infer, curated=curated))
 
 
 def plan_of(g: nx.MultiDiGraph) -> dict[str, Any]:

@@ -101,6 +101,11 @@ NESTED = ("Subtask", "Column", "ColumnItem", "ActionItem", "Target")
 #: A table that holds no indicators (an investment table, a 表N of other content), kept with its rows.
 TABLES = ("Table",)
 ENTITIES = ("Body", "Technology", "Region", "Document", "Initiative")
+#: A measure that indicators of several plans share (same normalised name and unit, or a curated mapping):
+#: shared like the entities, ``plan_id = ""``, one node however many plans name it.
+METRIC = "Metric"
+#: Labels of the nodes plans share (``plan_id = ""``): the entities and the metrics.
+SHARED = (*ENTITIES, METRIC)
 #: Labels of the nodes of one plan's document tree (everything but the shared entities).
 DOCUMENT_LABELS = (PLAN, *STRUCTURE, *MEMBERS, *NESTED, *TABLES)
 
@@ -108,7 +113,8 @@ _EXTRA: dict[str, tuple[Prop, ...]] = {
     "Plan": _p(
         "title_en:STRING issuer:STRING issued:STRING period_start:INT64 period_end:INT64 "
         "language:STRING note:STRING source_path:STRING source_format:STRING source_encoding:STRING "
-        "source_chars:INT64 source_pages:INT64 doc_number:STRING abridged:BOOLEAN complete:BOOLEAN"
+        "source_chars:INT64 source_lines:INT64 source_pages:INT64 doc_number:STRING abridged:BOOLEAN "
+        "complete:BOOLEAN"
     ),
     "Part": _p("meaning:STRING"),
     "Section": _p("meaning:STRING"),
@@ -124,17 +130,20 @@ _EXTRA: dict[str, tuple[Prop, ...]] = {
     "Table": _p("caption:STRING header:STRING[] rows:STRING row_count:INT64 column_count:INT64 note:STRING"),
 }
 _ENTITY = _p("name:STRING aliases:STRING[] category:STRING")
+_METRIC = _p("name:STRING unit:STRING aliases:STRING[]")
 
 
 def _label(name: str) -> NodeLabel:
     if name in ENTITIES:
         return NodeLabel(name, COMMON + _ENTITY)
+    if name == METRIC:
+        return NodeLabel(name, COMMON + _METRIC)
     if name == PLAN:
         return NodeLabel(name, COMMON + _EXTRA[name])
     return NodeLabel(name, COMMON + ELEMENT + _EXTRA.get(name, ()))
 
 
-NODE_LABELS: dict[str, NodeLabel] = {name: _label(name) for name in (*DOCUMENT_LABELS, *ENTITIES)}
+NODE_LABELS: dict[str, NodeLabel] = {name: _label(name) for name in (*DOCUMENT_LABELS, *ENTITIES, METRIC)}
 
 # -- relationship types -----------------------------------------------------------------------------
 _CONTAINERS = ("Part", "Section")
@@ -209,6 +218,10 @@ _RELS = (
             "line_starts:INT64[] line_ends:INT64[]"
         ),
     ),
+    # across plans: an indicator and the measure it shares with other plans' indicators; an element that
+    # cites (《…》) another plan in the store (written by graph.crossplan, evidence: the citing sentence)
+    _rel("OF_METRIC", [("Indicator", METRIC)], INFERRED),
+    _rel("CITES", [(src, PLAN) for src in DOCUMENT_LABELS], INFERRED),
 )
 REL_TYPES: dict[str, RelType] = {r.name: r for r in _RELS}
 

@@ -25,10 +25,13 @@ def serve(
     neo4j: Annotated[bool, typer.Option("--neo4j", help="Serve from Neo4j (NEO4J_URI …).")] = False,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Embedded store file (default: in memory, or Neo4j if NEO4J_URI is set)."),
+        typer.Option(
+            "--db", help=f"Embedded store file (default: {DEFAULT_DB}, or Neo4j if NEO4J_URI is set)."
+        ),
     ] = None,
 ) -> None:
-    """Serve the HTTP API (FastAPI) on the embedded store, or on Neo4j; loads the bundled plan if missing."""
+    """Serve the HTTP API (FastAPI) on what the store holds (plangraph add puts plans there): the embedded
+    store, or Neo4j. Nothing is parsed at start-up."""
     import uvicorn
 
     from api.main import create_app
@@ -45,6 +48,8 @@ def serve(
             overrides["store"] = "ladybug"
             overrides["db_path"] = db
         settings = Settings(**overrides)  # type: ignore[arg-type]
+        if settings.store_kind == "ladybug" and settings.db_path is None:
+            settings = Settings(**overrides, db_path=DEFAULT_DB)  # type: ignore[arg-type]
         state = open_state(settings)  # a broken store or an unreachable Neo4j fails here, in one line
     base = f"http://{host}:{port}"
     typer.echo(

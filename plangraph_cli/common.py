@@ -28,21 +28,14 @@ TitleOpt = Annotated[
 PartialOpt = Annotated[bool, typer.Option("--partial", help="Keep what parsed from a truncated plan.")]
 
 
-def resolve_source(path: Path) -> Path:
-    """A plan directory (its ``source.*``, see :data:`ingest.load.SOURCE_NAMES`) or a source file."""
-    from ingest.load import find_source
-
-    return find_source(path)
-
-
 def parse_plan(
     source: Path, plan_id: str | None = None, title: str | None = None, partial: bool = False
 ) -> tuple[Path, PlanDocument]:
-    """Resolve a plan argument and parse it with the common options; the source file and the document."""
-    from ingest.pipeline import parse_file
+    """Resolve a plan argument and parse it with the common options (through the corpus service); the
+    source file and the document."""
+    from graph.corpus import Options, parse
 
-    path = resolve_source(source)
-    return path, parse_file(path, plan_id=plan_id, title=title, partial=partial)
+    return parse(source, Options(plan_id=plan_id, title=title, partial=partial))
 
 
 @contextmanager

@@ -37,10 +37,10 @@ def load_graph(
 ) -> nx.MultiDiGraph:
     """Parse the plan (with the options of ``parse``) and build its graph, with the links.yaml beside the
     source unless ``curated=False``."""
-    from graph.build import build_graph, links_beside
+    from graph.corpus import Options, graph_for_source
 
-    path, doc = parse_plan(source, plan_id, title, partial)
-    return build_graph(doc, infer=infer, links=links_beside(path) if curated else None)
+    options = Options(plan_id=plan_id, title=title, partial=partial, infer=infer, curated=curated)
+    return graph_for_source(source, options)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""Store commands (load, ingest, cypher, stats, drop): registered on the main app.
+"""Store commands (add, plans, drop, load, ingest, cypher, stats): registered on the main app.
 
 The embedded Ladybug file under ``data/stores/`` is the default store; ``--neo4j`` uses the server named by
 ``NEO4J_URI`` / ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE`` (read here, at the entry
@@ -16,14 +16,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import networkx as nx
 import typer
 
 from api.settings import Settings
-from graph.stores import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, Store, StoreError, open_store
-from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
+from graph.stores import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_S,
+    QueryResult,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    open_store,
+)
+from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, write_output
+
+if TYPE_CHECKING:
+    from graph.corpus import Options
 
 DEFAULT_PLAN = Path("data/plans/informatization-14fyp")
 DEFAULT_DB = Path("data/stores/plangraph.lbug")
@@ -49,6 +59,9 @@ MergeOpt = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add the store commands to ``app``."""
+    app.command("add")(add)
+    app.command("plans")(plans)
+    app.command("compare")(compare)
     app.command("load")(load)
     app.command("ingest")(ingest)
     app.command("cypher")(cypher)
@@ -62,10 +75,23 @@ def neo4j_settings() -> dict[str, Any]:
     return Settings().neo4j_config()
 
 
-def connect(neo4j: bool, db: Path, *, read_only: bool = False) -> Store:
+def connect(neo4j: bool, db: Path, *, read_only: bool = False, wait_s: float = 0.0) -> Store:
+    """The store; an embedded file another process holds is waited for up to ``wait_s`` seconds."""
     if neo4j:
         return open_store("neo4j", **neo4j_settings())
-    return open_store("ladybug", path=db, read_only=read_only)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return open_store("ladybug", path=db, read_only=read_only)
+        except StoreUnavailable as exc:
+            if "lock" not in exc.message.lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreUnavailable(
+                    f"another process (a plangraph add, load or serve) has the store {db} open; "
+                    "wait for it to finish (--wait SECONDS), or stop it"
+                ) from None
+            time.sleep(0.2)
 
 
 @contextmanager
@@ -79,20 +105,111 @@ def store_errors() -> Iterator[None]:
             raise typer.Exit(2) from None
 
 
-# -- load / ingest ----------------------------------------------------------------------------------
-def build(
-    source: Path, plan_id: str | None, partial: bool = False, title: str | None = None
-) -> nx.MultiDiGraph:
-    from graph.build import build_graph, links_beside
+# -- add / plans / load / ingest -------------------------------------------------------------------
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: one per core).")
+]
+WaitOpt = Annotated[
+    float,
+    typer.Option("--wait", min=0, help="Seconds to wait for another process holding the embedded store."),
+]
 
-    path, doc = parse_plan(source, plan_id, title, partial)
-    return build_graph(doc, links=links_beside(path))
+
+def add(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Plan files, plan folders, folders of plans, globs ('plans/**/*.pdf')."),
+    ],
+    neo4j: Neo4jOpt = False,
+    db: DbOpt = DEFAULT_DB,
+    jobs: JobsOpt = None,
+    plan_id: PlanIdOpt = None,
+    title: TitleOpt = None,
+    partial: PartialOpt = False,
+    wait: WaitOpt = 0.0,
+) -> None:
+    """Add plans to the store: parse in parallel, load each plan atomically (a changed source replaces its
+    old version, an unchanged one is skipped), report per file; exit 1 when a file failed."""
+    from graph.corpus import Options
+    from graph.corpus_batch import add as add_all
+    from plangraph_cli.add_report import Progress, table
+
+    with store_errors():
+        if (plan_id or title) and len(paths) > 1:
+            raise ValueError("--plan-id and --title name one plan: give one path with them")
+        options = Options(plan_id=plan_id, title=title, partial=partial)
+        store = connect(neo4j, db, wait_s=wait)
+        try:
+            with Progress() as progress:
+                report = add_all(store, paths, options, jobs=jobs, on_outcome=progress.update)
+        finally:
+            store.close()
+        write_output(table(report), None)
+        if report.failed:
+            raise typer.Exit(1)
 
 
-def store_graph(graph: nx.MultiDiGraph, neo4j: bool, db: Path, merge: bool) -> None:
+def plans(
+    neo4j: Neo4jOpt = False,
+    db: DbOpt = DEFAULT_DB,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+) -> None:
+    """The plans the store holds: id, title, issuer, date, period, counts, source and sha256."""
+    from queries.library import get_query
+
+    with store_errors():
+        store = connect(neo4j, db, read_only=True)
+        try:
+            q = get_query("plan_catalogue")
+            result = store.read(q.cypher, {}, max_rows=q.max_rows)
+        finally:
+            store.close()
+        write_output(render(result, fmt), None)
+
+
+def compare(
+    plan_a: Annotated[str, typer.Argument(help="A plan id.")],
+    plan_b: Annotated[str, typer.Argument(help="Another plan id.")],
+    neo4j: Neo4jOpt = False,
+    db: DbOpt = DEFAULT_DB,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Two plans side by side, as GET /plans/compare: shared entities, tasks naming the same entities,
+    indicators of one measure, citations either way."""
+    from graph.corpus import held_ids
+    from graph.crossplan import COMPARISON
+    from queries.library import get_query
+
+    with store_errors():
+        store = connect(neo4j, db, read_only=True)
+        try:
+            known = held_ids(store)
+            for plan in (plan_a, plan_b):
+                if plan not in known:
+                    raise ValueError(f"the store holds no plan {plan!r}")
+            parts = {}
+            for part, name in COMPARISON.items():
+                q = get_query(name)
+                parts[part] = store.read(
+                    q.cypher, q.bind({"plan_a": plan_a, "plan_b": plan_b}), max_rows=q.max_rows
+                )
+        finally:
+            store.close()
+        if fmt is Format.json:
+            payload = {k: json.loads(render(v, Format.json)) for k, v in parts.items()}
+            write_output(json.dumps(payload, ensure_ascii=False, indent=2), None)
+            return
+        write_output("\n\n".join(f"## {k}\n{render(v, fmt)}" for k, v in parts.items()), None)
+
+
+def load_one(source: Path, options: Options, neo4j: bool, db: Path, merge: bool) -> None:
+    """Parse, build and store one plan through the corpus service (``--merge``: into what it holds)."""
     from tqdm import tqdm
 
-    plan_id = _plan_id(graph)
+    from graph.corpus import graph_for_source, install
+
+    graph = graph_for_source(source, options)
+    plan_id = next(iter(graph.graph["plans"]))
     store = connect(neo4j, db)
     started = time.perf_counter()
     try:
@@ -101,7 +218,10 @@ def store_graph(graph: nx.MultiDiGraph, neo4j: bool, db: Path, merge: bool) -> N
             def progress(done: int, total: int) -> None:
                 bar.update(done - bar.n)
 
-            store.load(graph, plan_id, replace=not merge, progress=progress)
+            if merge:
+                store.load(graph, plan_id, replace=False, progress=progress)
+            else:
+                install(store, graph, plan_id, progress=progress)
         where = store.stats()["location"]
     finally:
         store.close()
@@ -109,13 +229,6 @@ def store_graph(graph: nx.MultiDiGraph, neo4j: bool, db: Path, merge: bool) -> N
         f"loaded {plan_id}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships "
         f"into {store.kind} {where} in {time.perf_counter() - started:.1f} s"
     )
-
-
-def _plan_id(graph: nx.MultiDiGraph) -> str:
-    ids = {a["plan_id"] for _, a in graph.nodes(data=True) if a.get("plan_id")}
-    if len(ids) != 1:
-        raise ValueError(f"[E310] expected the nodes of one plan, found plan ids {sorted(ids)}")
-    return ids.pop()
 
 
 def load(
@@ -130,8 +243,10 @@ def load(
     partial: PartialOpt = False,
 ) -> None:
     """Parse a plan, build its graph and load it into the store (replacing what the store held of it)."""
+    from graph.corpus import Options
+
     with store_errors():
-        store_graph(build(plan_dir, plan_id, partial, title), neo4j, db, merge)
+        load_one(plan_dir, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
 
 
 def ingest(
@@ -144,8 +259,10 @@ def ingest(
     title: TitleOpt = None,
 ) -> None:
     """Parse, build and store a plan in one step."""
+    from graph.corpus import Options
+
     with store_errors():
-        store_graph(build(source, plan_id, partial, title), neo4j, db, merge)
+        load_one(source, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
 
 
 # -- cypher / stats / drop --------------------------------------------------------------------------
@@ -220,12 +337,12 @@ def drop(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Remove a plan from the store (entities other plans still name stay)."""
+    from graph.corpus import remove
+
     with store_errors():
         store = connect(neo4j, db)
         try:
-            if plan_id not in store.stats()["plans"]:
-                raise ValueError(f"the store holds no plan {plan_id!r}")
-            store.drop_plan(plan_id)
+            remove(store, plan_id)
         finally:
             store.close()
         typer.echo(f"dropped {plan_id}")

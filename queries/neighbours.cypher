@@ -121,3 +121,15 @@ RETURN 'MENTIONS' AS type, 'out' AS direction, m.eid AS eid, m.title AS title
 UNION ALL
 MATCH (n {eid: $eid})<-[:MENTIONS]-(m)
 RETURN 'MENTIONS' AS type, 'in' AS direction, m.eid AS eid, m.title AS title
+UNION ALL
+MATCH (n {eid: $eid})-[:OF_METRIC]->(m)
+RETURN 'OF_METRIC' AS type, 'out' AS direction, m.eid AS eid, m.title AS title
+UNION ALL
+MATCH (n {eid: $eid})<-[:OF_METRIC]-(m)
+RETURN 'OF_METRIC' AS type, 'in' AS direction, m.eid AS eid, m.title AS title
+UNION ALL
+MATCH (n {eid: $eid})-[:CITES]->(m)
+RETURN 'CITES' AS type, 'out' AS direction, m.eid AS eid, m.title AS title
+UNION ALL
+MATCH (n {eid: $eid})<-[:CITES]-(m)
+RETURN 'CITES' AS type, 'in' AS direction, m.eid AS eid, m.title AS title

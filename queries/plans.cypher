@@ -1,7 +1,8 @@
 // title: Loaded plans
 // description: Every plan in the store with its title, issuer, period and source fingerprint.
-// max_rows: 1000
+// max_rows: 100000
 MATCH (p:Plan)
 RETURN p.eid AS plan_id, p.title AS title, p.issuer AS issuer, p.issued AS issued,
-       p.period_start AS period_start, p.period_end AS period_end, p.source_sha256 AS source_sha256
+       p.period_start AS period_start, p.period_end AS period_end, p.source_sha256 AS source_sha256,
+       p.source_path AS source_path
 ORDER BY plan_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -10,11 +11,16 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from api.state import AppState, PlanRecord
+from api.state import AppState
+from graph import corpus
 from graph.build import build_graph, links_beside
+from graph.corpus import plan_graph
+from graph.export import to_json
+from graph.stores import open_store
 from graph.stores.rows import relabel_plan
 from ingest.models import PlanDocument
-from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
+from ingest.pipeline import parse_file
+from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, open_engine
 
 PLAN = "pgtest-api"
@@ -28,9 +34,8 @@ def client(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterato
     store.drop_plan("pgtest-upload")
     graph = relabel_plan(build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE)), PLAN)
     store.load(graph, PLAN)
-    settings = Settings(plans=[], token=TOKEN, max_rows=1000, cors_origins=["https://example.org"])  # type: ignore[arg-type]
+    settings = Settings(token=TOKEN, max_rows=1000, cors_origins=["https://example.org"])  # type: ignore[arg-type]
     state = AppState(settings, store)
-    state.plans[PLAN] = PlanRecord(PLAN, bundled_doc.source.sha256, graph, "test")
     with TestClient(create_app(settings, state)) as c:
         yield c
     store.drop_plan(PLAN)
@@ -241,14 +246,40 @@ def test_cors_configured(client: TestClient) -> None:
     assert r.headers.get("access-control-allow-origin") is None
 
 
-def test_bundled_plan_dir_is_configured_by_default() -> None:
-    assert Settings().plans == [BUNDLED_DIR]
+def test_start_up_parses_nothing_and_serves_what_the_store_holds(tmp_path: Path) -> None:
+    """An empty store: no plan (the bundled one is not parsed behind the user's back); a plan added by
+    another process before start-up is served as it is."""
+    db = tmp_path / "s.lbug"
+    settings = Settings(store="ladybug", db_path=db)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/plans").json()["total"] == 0
+        assert c.get("/health").json()["plans"] == []
+    store = open_store("ladybug", path=db)
+    corpus.install_document(store, parse_file(BUNDLED_SOURCE, plan_id="pgtest-startup"), BUNDLED_SOURCE)
+    store.close()
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/health").json()["plans"] == ["pgtest-startup"]
+        version = c.get("/version").json()
+        assert [p["plan_id"] for p in version["plans"]] == ["pgtest-startup"]
+
+
+def test_export_of_a_plan_loaded_by_another_process(client: TestClient, bundled_doc: PlanDocument) -> None:
+    """The export reads the store: a plan this service never loaded exports, byte for byte as built."""
+    state = client.app.state.plangraph  # type: ignore[attr-defined]
+    built = relabel_plan(build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE)), "pgtest-elsewhere")
+    state.store.load(built, "pgtest-elsewhere")  # as another process would
+    try:
+        r = client.get("/export", params={"plan": "pgtest-elsewhere", "format": "json"})
+        assert r.status_code == 200, r.text
+        assert r.content.decode("utf-8") == to_json(built)
+    finally:
+        state.store.drop_plan("pgtest-elsewhere")
 
 
 def test_plan_loaded_elsewhere_is_found_at_once(client: TestClient) -> None:
     state = client.app.state.plangraph  # type: ignore[attr-defined]
     get(client, "/tasks")  # the plan list is now remembered
-    other = relabel_plan(state.plans[PLAN].graph, "pgtest-other")
+    other = relabel_plan(plan_graph(state.store, PLAN), "pgtest-other")
     state.store.load(other, "pgtest-other")  # as another process would
     try:
         r = client.get("/tasks", params={"plan": "pgtest-other"})

@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.main import create_app
 from api.settings import Settings
+from graph.corpus import held_ids
 from graph.stores import Store
 from ingest.models import PlanDocument
 from tests.stores_env import ENGINES
@@ -46,15 +47,15 @@ CHECKS = [
 def served(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterator[tuple[Any, Store]]:
     """The app (with a write token, so uploads and reloads are exercised too) and its store."""
     settings = {"token": TOKEN, "query_timeout_s": 5, "max_rows": 200}
-    with serving(request.param, PLAN, bundled_doc, **settings) as (client, store, state):
+    with serving(request.param, PLAN, bundled_doc, **settings) as (client, store, _state):
         yield client.app, store
-        for plan in set(state.plans) - {PLAN}:
+        for plan in set(held_ids(store)) - {PLAN}:
             store.drop_plan(plan)  # a generated upload that parsed: not ours to keep
 
 
 # The schema the app serves at /openapi.json (it does not depend on the store); the calls go to the app
 # of the ``served`` fixture, in process. (``schemathesis.pytest.from_fixture`` fails on pytest 9.)
-SPEC = create_app(Settings(plans=[])).openapi()
+SPEC = create_app(Settings()).openapi()
 
 
 def phases(*enabled: str) -> Any:

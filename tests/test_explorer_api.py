@@ -31,7 +31,7 @@ def client(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterato
     store = open_engine(request.param)
     store.drop_plan(PLAN)
     store.load(relabel_plan(build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE)), PLAN), PLAN)
-    settings = Settings(plans=[BUNDLED_DIR])
+    settings = Settings(sources=[BUNDLED_DIR])
     with TestClient(create_app(settings, AppState(settings, store))) as c:
         yield c
     store.drop_plan(PLAN)
@@ -104,11 +104,11 @@ def test_source_errors_name_the_problem(client: TestClient, bundled_doc: PlanDoc
 def test_source_unavailable_without_the_configured_file(bundled_doc: PlanDocument) -> None:
     store = open_engine("ladybug")
     store.load(relabel_plan(build_graph(bundled_doc), PLAN), PLAN)
-    settings = Settings(plans=[])
+    settings = Settings(sources=[])
     with TestClient(create_app(settings, AppState(settings, store))) as c:
         r = c.get("/source", params={"eid": f"{PLAN}/goal-5"})
         assert r.status_code == 404 and r.json()["code"] == "source_unavailable"
-        assert "PLANGRAPH_PLANS" in r.json()["detail"]
+        assert "PLANGRAPH_SOURCES" in r.json()["detail"]
         tree = ok(c, f"/plans/{PLAN}/tree")
         assert tree["warnings"] == [] and tree["warnings_available"] is False
     store.close()

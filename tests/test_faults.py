@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from api.main import create_app
 from api.settings import Settings
-from api.state import AppState, PlanRecord, open_state
+from api.state import AppState, open_state
 from graph.build import build_graph, links_beside
 from graph.stores import StoreUnavailable, open_store
 from graph.stores.rows import relabel_plan
@@ -98,7 +98,6 @@ def neo4j_through(port: int) -> tuple[Any, Settings]:
     """A Neo4j store reached through ``127.0.0.1:port``, and the service's settings."""
     cfg = neo4j_config()
     settings = Settings(
-        plans=[],
         store="neo4j",
         neo4j_uri=f"bolt://127.0.0.1:{port}",
         neo4j_username=cfg["user"],
@@ -149,7 +148,6 @@ def test_neo4j_outage_answers_503_and_the_service_recovers(
     relay = Relay(url.hostname or "127.0.0.1", url.port or 7687)
     store, settings = neo4j_through(relay.port)
     state = AppState(settings, store)
-    state.plans[PLAN] = PlanRecord(PLAN, bundled_doc.source.sha256, graph, "test")
     caplog.set_level(logging.DEBUG)
     paths = ["/health", f"/goals/5/tasks?plan={PLAN}", f"/search?q=区块链&plan={PLAN}", "/plans"]
     try:
@@ -212,7 +210,6 @@ def test_a_stopped_neo4j_server_answers_503_and_the_service_recovers(
         store, settings = neo4j_through(port)
         store.load(nx_graph(bundled_doc), PLAN)
         state = AppState(settings, store)
-        state.plans[PLAN] = PlanRecord(PLAN, bundled_doc.source.sha256, nx_graph(bundled_doc), "test")
         with TestClient(create_app(settings, state), raise_server_exceptions=False) as client:
             assert client.get(f"/goals/5/tasks?plan={PLAN}").status_code == 200
             server("stop")
@@ -304,7 +301,7 @@ def broken_files(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize("kind", ["garbage", "directory"])
 def test_a_store_file_that_does_not_open_names_the_file_and_the_fix(tmp_path: Path, kind: str) -> None:
     path = broken_files(tmp_path)[kind]
-    settings = Settings(store="ladybug", db_path=path, plans=[])
+    settings = Settings(store="ladybug", db_path=path)
     with pytest.raises(StoreUnavailable) as info:
         open_state(settings)
     message = str(info.value)
@@ -324,7 +321,7 @@ def test_a_truncated_store_file_names_the_file_and_the_fix(tmp_path: Path, bundl
     with path.open("r+b") as f:
         f.truncate(path.stat().st_size // 2)
     with pytest.raises(StoreUnavailable) as info:
-        open_state(Settings(store="ladybug", db_path=path, plans=[]))
+        open_state(Settings(store="ladybug", db_path=path))
     assert str(path) in str(info.value) and f"plangraph load --db {path}" in str(info.value)
 
 

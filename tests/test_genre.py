@@ -596,7 +596,13 @@ TEXTS = [
     # HTML: entities resolved, the issuing notice is front matter (metadata), not plan text; scripts dropped
     E("plan.html", "fx/achievement-2", "（R&D）", True, id="html-amp-entity"),
     E("plan.html", "fx/achievement-2", "&amp;", False, id="html-no-raw-entity"),
-    E("plan.html", "fx", "国务院关于印发“十四五”数字经济发展规划的通知", False, id="html-notice-not-plan-text"),
+    E(
+        "plan.html",
+        "fx",
+        "国务院关于印发“十四五”数字经济发展规划的通知",
+        False,
+        id="html-notice-not-plan-text",
+    ),
     E("plan.html", "fx", "pageId", False, id="html-script-dropped"),
     E("plan.html", "fx/column-1/item-2", "推进5G网络在城市和县城连续覆盖", True, id="html-nbsp-after-marker"),
     # 12. numbers at the start of a wrapped line are running text

@@ -8,7 +8,16 @@ import networkx as nx
 import pytest
 
 from graph.build import GraphBuildError, build_graph, build_many, entity_eid, graph_for_source, links_beside
-from graph.schema import DOCUMENT_LABELS, ENTITIES, MEMBERS, NODE_LABELS, STRUCTURAL, check_graph
+from graph.schema import (
+    DOCUMENT_LABELS,
+    ENTITIES,
+    MEMBERS,
+    METRIC,
+    NODE_LABELS,
+    SHARED,
+    STRUCTURAL,
+    check_graph,
+)
 from ingest.models import PlanDocument
 from ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
@@ -74,6 +83,10 @@ def test_provenance_on_every_document_node(
         if d["label"] in ENTITIES:
             assert d["plan_id"] == "" and "char_start" not in d and n == entity_eid(d["label"], d["name"])
             continue
+        if d["label"] == METRIC:  # shared; its provenance is on each OF_METRIC (the indicator as written)
+            assert d["plan_id"] == "" and "char_start" not in d and n.startswith("metric/")
+            assert all(g.edges[u, n, k]["evidence"] for u, _, k in g.in_edges(n, keys=True))
+            continue
         assert d["plan_id"] == P and d["source_sha256"] == sha, n
         assert 0 <= d["char_start"] <= d["char_end"] <= len(original), n
         assert 1 <= d["line_start"] <= d["line_end"], n
@@ -95,7 +108,7 @@ def holders(g: nx.MultiDiGraph, n: str) -> list[tuple[str, str]]:
 def test_structure_rule(g: nx.MultiDiGraph) -> None:
     for n, d in g.nodes(data=True):
         label = d["label"]
-        if label in ENTITIES or label == "Plan":
+        if label in SHARED or label == "Plan":
             continue
         hs = holders(g, n)
         if label in MEMBERS:
@@ -182,7 +195,7 @@ def test_build_many_shares_entities(bundled_doc: PlanDocument, g: nx.MultiDiGrap
     both = build_many([bundled_doc, other], infer=False)
     assert check_graph(both) == []
     assert sorted(both.graph["plans"]) == [P, "other-plan"]
-    ents = sum(1 for _, d in g.nodes(data=True) if d["label"] in ENTITIES)
+    ents = sum(1 for _, d in g.nodes(data=True) if d["label"] in SHARED)
     docs = sum(1 for _, d in g.nodes(data=True) if d["label"] in DOCUMENT_LABELS)
     assert both.number_of_nodes() == ents + 2 * docs
     mentioning = {u.split("/")[0] for u, _, k in both.in_edges("technology/5G", keys=True) if k == "MENTIONS"}
@@ -198,4 +211,4 @@ def test_without_inference(bundled_doc: PlanDocument) -> None:
 
 
 def test_all_labels_known() -> None:
-    assert set(DOCUMENT_LABELS) | set(ENTITIES) == set(NODE_LABELS)
+    assert set(DOCUMENT_LABELS) | set(SHARED) == set(NODE_LABELS)

@@ -51,6 +51,7 @@ LABELS = [
     "Region",
     "Document",
     "Initiative",
+    "Metric",
 ]
 RELS = [
     "HAS_PART",
@@ -73,6 +74,8 @@ RELS = [
     "MEASURES",
     "RESPONSIBLE_FOR",
     "MENTIONS",
+    "OF_METRIC",
+    "CITES",
 ]
 
 

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from api.main import create_app
 from api.settings import Settings
-from api.state import AppState, PlanRecord
+from api.state import AppState
 from graph.build import build_graph, links_beside
 from graph.stores import Store, open_store
 from graph.stores.rows import relabel_plan
@@ -49,8 +49,7 @@ def serving(
     store.drop_plan(plan)
     graph = relabel_plan(build_graph(doc, links=links_beside(BUNDLED_SOURCE)), plan)
     store.load(graph, plan)
-    state = AppState(Settings(plans=[], **settings), store)
-    state.plans[plan] = PlanRecord(plan, doc.source.sha256, graph, "test")
+    state = AppState(Settings(**settings), store)
     try:
         with TestClient(create_app(state.settings, state), raise_server_exceptions=False) as client:
             yield client, store, state

@@ -88,7 +88,7 @@ def write_operations(client: TestClient) -> list[tuple[str, str]]:
 
 def test_writes_are_off_without_a_token(secured: tuple[TestClient, Store]) -> None:
     _, store = secured
-    settings = Settings(plans=[])  # no token
+    settings = Settings()  # no token
     with TestClient(create_app(settings, AppState(settings, store))) as client:
         for method, path in write_operations(client):
             for headers in ({}, auth(TOKEN), auth("")):
@@ -162,7 +162,7 @@ def test_the_token_is_in_no_log_and_no_answer(
         assert TOKEN not in r.text, (r.request.url, r.text[:300])
         assert TOKEN not in str(dict(r.headers))
     assert TOKEN not in caplog.text
-    settings = Settings(plans=[], token=TOKEN, neo4j_password=NEO4J_SECRET)  # type: ignore[arg-type]
+    settings = Settings(token=TOKEN, neo4j_password=NEO4J_SECRET)  # type: ignore[arg-type]
     for text in (repr(settings), str(settings), settings.model_dump_json()):
         assert TOKEN not in text and NEO4J_SECRET not in text
 
@@ -174,7 +174,6 @@ def test_a_wrong_neo4j_password_is_in_no_log_and_no_error(caplog: pytest.LogCapt
     caplog.set_level(logging.DEBUG)
     # a user that does not exist: failed logins of the real user would lock it for everyone for a while
     settings = Settings(
-        plans=[],
         store="neo4j",
         neo4j_uri=cfg["uri"],
         neo4j_username="pgtest-nobody",
@@ -192,7 +191,7 @@ def test_a_wrong_neo4j_password_is_in_no_log_and_no_error(caplog: pytest.LogCapt
 
 def test_a_password_in_the_neo4j_uri_is_in_no_error(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = Settings(plans=[], store="neo4j", neo4j_uri=f"bolt://neo4j:{NEO4J_SECRET}@127.0.0.1:9")
+    settings = Settings(store="neo4j", neo4j_uri=f"bolt://neo4j:{NEO4J_SECRET}@127.0.0.1:9")
     with pytest.raises(StoreUnavailable) as info:
         open_state(settings)
     assert "bolt://127.0.0.1:9" in str(info.value) and NEO4J_SECRET not in str(info.value)
@@ -214,7 +213,7 @@ def test_cors_is_closed_unless_configured(secured: tuple[TestClient, Store]) -> 
 
 def test_cors_allows_only_the_configured_origins(secured: tuple[TestClient, Store]) -> None:
     _, store = secured
-    settings = Settings(plans=[], cors_origins=["https://plans.example.org"])
+    settings = Settings(cors_origins=["https://plans.example.org"])
     with TestClient(create_app(settings, AppState(settings, store))) as client:
         ok = preflight(client, "https://plans.example.org")
         assert ok.headers["access-control-allow-origin"] == "https://plans.example.org"

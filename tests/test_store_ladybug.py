@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 from graph.build import build_graph, links_beside
-from graph.schema import NODE_LABELS, REL_TYPES
+from graph.schema import NODE_LABELS, REL_TYPES, SHARED
 from graph.stores import (
     LoadFailed,
     QueryRefused,
@@ -178,7 +178,7 @@ def test_two_plans_side_by_side_share_entities(
     assert stats["plans"] == [PLAN, OTHER]
     one, two = label_counts(graph), label_counts(other_graph)
     for label in NODE_LABELS:
-        if label in ("Body", "Technology", "Region", "Document", "Initiative"):
+        if label in SHARED:
             assert stats["nodes"][label] == one[label]  # shared, not doubled
         else:
             assert stats["nodes"][label] == one[label] + two[label]

@@ -46,7 +46,8 @@ class PlanTree(BaseModel):
     truncated: bool = Field(description="the tree query hit the row cap (PLANGRAPH_MAX_ROWS)")
     warnings: list[TreeWarning]
     warnings_available: bool = Field(
-        description="false when the plan's source file is not among the configured plans (PLANGRAPH_PLANS)"
+        description="false when the plan's source file is not among the configured sources "
+        "(PLANGRAPH_SOURCES)"
     )
 
 
@@ -115,7 +116,7 @@ def plan_tree(state: State, plan_id: str) -> PlanTree:
         )
         for eid, r in rows.items()
     ]
-    path = source_file(state.settings.plans, _plan_sha(state, plan_id))
+    path = source_file(state.settings.sources, _plan_sha(state, plan_id))
     warnings = [] if path is None else [_placed(w, nodes) for w in parse_warnings(path)]
     return PlanTree(
         plan_id=plan_id,
@@ -153,13 +154,13 @@ def source_context(
     if start is None or end is None or not plan:
         raise ApiError(404, "no_span", f"node {eid!r} has no span in a plan's text (an entity?)")
     sha = _plan_sha(state, plan)
-    path = source_file(state.settings.plans, sha)
+    path = source_file(state.settings.sources, sha)
     if path is None:
         raise ApiError(
             404,
             "source_unavailable",
             f"the source of plan {plan!r} (sha256 {sha[:12]}…) is not among this service's configured "
-            "plans (PLANGRAPH_PLANS)",
+            "sources (PLANGRAPH_SOURCES)",
         )
     text = original_text(path)
     lo, hi = max(0, start - context), min(len(text), end + context)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from api.deps import Consistent, PlanId, State
 from api.errors import READS, ApiError, problems
+from graph.corpus import plan_graph
 from graph.export import render, select, to_csv_files
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
@@ -53,15 +54,8 @@ def export(
             "invalid_parameters",
             f"depth {depth} is over PLANGRAPH_MAX_EXPORT_DEPTH ({state.settings.max_export_depth})",
         )
-    record = state.plans.get(plan)
-    if record is None:
-        raise ApiError(
-            404,
-            "unknown_plan",
-            f"plan {plan!r} was not loaded by this service; export it with plangraph export",
-            valid=sorted(state.plans),
-        )
-    sub = select(record.graph, root=root, depth=depth, labels=label, rels=rel, goal=goal)
+    graph = plan_graph(state.store, plan, timeout_s=state.settings.query_timeout_s)
+    sub = select(graph, root=root, depth=depth, labels=label, rels=rel, goal=goal)
     name = f"{plan}{'-' + (goal or root or '').replace('/', '_') if (goal or root) else ''}.{SUFFIX[format]}"
     if format == "csv":
         buf = io.BytesIO()

@@ -15,9 +15,9 @@ router = APIRouter(tags=["meta"], dependencies=[Consistent])
 @router.get("/health", operation_id="health", response_model=Health, responses=problems(503, 504))
 def health(state: State) -> Health:
     """Is the store answering (one trivial query)? 503 (problem+json) when it is not. ``plans`` lists the
-    plans this service loaded."""
+    plans the store holds."""
     services.run(state, "ping", {})
-    return Health(status="ok", store=state.store.kind, plans=sorted(state.plans))
+    return Health(status="ok", store=state.store.kind, plans=services.plan_ids(state, fresh=True))
 
 
 @router.get("/version", operation_id="version", response_model=Version)

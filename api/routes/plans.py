@@ -8,10 +8,8 @@ from api import services
 from api.deps import Consistent, Pages, State, WriteAccess
 from api.errors import READS, ApiError, problems
 from api.schemas import Page, PlanLoaded, PlanUpload, Rows
-from graph.build import links_beside
-from ingest.load import find_source
 from ingest.models import PlanDocument, PlanMeta
-from ingest.pipeline import parse_bytes, parse_file
+from ingest.pipeline import parse_bytes
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=READS)
 WRITE = problems(400, 401, 403, 404, 409, 413, 500)
@@ -38,13 +36,13 @@ def outline(state: State, plan_id: str) -> Rows:
     return services.rows(services.run(state, "plan_outline", {"plan": plan_id}), "plan_outline")
 
 
-def _loaded(state: State, doc: PlanDocument, links: object = None) -> PlanLoaded:
-    record = state.install(doc, links)  # type: ignore[arg-type]
+def _loaded(state: State, doc: PlanDocument) -> PlanLoaded:
+    graph = state.install(doc)
     return PlanLoaded(
         plan_id=doc.plan.id,
         source_sha256=doc.source.sha256,
-        nodes=record.graph.number_of_nodes(),
-        relationships=record.graph.number_of_edges(),
+        nodes=graph.number_of_nodes(),
+        relationships=graph.number_of_edges(),
         warnings=[str(w) for w in doc.warnings],
     )
 
@@ -73,16 +71,16 @@ def add_plan(state: State, _: WriteAccess, body: PlanUpload) -> PlanLoaded:
 
 @router.post("/{plan_id}/reload", operation_id="reload_plan", response_model=PlanLoaded, responses=WRITE)
 def reload_plan(state: State, _: WriteAccess, plan_id: str, body: PlanUpload | None = None) -> PlanLoaded:
-    """Replace a plan with a new version (the text in the body), or re-read its configured source.
-    Readers see the old graph or the new one, never a mix; a failure keeps the old one."""
+    """Replace a plan with a new version (the text in the body). Readers see the old graph or the new
+    one, never a mix; a failure keeps the old one. To re-read files, run ``plangraph add PATH`` (the
+    service reads what the store holds)."""
     services.pick_plan(state, plan_id)
-    if body is not None:
-        if body.plan_id != plan_id:
-            raise ApiError(422, "invalid_parameters", f"body plan_id {body.plan_id!r} ≠ path {plan_id!r}")
-        return _loaded(state, _parse_upload(state, body))
-    for plan_dir in state.settings.plans:
-        source = find_source(plan_dir)
-        doc = parse_file(source)
-        if doc.plan.id == plan_id:
-            return _loaded(state, doc, links_beside(source))
-    raise ApiError(422, "no_source", f"plan {plan_id!r} has no configured source: send its text in the body")
+    if body is None:
+        raise ApiError(
+            422,
+            "no_source",
+            f"send plan {plan_id!r}'s new text in the body, or re-read its file with: plangraph add PATH",
+        )
+    if body.plan_id != plan_id:
+        raise ApiError(422, "invalid_parameters", f"body plan_id {body.plan_id!r} ≠ path {plan_id!r}")
+    return _loaded(state, _parse_upload(state, body))

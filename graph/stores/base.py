@@ -107,6 +107,13 @@ class Store(Protocol):
         """Remove the plan's nodes, their relationships and the entities no other plan links to."""
         ...
 
+    def write_links(self, rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> None:
+        """MERGE relationships between nodes the store holds (links across plans, see
+        :mod:`graph.crossplan`) in one transaction; ``rels[(type, from label, to label)]`` is a list of
+        ``{"s": eid, "t": eid, "props": {...}}``. Raises ``ValueError`` for a pair the schema does not
+        allow."""
+        ...
+
     def read(
         self,
         query: str,

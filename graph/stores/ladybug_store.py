@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ from graph.stores.base import (
     check_read_only,
     stats_dict,
 )
-from graph.stores.rows import PlanRows, plan_rows
+from graph.stores.rows import PlanRows, link_rows, plan_rows
 
 MEMORY = ":memory:"
 #: Checkpoint the write-ahead log when it passes this size. The engine's default (-1, about 16 MiB)
@@ -169,6 +169,11 @@ class LadybugStore:
     def drop_plan(self, plan_id: str) -> None:
         with self._atomic(f"dropping plan {plan_id}"):
             self._delete_plan(plan_id)
+
+    def write_links(self, rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> None:
+        rows = link_rows(rels)
+        with self._atomic("linking plans"):
+            self._write(rows, None)
 
     @contextlib.contextmanager
     def _atomic(self, doing: str) -> Iterator[None]:

@@ -3,15 +3,16 @@
 Writes are batched ``UNWIND $rows AS row MERGE (n:Label {eid: row.eid}) SET n += row.props`` per label and
 ``MATCH … MATCH … MERGE (a)-[r:TYPE]->(b) SET r += row.props`` per (type, from, to), on the uniqueness
 constraints of :func:`graph.schema.neo4j_constraints`, so a load can be repeated. A plan is replaced in
-one managed write transaction (delete the old plan's nodes, write the new ones): readers see the old
-graph or the new one, and a failure or a lost connection midway rolls everything back on the server.
+one managed write transaction (the new version written over the old one in place, ``SET n = row.props``,
+then what it no longer holds deleted): readers see each node as the old version or the new one, never a
+deleted node's empty properties, and a failure or a lost connection midway rolls everything back.
 Reads run in READ transactions with a timeout and a row cap.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -27,7 +28,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, neo4j_constraints, quote
+from graph.schema import KEY, NODE_LABELS, REL_TYPES, SHARED, neo4j_constraints, quote
 from graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -43,7 +44,7 @@ from graph.stores.base import (
     safe_uri,
     stats_dict,
 )
-from graph.stores.rows import PlanRows, plan_rows
+from graph.stores.rows import PlanRows, link_rows, plan_rows
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_DATABASE = "neo4j"
@@ -55,23 +56,30 @@ _TIMEOUT_CODES = (
 
 # -- all Cypher text of this store --------------------------------------------------------------------
 def plan_id_indexes() -> list[str]:
-    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label."""
+    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label; and on
+    ``name`` of the shared labels, which the cross-plan queries filter by (``{name: $technology}``)."""
     return [
         f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
         for label in NODE_LABELS
+    ] + [
+        f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{quote(label)}) ON (n.name)"
+        for label in SHARED
     ]
 
 
-def node_query(label: str) -> str:
+def node_query(label: str, replace: bool = False) -> str:
+    """``replace``: the node's properties become exactly the row's (a new version written in place)."""
     k = quote(KEY)
-    return f"UNWIND $rows AS row MERGE (n:{quote(label)} {{{k}: row.{k}}}) SET n += row.props"
+    op = "=" if replace else "+="
+    return f"UNWIND $rows AS row MERGE (n:{quote(label)} {{{k}: row.{k}}}) SET n {op} row.props"
 
 
-def rel_query(typ: str, src: str, dst: str) -> str:
+def rel_query(typ: str, src: str, dst: str, replace: bool = False) -> str:
     k = quote(KEY)
+    op = "=" if replace else "+="
     return (
         f"UNWIND $rows AS row MATCH (a:{quote(src)} {{{k}: row.s}}) "
-        f"MATCH (b:{quote(dst)} {{{k}: row.t}}) MERGE (a)-[r:{quote(typ)}]->(b) SET r += row.props"
+        f"MATCH (b:{quote(dst)} {{{k}: row.t}}) MERGE (a)-[r:{quote(typ)}]->(b) SET r {op} row.props"
     )
 
 
@@ -80,6 +88,12 @@ LINKED_ENTITIES = (
     "RETURN DISTINCT labels(e)[0] AS label, e.eid AS eid"
 )
 DELETE_PLAN = "MATCH (n:{label}) WHERE n.plan_id = $p DETACH DELETE n"
+#: what a new version of a plan no longer holds: its nodes and the relationships of its nodes
+STALE_NODES = "MATCH (n:{label}) WHERE n.plan_id = $p AND NOT n.eid IN $keep DETACH DELETE n"
+STALE_RELS = (
+    "MATCH (n:{label})-[r]-() WHERE n.plan_id = $p "
+    "AND NOT [startNode(r).eid, type(r), endNode(r).eid] IN $keep DELETE r"
+)
 DELETE_ORPHANS = (
     "UNWIND $eids AS x MATCH (e:{label} {{eid: x}}) WHERE NOT EXISTS {{ MATCH (e)--() }} DELETE e"
 )
@@ -198,13 +212,19 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             if replace:
-                _delete_plan(tx, plan_id)
-            _write(tx, rows, self.batch_size, progress)
+                _replace(tx, rows, self.batch_size, progress)
+            else:
+                _write(tx, rows, self.batch_size, progress)
 
         self._write_tx(doing, work)
 
     def drop_plan(self, plan_id: str) -> None:
         self._write_tx(f"dropping plan {plan_id}", lambda tx: _delete_plan(tx, plan_id))
+
+    def write_links(self, rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> None:
+        rows = link_rows(rels)
+        self.ensure_schema()
+        self._write_tx("linking plans", lambda tx: _write(tx, rows, self.batch_size, None))
 
     def _write_tx(self, doing: str, work: Callable[[neo4j.ManagedTransaction], None]) -> None:
         where = f"Neo4j at {safe_uri(self.uri)}"
@@ -288,10 +308,38 @@ class Neo4jStore:
         self.close()
 
 
-def _write(tx: neo4j.ManagedTransaction, rows: PlanRows, batch_size: int, progress: Progress | None) -> None:
+def _replace(
+    tx: neo4j.ManagedTransaction, rows: PlanRows, batch_size: int, progress: Progress | None
+) -> None:
+    """The plan's new version written over the old one in place, then what it no longer holds deleted.
+
+    Nodes and relationships the new version keeps are updated, not deleted and made again: Neo4j reads
+    are read-committed, and a request reading a node deleted by a commit meanwhile would see its
+    properties as null. So a reader during the load sees each node as the old or the new version.
+    """
+    plan_id = rows.plan_id
+    linked = _linked_entities(tx, plan_id)
+    _write(tx, rows, batch_size, progress, replace=True)
+    keep_rels = [[r["s"], typ, r["t"]] for (typ, _, _), items in rows.rels.items() for r in items]
+    keep_nodes = [row[KEY] for items in rows.nodes.values() for row in items]
+    for label in NODE_LABELS:
+        tx.run(STALE_RELS.format(label=quote(label)), p=plan_id, keep=keep_rels).consume()
+    for label in NODE_LABELS:
+        tx.run(STALE_NODES.format(label=quote(label)), p=plan_id, keep=keep_nodes).consume()
+    _delete_orphans(tx, linked)
+
+
+def _write(
+    tx: neo4j.ManagedTransaction,
+    rows: PlanRows,
+    batch_size: int,
+    progress: Progress | None,
+    *,
+    replace: bool = False,
+) -> None:
     done, total = 0, rows.total
     for label, items in rows.nodes.items():
-        query = node_query(label)
+        query = node_query(label, replace)
         for batch in batches(items, batch_size):
             payload = [{KEY: r[KEY], "props": r} for r in batch]
             tx.run(query, rows=payload).consume()
@@ -299,7 +347,7 @@ def _write(tx: neo4j.ManagedTransaction, rows: PlanRows, batch_size: int, progre
             if progress:
                 progress(done, total)
     for (typ, src, dst), items in rows.rels.items():
-        query = rel_query(typ, src, dst)
+        query = rel_query(typ, src, dst, replace)
         for batch in batches(items, batch_size):
             tx.run(query, rows=list(batch)).consume()
             done += len(batch)
@@ -307,16 +355,25 @@ def _write(tx: neo4j.ManagedTransaction, rows: PlanRows, batch_size: int, progre
                 progress(done, total)
 
 
-def _delete_plan(tx: neo4j.ManagedTransaction, plan_id: str) -> None:
-    """Delete the plan's nodes, then the shared entities they linked to that nothing links to any more."""
+def _linked_entities(tx: neo4j.ManagedTransaction, plan_id: str) -> dict[str, set[str]]:
     linked: dict[str, set[str]] = {}
     for label in NODE_LABELS:
         for record in tx.run(LINKED_ENTITIES.format(label=quote(label)), p=plan_id):
             linked.setdefault(record["label"], set()).add(record["eid"])
-    for label in NODE_LABELS:
-        tx.run(DELETE_PLAN.format(label=quote(label)), p=plan_id).consume()
+    return linked
+
+
+def _delete_orphans(tx: neo4j.ManagedTransaction, linked: dict[str, set[str]]) -> None:
     for label, eids in sorted(linked.items()):
         tx.run(DELETE_ORPHANS.format(label=quote(label)), eids=sorted(eids)).consume()
+
+
+def _delete_plan(tx: neo4j.ManagedTransaction, plan_id: str) -> None:
+    """Delete the plan's nodes, then the shared entities they linked to that nothing links to any more."""
+    linked = _linked_entities(tx, plan_id)
+    for label in NODE_LABELS:
+        tx.run(DELETE_PLAN.format(label=quote(label)), p=plan_id).consume()
+    _delete_orphans(tx, linked)
 
 
 def _plain(value: Any) -> Any:

@@ -7,6 +7,7 @@ before a store is touched: a graph that breaks :mod:`graph.schema` is refused wh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,18 @@ def plan_rows(graph: nx.MultiDiGraph, plan_id: str) -> PlanRows:
     return PlanRows(plan_id, dict(nodes), dict(rels))
 
 
+def link_rows(rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> PlanRows:
+    """Rows of relationships between stored nodes (no nodes), checked against the schema's endpoints."""
+    for typ, src, dst in rels:
+        if typ not in REL_TYPES or (src, dst) not in REL_TYPES[typ].endpoints:
+            raise ValueError(f"[E310] ({src})-[{typ}]->({dst}) is not allowed by the schema")
+    out = {
+        group: [{"s": r["s"], "t": r["t"], "props": dict(r["props"])} for r in items]
+        for group, items in sorted(rels.items())
+    }
+    return PlanRows("links", {}, out)
+
+
 def relabel_plan(graph: nx.MultiDiGraph, plan_id: str) -> nx.MultiDiGraph:
     """A copy of a plan's graph under another plan id (eids ``old/…`` become ``plan_id/…``).
 
@@ -116,6 +129,8 @@ def relabel_plan(graph: nx.MultiDiGraph, plan_id: str) -> nx.MultiDiGraph:
 
     out = nx.MultiDiGraph()
     out.graph.update(graph.graph)
+    if old in graph.graph.get("plans", {}):
+        out.graph["plans"] = {plan_id: {**graph.graph["plans"][old], "id": plan_id}}
     for node, attrs in graph.nodes(data=True):
         new = dict(attrs)
         if new.get("plan_id"):

@@ -125,7 +125,7 @@ def test_an_error_midway_rolls_the_load_back(
 
     real = ns.rel_query
     broken = {"MENTIONS": " RETURN nonsense("}
-    monkeypatch.setattr(ns, "rel_query", lambda t, a, b: real(t, a, b) + broken.get(t, ""))
+    monkeypatch.setattr(ns, "rel_query", lambda t, a, b, *more: real(t, a, b, *more) + broken.get(t, ""))
     with pytest.raises(LoadFailed, match=r"\[E304\] loading plan pgtest-a .* rolled back"):
         neo4j.load(smaller, A)
     assert dump(neo4j, A) == before

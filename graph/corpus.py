@@ -1,0 +1,128 @@
+"""The corpus service: source → document → graph → store, the one way plans get into a store and out.
+
+The CLI (``plangraph add/load/ingest/plans/drop/export``), the API (uploads, exports) and the Python API
+all go through here; nothing else finds sources, parses for a store or writes plans.
+
+- :func:`find_source` — the source file of a path (a plan folder's ``source.*`` or the file itself);
+- :func:`parse` — the document of a source, with the common options (:class:`Options`);
+- :func:`build` — its graph, with the ``links.yaml`` beside the source applied;
+- :func:`install` — the graph into a store atomically, replacing the plan's old version;
+- :func:`remove` — a plan out of a store;
+- :func:`held` — what the store holds (one row per plan); :func:`plan_graph` — one plan's graph read back
+  from the store (for exports: every process sees the same plans).
+
+Loading many files at once (parallel parsing, sha256 skip, a report per file) is :mod:`graph.corpus_add`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.build import add_plan, links_beside
+from graph.crossplan import link_citations
+from graph.stores.base import Progress, Store
+from graph.stores.readback import PlanNotFound, plan_graph
+from ingest.load import find_source
+from ingest.models import PlanDocument
+from queries.library import get_query
+
+__all__ = [
+    "Options",
+    "PlanNotFound",
+    "build",
+    "find_source",
+    "graph_for_source",
+    "held",
+    "install",
+    "install_document",
+    "link_citations",
+    "parse",
+    "plan_graph",
+    "remove",
+]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read a source: the options of every command that parses (``--plan-id``, ``--title``,
+    ``--partial``), and whether to infer ``SERVES``/``MEASURES`` and apply the curated ``links.yaml``."""
+
+    plan_id: str | None = None
+    title: str | None = None
+    partial: bool = False
+    infer: bool = True
+    curated: bool = True
+
+
+DEFAULT = Options()
+
+
+def parse(path: Path | str, options: Options = DEFAULT) -> tuple[Path, PlanDocument]:
+    """The source file of ``path`` and its document."""
+    from ingest.pipeline import parse_file
+
+    source = find_source(path)
+    doc = parse_file(source, plan_id=options.plan_id, title=options.title, partial=options.partial)
+    return source, doc
+
+
+def build(doc: PlanDocument, source: Path | None = None, options: Options = DEFAULT) -> nx.MultiDiGraph:
+    """The graph of one document; the ``links.yaml`` beside ``source`` applies unless ``curated=False``."""
+    links = links_beside(source) if source is not None and options.curated else None
+    g = nx.MultiDiGraph()
+    add_plan(g, doc, infer=options.infer, links=links, curated=options.curated)
+    return g
+
+
+def graph_for_source(path: Path | str, options: Options = DEFAULT) -> nx.MultiDiGraph:
+    """Parse a plan file (or folder) and build its graph."""
+    source, doc = parse(path, options)
+    return build(doc, source, options)
+
+
+def install(
+    store: Store,
+    graph: nx.MultiDiGraph,
+    plan_id: str,
+    *,
+    progress: Progress | None = None,
+    link: bool = True,
+) -> None:
+    """Write one plan's graph in one transaction, replacing what the store held of the plan: readers see
+    the old version or the new one, and a failure leaves the old one. Then (``link``) the citations
+    between the store's plans are brought up to date (:func:`graph.crossplan.link_citations`); a batch
+    links once at its end instead."""
+    store.load(graph, plan_id, replace=True, progress=progress)
+    if link:
+        link_citations(store)
+
+
+def install_document(
+    store: Store, doc: PlanDocument, source: Path | None = None, options: Options = DEFAULT
+) -> nx.MultiDiGraph:
+    """Build a parsed document's graph and install it; the graph written."""
+    graph = build(doc, source, options)
+    install(store, graph, doc.plan.id)
+    return graph
+
+
+def remove(store: Store, plan_id: str) -> None:
+    """Remove a plan (its nodes, and the shared entities no other plan names); ``PlanNotFound`` if absent."""
+    if plan_id not in held_ids(store):
+        raise PlanNotFound(f"the store ({store.location}) holds no plan {plan_id!r}")
+    store.drop_plan(plan_id)
+
+
+def held(store: Store, query: str = "plans", params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of a canned query over the store's plans (``plans``: id, title, issuer, period, sha256 …)."""
+    q = get_query(query)
+    return store.read(q.cypher, q.bind(dict(params or {})), max_rows=q.max_rows).records()
+
+
+def held_ids(store: Store) -> list[str]:
+    return [r["plan_id"] for r in held(store)]

@@ -1,0 +1,261 @@
+"""Many sources into one store: expand paths, parse in parallel, install plan by plan, report per file.
+
+:func:`expand` turns files, folders and globs into source files; :func:`add` parses them in worker
+processes (``jobs``; one per core by default) and installs each plan in its own transaction as it comes,
+so the store never holds half a plan and a run that is killed leaves every plan whole (old or new
+version); a rerun skips what is already there. Per file the outcome is one of:
+
+- ``added`` — a plan the store did not hold;
+- ``replaced`` — the store held the plan from another source (a different sha256): the new version
+  replaces it whole;
+- ``skipped`` — the store holds the plan from this very source (same sha256 and plan id): nothing is
+  parsed when the file's sha256 and its place (``source_path``) match a stored plan's, nothing written in
+  any case;
+- ``failed`` — the file was not read (its error, with the place); the other files still load;
+- ``not a plan`` — a file found by walking a folder that is no plan (``[E010]``: a README, notes):
+  reported, not an error of the run. A file named on the command line that is no plan is ``failed``.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from enum import StrEnum
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.corpus import DEFAULT, Options, build, held, install, link_citations, parse
+from graph.stores.base import LoadFailed, Store
+from ingest.errors import NotAPlan, PlanError
+from ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
+
+#: The suffixes of the files a folder walk takes as sources (the formats :mod:`ingest.formats` reads).
+SOURCE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")
+_GLOB = set("*?[")
+
+
+class Status(StrEnum):
+    ADDED = "added"
+    REPLACED = "replaced"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    NOT_A_PLAN = "not a plan"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A source to add; ``walked``: found in a folder, not named (a non-plan there is not a failure)."""
+
+    path: Path
+    walked: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one source."""
+
+    path: Path
+    status: Status
+    plan_id: str | None = None
+    title: str | None = None
+    nodes: int = 0
+    relationships: int = 0
+    warnings: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    #: CITES links written between the store's plans at the end of the run
+    citations: int = 0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status is Status.FAILED for o in self.outcomes)
+
+
+# -- finding sources --------------------------------------------------------------------------------
+def _is_plan_folder(path: Path) -> bool:
+    return any((path / name).is_file() for name in SOURCE_NAMES)
+
+
+def _walk(folder: Path) -> Iterator[Found]:
+    """A plan folder is one source; any other folder is walked for plan folders and source files."""
+    if _is_plan_folder(folder):
+        yield Found(find_source(folder))
+        return
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir():
+            for found in _walk(child):
+                yield Found(found.path, walked=True)
+        elif child.suffix.lower() in SOURCE_SUFFIXES:
+            yield Found(child, walked=True)
+
+
+def _place(path: Path) -> str:
+    """Where a path is, for finding it twice: absolute, ``..`` folded, links not followed (two plan
+    folders may link one file)."""
+    return os.path.abspath(path)
+
+
+def expand(paths: Iterable[str | Path]) -> list[Found]:
+    """Files, folders (plan folders, or folders of plans walked recursively) and globs (``**`` too) → the
+    sources, in the order given, each once. A path that does not exist, a glob that matches nothing:
+    ``[E000]`` naming it."""
+    out: dict[str, Found] = {}
+    for arg in paths:
+        text = str(arg)
+        if not Path(text).exists() and _GLOB & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise PlanError("E000", "the pattern matches no file", text)
+            items = [Found(Path(m), walked=True) for m in matches]
+            for item in items:
+                for found in _walk(item.path) if item.path.is_dir() else [item]:
+                    out.setdefault(_place(found.path), Found(found.path, walked=True))
+            continue
+        path = Path(text)
+        for found in _walk(path) if path.is_dir() else [Found(find_source(path))]:
+            out.setdefault(_place(found.path), found)
+    return list(out.values())
+
+
+# -- one source (runs in a worker process) -----------------------------------------------------------
+@dataclass(frozen=True)
+class Prepared:
+    found: Found
+    plan_id: str | None = None
+    sha256: str | None = None
+    title: str | None = None
+    graph: nx.MultiDiGraph | None = None
+    warnings: int = 0
+    error: str | None = None
+    not_a_plan: bool = False
+
+
+def prepare(found: Found, options: Options) -> Prepared:
+    """Parse and build one source; a plan error (or a graph that breaks the schema) comes back as text, a
+    bug as its traceback, so one bad file never stops the others."""
+    try:
+        source, doc = parse(found.path, options)
+        graph = build(doc, source, options)
+    except NotAPlan as exc:
+        return Prepared(found, error=str(exc), not_a_plan=found.walked)
+    except (PlanError, ValueError, OSError) as exc:
+        return Prepared(found, error=str(exc))
+    except Exception:  # a bug: keep its traceback in the report
+        return Prepared(found, error=traceback.format_exc().rstrip())
+    return Prepared(found, doc.plan.id, doc.source.sha256, doc.plan.title, graph, len(doc.warnings))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- the run ----------------------------------------------------------------------------------------
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _prepared(found: Sequence[Found], options: Options, jobs: int) -> Iterator[Prepared]:
+    """Prepared sources as workers finish them (in the order given with ``jobs=1``)."""
+    if jobs <= 1 or len(found) <= 1:
+        for f in found:
+            yield prepare(f, options)
+        return
+    # spawn: the workers do not inherit the parent's open store (its threads and file locks)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(found)), mp_context=get_context("spawn")) as pool:
+        pending: list[Future[Prepared]] = [pool.submit(prepare, f, options) for f in found]
+        for future in as_completed(pending):
+            yield future.result()
+
+
+def add(
+    store: Store,
+    paths: Iterable[str | Path],
+    options: Options = DEFAULT,
+    *,
+    jobs: int | None = None,
+    on_outcome: Callable[[Outcome, int, int], None] | None = None,
+) -> Report:
+    """Add every source under ``paths`` to ``store`` (see the module's docstring); ``on_outcome(outcome,
+    done, total)`` after each file."""
+    sources = expand(paths)
+    stored = {r["plan_id"]: r for r in held(store)}
+    report = Report()
+
+    def record(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome, len(report.outcomes), len(sources))
+
+    todo = []
+    for found in sources:
+        same = _unchanged(found.path, options, stored)
+        if same is not None:
+            record(Outcome(found.path, Status.SKIPPED, same["plan_id"], same.get("title")))
+        else:
+            todo.append(found)
+    seen: dict[str, Path] = {}
+    for prep in _prepared(todo, options, jobs or default_jobs()):
+        record(_install(store, prep, stored, seen))
+    report.citations = link_citations(store)  # also after a rerun: it completes a run that was stopped
+    return report
+
+
+def _unchanged(path: Path, options: Options, stored: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The stored plan this file would give, when its sha256 says it is unchanged, known without parsing:
+    the id from ``--plan-id``, ``plan.yaml`` or the plan folder; for a file whose id comes from its title,
+    the one stored plan from a file of that name and sha256. None: parse it."""
+    sha = file_sha256(path)
+    try:
+        known = options.plan_id or read_meta(path).get("id") or folder_id(path)
+    except PlanError:
+        return None  # a broken plan.yaml: the parse reports it
+    if known is not None:
+        row = stored.get(str(known))
+        return row if row is not None and row["source_sha256"] == sha else None
+    rows = [r for r in stored.values() if r["source_sha256"] == sha and r.get("source_path") == path.name]
+    return rows[0] if len(rows) == 1 else None
+
+
+def _install(
+    store: Store, prep: Prepared, stored: dict[str, dict[str, Any]], seen: dict[str, Path]
+) -> Outcome:
+    path = prep.found.path
+    if prep.graph is None or prep.plan_id is None:
+        status = Status.NOT_A_PLAN if prep.not_a_plan else Status.FAILED
+        return Outcome(path, status, error=prep.error)
+    if prep.plan_id in seen:
+        message = f"plan id {prep.plan_id!r} is also the id of {seen[prep.plan_id]} in this run"
+        error = str(PlanError("E030", message + ": give each its own id (plan.yaml)", str(path)))
+        return Outcome(path, Status.FAILED, prep.plan_id, prep.title, error=error)
+    seen[prep.plan_id] = path
+    counts = {"nodes": prep.graph.number_of_nodes(), "relationships": prep.graph.number_of_edges()}
+    old = stored.get(prep.plan_id)
+    if old is not None and old["source_sha256"] == prep.sha256:
+        return Outcome(path, Status.SKIPPED, prep.plan_id, prep.title, warnings=prep.warnings, **counts)
+    try:
+        install(store, prep.graph, prep.plan_id, link=False)
+    except (ValueError, LoadFailed) as exc:  # refused or rolled back: the store holds what it held
+        return Outcome(path, Status.FAILED, prep.plan_id, prep.title, error=str(exc))
+    status = Status.ADDED if old is None else Status.REPLACED
+    return Outcome(path, status, prep.plan_id, prep.title, warnings=prep.warnings, **counts)
