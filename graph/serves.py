@@ -114,6 +114,8 @@ class Signals:
 
 
 def _goal_factors(raw: Matrix, goals: Sequence[str]) -> dict[str, float]:
+    if not goals or not raw:  # a plan without goals (or without tasks) has nothing to normalise
+        return {}
     means = {g: sum(row[g] for row in raw.values()) / len(raw) for g in goals}
     overall = sum(means.values()) / len(means)
     return {g: overall / means[g] if means[g] else 0.0 for g in goals}
