@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             yield
         finally:
             if state is None:
-                app.state.plangraph.store.close()
+                app.state.plangraph.close()
+            else:
+                state.close_pool()
 
     app = FastAPI(title="PlanGraph", version=VERSION, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)

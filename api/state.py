@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from api.settings import Settings
+from graph.adhoc import ClientLimits, WorkerPool
 from graph.build import add_plan, links_beside
 from graph.stores import Store, StoreUnavailable, open_store
 from ingest.load import find_source
@@ -84,6 +87,36 @@ class AppState:
     consistency: ReadWriteLock = field(default_factory=ReadWriteLock)
     #: (monotonic time, plan ids) of the last look at the store's plans; see services.plan_ids
     plan_list: tuple[float, list[str]] | None = None
+    #: the worker processes that run ad-hoc Cypher (started by the first ad-hoc query), per-client limits
+    pool: WorkerPool | None = None
+    clients: ClientLimits = field(init=False)
+    #: a temporary folder holding the store file, removed by close()
+    scratch: Path | None = None
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.clients = ClientLimits(s.cypher_per_client, s.cypher_rate_per_min, s.cypher_burst)
+        self._pool_lock = threading.Lock()
+
+    def adhoc(self) -> WorkerPool:
+        """The pool that runs ad-hoc Cypher on this state's store (started on first use)."""
+        with self._pool_lock:
+            if self.pool is None:
+                self.pool = WorkerPool.for_store(self.store, self.settings.cypher_workers)
+            return self.pool
+
+    def close_pool(self) -> None:
+        with self._pool_lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()
+
+    def close(self) -> None:
+        """Stop the workers, close the store, remove the temporary store file."""
+        self.close_pool()
+        self.store.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def version(self) -> dict[str, Any]:
         return {
@@ -106,23 +139,30 @@ class AppState:
             )
             self.plans = {**self.plans, doc.plan.id: record}
             self.plan_list = None  # swap, never mutate: readers see old or new
+            if self.pool is not None:
+                self.pool.refresh()
         return record
 
 
 def open_state(settings: Settings) -> AppState:
     """Open the configured store and load the configured plans it lacks (or whose source changed)."""
+    scratch = None
     if settings.store_kind == "neo4j":
         store = open_store("neo4j", **settings.neo4j_config())
     else:
+        path = settings.db_path
+        if path is None:  # the query workers open the store file too: a private one
+            scratch = Path(tempfile.mkdtemp(prefix="plangraph-store-"))
+            path = scratch / "plangraph.lbug"
         try:
-            store = open_store("ladybug", path=settings.db_path)
+            store = open_store("ladybug", path=path)
         except StoreUnavailable as exc:
             if settings.db_path is None:
                 raise
             raise StoreUnavailable(
                 f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}"
             ) from None
-    state = AppState(settings, store)
+    state = AppState(settings, store, scratch=scratch)
     present = set(store.stats().get("plans", []))
     for plan_dir in settings.plans:
         source = find_source(plan_dir)

@@ -36,6 +36,13 @@ from tests.stores_env import ENGINES, neo4j_config, open_engine
 PLAN = "pgtest-hostile"
 TIMEOUT_S = 2.0
 MAX_ROWS = 1000
+#: the service's settings under attack: one client (this test) sends every attempt, so its rate is not limited
+ATTACKED: dict[str, Any] = {
+    "query_timeout_s": TIMEOUT_S,
+    "max_rows": MAX_ROWS,
+    "cypher_rate_per_min": 1e6,
+    "cypher_burst": 100_000,
+}
 SPILL = Path(tempfile.gettempdir()) / f"pgtest-hostile-{os.getpid()}"  # where file-writing attempts aim
 
 
@@ -244,7 +251,7 @@ Hostile = tuple[TestClient, Store, dict[str, Any]]
 @pytest.fixture(scope="module", params=ENGINES)
 def hostile(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterator[Hostile]:
     """The service, its store and the snapshot every attempt is compared with."""
-    with serving(request.param, PLAN, bundled_doc, query_timeout_s=TIMEOUT_S, max_rows=MAX_ROWS) as (
+    with serving(request.param, PLAN, bundled_doc, **ATTACKED) as (
         client,
         store,
         _,
