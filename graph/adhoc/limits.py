@@ -6,10 +6,6 @@ from dataclasses import dataclass
 
 from graph.stores import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
-#: how much further than ``memory_mb`` a worker's address space may grow (Ladybug crashes on some
-#: variable-length path queries when it may reserve less than about 4 GiB more)
-ADDRESS_SPACE_FACTOR = 8
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -17,10 +13,9 @@ class Limits:
 
     ``timeout_s``: wall-clock seconds; the engine stops the query then, and the worker is killed and
     replaced when it has not answered ``KILL_GRACE_S`` later. ``max_rows``: rows kept (the rest is left off,
-    ``truncated``). ``memory_mb``: the resident memory (RSS) a worker may use while it runs the query: the
-    pool looks every ``WATCH_S`` and kills it past the cap; as a backstop against faster allocations its
-    address space may grow ``ADDRESS_SPACE_FACTOR`` times as much (``RLIMIT_AS``; the engines reserve
-    address space they never touch, so the backstop is wider than the cap). ``max_answer_bytes``: the answer's size as JSON; rows past it are left off
+    ``truncated``). ``memory_mb``: the resident memory (RSS) a worker may use while it runs the query (it
+    needs about 160 MiB itself): the pool looks every ``WATCH_S`` (50 ms) and kills it past the cap.
+    ``max_answer_bytes``: the answer's size as JSON; rows past it are left off
     (``truncated``), a first row over it alone is refused. ``max_list_items``: the longest list a value may
     hold.
     """

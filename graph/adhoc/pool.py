@@ -134,11 +134,15 @@ class WorkerPool:
     >>> pool.close(); store.close()
     """
 
-    def __init__(self, kind: str, config: Mapping[str, Any], size: int = 2) -> None:
+    def __init__(
+        self, kind: str, config: Mapping[str, Any], size: int = 2, *, store: Store | None = None
+    ) -> None:
         if size < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {size}")
         self.kind = kind
         self._config = dict(config)
+        self._store = store
+        self._settle()
         self._cond = threading.Condition()
         self._generation = 0
         self._closed = False
@@ -152,7 +156,7 @@ class WorkerPool:
         reopen = getattr(store, "reopen_config", None)
         if reopen is None:
             raise StoreUnavailable(f"ad-hoc Cypher cannot run in worker processes on {store.location}")
-        return cls(store.kind, reopen(), size)
+        return cls(store.kind, reopen(), size, store=store)
 
     # -- running ------------------------------------------------------------------------------------------
     def run(
@@ -271,8 +275,16 @@ class WorkerPool:
         """The store changed (a plan was loaded or dropped): Ladybug workers reopen it before their next
         query. Call it while no query runs (under the caller's write lock)."""
         if self.kind == "ladybug":
+            self._settle()
             with self._cond:
                 self._generation += 1
+
+    def _settle(self) -> None:
+        """Checkpoint the store this process writes, so that workers read the file instead of replaying
+        its log into their memory (:meth:`graph.stores.ladybug_store.LadybugStore.checkpoint`)."""
+        checkpoint = getattr(self._store, "checkpoint", None)
+        if checkpoint is not None:
+            checkpoint()
 
     def pids(self) -> list[int]:
         """The process ids of the workers (for measurements)."""

@@ -1,54 +1,30 @@
 """A worker process of :class:`graph.adhoc.pool.WorkerPool`: it opens the store read-only and runs the
 queries the pool sends it, one at a time, under a memory limit.
 
-The pool talks to it through a pipe: ``("open", kind, config)`` → ``("ok", None)``, then
+The pool talks to it through a socket: ``("open", kind, config)`` → ``("ok", None)``, then
 ``("run", query, params, limits)`` → ``("ok", QueryResult)``; a store error comes back as
 ``("error", class name, message, limit)``, anything else as ``("bug", traceback)``. The worker runs at a
-lower CPU priority than the service, with one engine thread. The pool watches its resident memory; as a
-backstop its address space may grow by ``ADDRESS_SPACE_FACTOR × limits.memory_mb`` beyond what it uses once
-the store is open (``RLIMIT_AS``): an allocation past that fails in the engine (``std::bad_alloc``) or in
-Python (``MemoryError``), and the query answers :class:`~graph.stores.QueryTooLarge`. After that the worker
-exits, and the pool starts a fresh one.
+lower CPU priority than the service, with one engine thread. The pool watches its resident memory and kills
+it past ``limits.memory_mb``. No ``RLIMIT_AS``: Ladybug reserves address space it never touches (8 TiB when
+it opens a database, and about 2.5 GiB more a second while it expands a variable-length path, at 30 MiB
+resident), and it crashes (SIGSEGV) instead of failing when a reservation is refused. A ``MemoryError``
+still answers :class:`~graph.stores.QueryTooLarge`, after which the worker exits and is replaced.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
 from graph.adhoc.answer import cap_rows
-from graph.adhoc.limits import ADDRESS_SPACE_FACTOR, Limits
+from graph.adhoc.limits import Limits
 from graph.stores import QueryTooLarge, Store, StoreError, open_store
 
 #: the worker's CPU priority below the service's (``nice``): the service answers others first
 NICE = 10
-
-
-def address_space() -> int:
-    """Bytes of address space this process uses now (``VmSize``)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmSize in /proc/self/status")
-
-
-def limit_memory(extra_mb: int, base: int) -> None:
-    """Let the address space grow ``extra_mb`` MiB past ``base`` (the soft limit; the hard one stays)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = base + extra_mb * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def unlimit_memory() -> None:
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def run(store: Store, query: str, params: dict[str, Any], limits: Limits) -> Any:
@@ -67,7 +43,6 @@ def main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the service; the pool then stops us
     os.nice(NICE)
     store: Store | None = None
-    base = 0
     try:
         while True:
             try:
@@ -80,12 +55,10 @@ def main(conn: Connection) -> None:
                     _, kind, config = message
                     extra = {"max_threads": 1} if kind == "ladybug" else {}
                     store = open_store(kind, **config, **extra)
-                    base = address_space()
                     reply: tuple[Any, ...] = ("ok", None)
                 else:
                     _, query, params, limits = message
                     assert store is not None, "a query before the store was opened"
-                    limit_memory(ADDRESS_SPACE_FACTOR * limits.memory_mb, base)
                     try:
                         reply = ("ok", run(store, query, params, limits))
                     except MemoryError:
@@ -95,8 +68,6 @@ def main(conn: Connection) -> None:
                 reply = ("error", type(exc).__name__, exc.message, getattr(exc, "limit", ""))
             except Exception:
                 reply = ("bug", traceback.format_exc())
-            finally:
-                unlimit_memory()
             conn.send(reply)
             if out_of_memory:
                 return

@@ -151,6 +151,15 @@ class LadybugStore:
             )
         return {"path": self.location, "read_only": True}
 
+    def checkpoint(self) -> None:
+        """Write the write-ahead log into the database file. A process that opens the file read-only
+        replays the log into its own memory (2 MB of log for the bundled plan: 690 MiB resident, against
+        160 MiB after a checkpoint). A checkpoint that cannot run now (a long read) is skipped."""
+        if self.read_only or self.location == MEMORY:
+            return
+        with self._lock, contextlib.suppress(RuntimeError):
+            self._conn.execute("CHECKPOINT")
+
     # -- schema ---------------------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
         """Create the tables; add the properties and endpoint pairs a store made by an older schema lacks."""
