@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -105,6 +106,11 @@ class AppState:
                 self.pool = WorkerPool.for_store(self.store, self.settings.cypher_workers)
             return self.pool
 
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """The query workers wait while the store is written, and see the new version afterwards."""
+        pool = self.pool
+        return pool.writing() if pool is not None else contextlib.nullcontext()
+
     def close_pool(self) -> None:
         with self._pool_lock:
             pool, self.pool = self.pool, None
@@ -132,15 +138,13 @@ class AppState:
         """Build the plan's graph and load it atomically (replacing an older version); then publish it."""
         g = nx.MultiDiGraph()
         add_plan(g, doc, links=links)
-        with self.write_lock, self.consistency.writing():
+        with self.write_lock, self.consistency.writing(), self._writing():
             self.store.load(g, doc.plan.id, replace=True)
             record = PlanRecord(
                 doc.plan.id, doc.source.sha256, g, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             )
             self.plans = {**self.plans, doc.plan.id: record}
             self.plan_list = None  # swap, never mutate: readers see old or new
-            if self.pool is not None:
-                self.pool.refresh()
         return record
 
 

@@ -7,11 +7,12 @@ which is replaced. A worker out of memory answers :class:`~graph.stores.QueryToo
 The service's own process never holds an ad-hoc query's rows beyond the answer's caps.
 
 Ladybug: a worker opens the store file read-only while the service holds it read-write (the engine
-allows it) and sees the file as it was when it opened it; :meth:`WorkerPool.refresh` after a load makes
-every worker start afresh before its next query. Workers open the file when a query needs them, so a
-caller that holds off writes while it queries (the API's read lock) never has a worker open the file in the
-middle of a write or checkpoint. Neo4j: each worker has its own driver; the server enforces its own
-transaction timeout and memory limits as well.
+allows it) and sees the file as it was when it opened it. The service writes inside
+:meth:`WorkerPool.writing`: no worker opens the file meanwhile (a read-only open during a write or a
+checkpoint could read a half-written file), and afterwards the store is checkpointed (a worker would
+otherwise replay the whole write-ahead log into its own memory) and idle workers are replaced by fresh ones.
+New workers open the store ahead of time, so a query rarely waits for one. Neo4j: each worker has its own
+driver; the server enforces its own transaction timeout and memory limits as well.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -87,6 +90,9 @@ class _Worker:
         self.conn = Connection(ours.detach())
         #: the pool's generation when this worker opened the store (None: not opened yet)
         self.generation: int | None = None
+        #: the thread that opens the store in it ahead of time, and what went wrong there
+        self.warming: threading.Thread | None = None
+        self.failure: StoreError | None = None
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -140,15 +146,17 @@ class WorkerPool:
         if size < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {size}")
         self.kind = kind
+        self.size = size
         self._config = dict(config)
         self._store = store
-        self._settle()
         self._cond = threading.Condition()
+        #: held while a worker opens the store, and by :meth:`writing` while the store is written
+        self._opening = threading.Lock()
         self._generation = 0
         self._closed = False
-        self._idle = [_Worker() for _ in range(size)]
         self._busy: set[_Worker] = set()
-        self.size = size
+        self._settle()
+        self._idle = [self._spawn() for _ in range(size)]
 
     @classmethod
     def for_store(cls, store: Store, size: int = 2) -> WorkerPool:
@@ -159,21 +167,22 @@ class WorkerPool:
         return cls(store.kind, reopen(), size, store=store)
 
     # -- running ------------------------------------------------------------------------------------------
-    def run(
-        self, query: str, params: Mapping[str, Any], limits: Limits, *, wait_s: float | None = None
-    ) -> QueryResult:
-        """Run one read-only statement in a worker under ``limits``; wait at most ``wait_s`` (default:
-        ``limits.timeout_s``) for a free worker, else :class:`PoolBusy`."""
+    def run(self, query: str, params: Mapping[str, Any], limits: Limits) -> QueryResult:
+        """Run one read-only statement in a worker under ``limits``. The time limit counts from now: a
+        query that waits for a free worker has that much less to run, and none left is :class:`PoolBusy`.
+        (Starting a fresh worker, after a kill or a load, is not counted.)"""
         check_read_only(query)
-        w = self._acquire(limits.timeout_s if wait_s is None else wait_s)
+        deadline = time.monotonic() + limits.timeout_s
+        w = self._acquire(deadline, limits.timeout_s)
         healthy = False
         try:
-            w = self._current(w)
-            self._open(w)
-            started = time.monotonic()
-            message = ("run", query, dict(params), limits)
+            opened = time.monotonic()
+            w = self._ready(w)
+            deadline += time.monotonic() - opened
+            left = max(0.05, deadline - time.monotonic())
+            message = ("run", query, dict(params), replace(limits, timeout_s=left))
             try:
-                reply = w.ask(message, limits.timeout_s + KILL_GRACE_S, limits.memory_mb * 1024 * 1024)
+                reply = w.ask(message, left + KILL_GRACE_S, limits.memory_mb * 1024 * 1024)
             except OverMemory:
                 raise QueryTooLarge(
                     f"the query used more than {limits.memory_mb} MiB of memory; its worker was killed"
@@ -181,40 +190,54 @@ class WorkerPool:
             except (EOFError, OSError):
                 raise QueryTooLarge(self._died(w, "running the query")) from None
             if reply is None:
-                elapsed = time.monotonic() - started
                 raise QueryTimeout(
                     f"the query ran longer than timeout_s={limits.timeout_s:g} s and was stopped "
-                    f"(its worker was killed after {elapsed:.1f} s)"
+                    "(its worker process was killed)"
                 )
             # a worker out of memory exits after its answer; a bug may have left it in any state
             healthy = reply[0] == "ok" or (reply[0] == "error" and reply[3] != "memory")
-            return self._answer(reply)
+            return self._answer(reply, limits.timeout_s)
         finally:
             self._release(w, healthy)
 
-    def _current(self, w: _Worker) -> _Worker:
-        """``w``, or a fresh worker in its place when ``w`` opened an older version of the Ladybug file."""
-        if w.generation is None or w.generation == self._generation:
+    def _ready(self, w: _Worker) -> _Worker:
+        """``w`` with the store open: wait for its start, or open it here (a fresh worker in its place when
+        it opened an older version of the Ladybug file)."""
+        if w.warming is not None:
+            w.warming.join()
+        if w.failure is not None:
+            failure, w.failure = w.failure, None
+            raise failure
+        if w.generation == self._generation:
             return w
-        fresh = _Worker()
-        with self._cond:
-            self._busy.discard(w)
-            self._busy.add(fresh)
-        w.stop()
-        return fresh
+        if w.generation is not None:
+            fresh = _Worker()
+            with self._cond:
+                self._busy.discard(w)
+                self._busy.add(fresh)
+            w.stop()
+            w = fresh
+        self._open(w)
+        return w
 
     def _open(self, w: _Worker) -> None:
-        """Have ``w`` open the store, unless it has."""
-        if w.generation == self._generation:
-            return
-        try:
-            reply = w.ask(("open", self.kind, self._config), START_TIMEOUT_S)
-        except (EOFError, OSError):
-            raise StoreUnavailable(self._died(w, "opening the store")) from None
+        with self._opening:
+            generation = self._generation
+            try:
+                reply = w.ask(("open", self.kind, self._config), START_TIMEOUT_S)
+            except (EOFError, OSError):
+                raise StoreUnavailable(self._died(w, "opening the store")) from None
         if reply is None:
             raise StoreUnavailable(f"a query worker did not open the store within {START_TIMEOUT_S:g} s")
-        self._answer(reply)
-        w.generation = self._generation
+        self._answer(reply, 0)
+        w.generation = generation
+
+    def _warm(self, w: _Worker) -> None:
+        """Open the store in a new worker before a query needs it (in a thread of its own)."""
+        try:
+            self._open(w)
+        except StoreError as exc:  # the query that takes this worker answers it
+            w.failure = exc
 
     @staticmethod
     def _died(w: _Worker, doing: str) -> str:
@@ -224,24 +247,31 @@ class WorkerPool:
             code = None
         how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited ({code})"
         return (
-            f"the worker process {how} while {doing}: most likely at its memory backstop (the query "
-            "needed more memory than it may use)"
+            f"the worker process {how} while {doing}: most likely out of memory (the query needed more "
+            "memory than it may use)"
         )
 
     @staticmethod
-    def _answer(reply: tuple[Any, ...]) -> Any:
+    def _answer(reply: tuple[Any, ...], timeout_s: float) -> Any:
         if reply[0] == "ok":
             return reply[1]
         if reply[0] == "error":
             _, name, message, limit = reply
             if name == "QueryTooLarge":
                 raise QueryTooLarge(message, limit)
+            if name == "QueryTimeout":  # the worker saw what was left of the time, the caller gave all
+                message = f"the query ran longer than timeout_s={timeout_s:g} s and was stopped"
             raise _ERRORS.get(name, StoreError)(message)
         raise RuntimeError(f"a query worker failed:\n{reply[1]}")
 
     # -- workers ------------------------------------------------------------------------------------------
-    def _acquire(self, wait_s: float) -> _Worker:
-        deadline = time.monotonic() + wait_s
+    def _spawn(self) -> _Worker:
+        w = _Worker()
+        w.warming = threading.Thread(target=self._warm, args=(w,), name="plangraph-worker-start", daemon=True)
+        w.warming.start()
+        return w
+
+    def _acquire(self, deadline: float, timeout_s: float) -> _Worker:
         with self._cond:
             while not self._idle:
                 if self._closed:
@@ -249,12 +279,13 @@ class WorkerPool:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise PoolBusy(
-                        f"all {self.size} query workers stayed busy for {wait_s:g} s", max(1.0, wait_s)
+                        f"all {self.size} query workers stayed busy for timeout_s={timeout_s:g} s",
+                        max(1.0, timeout_s),
                     )
                 self._cond.wait(left)
             if self._closed:
                 raise StoreUnavailable("the query worker pool is closed")
-            w = self._idle.pop()
+            w = self._idle.pop(0)
             self._busy.add(w)
             return w
 
@@ -263,7 +294,7 @@ class WorkerPool:
             self._busy.discard(w)
         if not healthy or not w.alive():
             w.stop()  # killed at its deadline, out of memory or broken: a fresh one takes its place
-            w = _Worker()
+            w = self._spawn()
         with self._cond:
             if self._closed:
                 w.stop()
@@ -271,13 +302,27 @@ class WorkerPool:
             self._idle.append(w)
             self._cond.notify()
 
-    def refresh(self) -> None:
-        """The store changed (a plan was loaded or dropped): Ladybug workers reopen it before their next
-        query. Call it while no query runs (under the caller's write lock)."""
-        if self.kind == "ladybug":
-            self._settle()
-            with self._cond:
-                self._generation += 1
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold off workers opening the store while this process writes it; afterwards Ladybug workers
+        start afresh (they see the file as it was when they opened it). Queries that run meanwhile keep
+        the old version: call it where no query runs (under the caller's write lock)."""
+        with self._opening:
+            yield
+        if self.kind != "ladybug":
+            return
+        self._settle()
+        with self._cond:
+            self._generation += 1
+            stale, self._idle = self._idle, []
+        fresh = [self._spawn() for _ in stale]
+        for w in stale:
+            if w.warming is not None:
+                w.warming.join()
+            w.stop()
+        with self._cond:
+            self._idle.extend(fresh)
+            self._cond.notify_all()
 
     def _settle(self) -> None:
         """Checkpoint the store this process writes, so that workers read the file instead of replaying
