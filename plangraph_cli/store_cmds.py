@@ -188,6 +188,7 @@ def cypher(
         store = connect(neo4j, db, read_only=True)
         try:
             with WorkerPool.for_store(store, size=1) as pool:
+                pool.wait_ready()  # --timeout is the query's, not the worker's start
                 result = pool.run(query, params, Settings().adhoc_limits(timeout, max_rows))
         finally:
             store.close()

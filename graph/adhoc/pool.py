@@ -45,6 +45,8 @@ from graph.stores import (
 
 #: how long after its deadline a worker that has not answered is killed
 KILL_GRACE_S = 0.5
+#: how long a Neo4j worker whose query overran may take to get the server's answer before it is killed
+DRAIN_S = 5.0
 #: how often the pool looks at a running worker's resident memory
 WATCH_S = 0.05
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -100,8 +102,12 @@ class _Worker:
     def ask(self, message: tuple[Any, ...], wait_s: float, max_rss: int = 0) -> tuple[Any, ...] | None:
         """Send ``message``; the reply, or None when none came within ``wait_s``. EOFError: it died.
         ``max_rss``: kill it when its resident memory passes that many bytes (:class:`OverMemory`)."""
+        self.conn.send(message)
+        return self.wait(wait_s, max_rss)
+
+    def wait(self, wait_s: float, max_rss: int = 0) -> tuple[Any, ...] | None:
+        """The reply to the last message, as :meth:`ask`."""
         conn: Connection = self.conn
-        conn.send(message)
         deadline = time.monotonic() + wait_s
         while not conn.poll(min(WATCH_S, max(0.0, deadline - time.monotonic()))):
             if max_rss and self.rss() > max_rss:
@@ -169,17 +175,21 @@ class WorkerPool:
     # -- running ------------------------------------------------------------------------------------------
     def run(self, query: str, params: Mapping[str, Any], limits: Limits) -> QueryResult:
         """Run one read-only statement in a worker under ``limits``. The time limit counts from now: a
-        query that waits for a free worker has that much less to run, and none left is :class:`PoolBusy`.
-        (Starting a fresh worker, after a kill or a load, is not counted.)"""
+        query that waits for a free worker (or for a fresh one to open the store) has that much less to
+        run, and none left is :class:`PoolBusy`; so every answer comes within ``timeout_s + KILL_GRACE_S``
+        and a few milliseconds. :meth:`wait_ready` first, to leave the start of the workers out."""
         check_read_only(query)
         deadline = time.monotonic() + limits.timeout_s
-        w = self._acquire(deadline, limits.timeout_s)
+        w: _Worker | None = self._acquire(deadline, limits.timeout_s)
+        assert w is not None
         healthy = False
         try:
-            opened = time.monotonic()
             w = self._ready(w)
-            deadline += time.monotonic() - opened
-            left = max(0.05, deadline - time.monotonic())
+            left = deadline - time.monotonic()
+            if left < WATCH_S:
+                raise PoolBusy(
+                    f"no query worker was ready within timeout_s={limits.timeout_s:g} s", limits.timeout_s
+                )
             message = ("run", query, dict(params), replace(limits, timeout_s=left))
             try:
                 reply = w.ask(message, left + KILL_GRACE_S, limits.memory_mb * 1024 * 1024)
@@ -190,15 +200,28 @@ class WorkerPool:
             except (EOFError, OSError):
                 raise QueryTooLarge(self._died(w, "running the query")) from None
             if reply is None:
+                if self.kind == "neo4j":
+                    # the server stops it too (its transaction timeout, checked every few hundred ms):
+                    # the worker waits for that in the background instead of a new one taking seconds to start
+                    drain, w = w, None
+                    threading.Thread(target=self._drain, args=(drain, limits), daemon=True).start()
                 raise QueryTimeout(
-                    f"the query ran longer than timeout_s={limits.timeout_s:g} s and was stopped "
-                    "(its worker process was killed)"
+                    f"the query ran longer than timeout_s={limits.timeout_s:g} s and was stopped"
                 )
             # a worker out of memory exits after its answer; a bug may have left it in any state
             healthy = reply[0] == "ok" or (reply[0] == "error" and reply[3] != "memory")
             return self._answer(reply, limits.timeout_s)
         finally:
-            self._release(w, healthy)
+            if w is not None:
+                self._release(w, healthy)
+
+    def _drain(self, w: _Worker, limits: Limits) -> None:
+        """Wait for the answer of the query ``w`` still runs; then it serves again (or is replaced)."""
+        try:
+            healthy = w.wait(DRAIN_S, limits.memory_mb * 1024 * 1024) is not None
+        except (OverMemory, EOFError, OSError):
+            healthy = False
+        self._release(w, healthy)
 
     def _ready(self, w: _Worker) -> _Worker:
         """``w`` with the store open: wait for its start, or open it here (a fresh worker in its place when
@@ -219,6 +242,20 @@ class WorkerPool:
             w = fresh
         self._open(w)
         return w
+
+    def wait_ready(self, wait_s: float = START_TIMEOUT_S) -> None:
+        """Wait until every worker is idle with the store open (raise what went wrong if one could not
+        open it); at most ``wait_s`` for the busy ones."""
+        deadline = time.monotonic() + wait_s
+        with self._cond:
+            while self._busy and not self._closed and time.monotonic() < deadline:
+                self._cond.wait(deadline - time.monotonic())
+            workers = list(self._idle)
+        for w in workers:
+            if w.warming is not None:
+                w.warming.join()
+            if w.failure is not None:
+                raise w.failure
 
     def _open(self, w: _Worker) -> None:
         with self._opening:
@@ -293,14 +330,18 @@ class WorkerPool:
         with self._cond:
             self._busy.discard(w)
         if not healthy or not w.alive():
-            w.stop()  # killed at its deadline, out of memory or broken: a fresh one takes its place
+            # killed at its deadline, out of memory or broken: a fresh one takes its place (reaping the old
+            # one can take a while, so not in the caller's time)
+            if w.alive():
+                w.proc.kill()
+            threading.Thread(target=w.stop, daemon=True).start()
             w = self._spawn()
         with self._cond:
             if self._closed:
                 w.stop()
                 return
             self._idle.append(w)
-            self._cond.notify()
+            self._cond.notify_all()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
