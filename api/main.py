@@ -31,6 +31,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.plangraph = state or open_state(settings)
+        if state is None:
+            app.state.plangraph.adhoc()  # the query workers start now, not on the first query
         try:
             yield
         finally:

@@ -136,10 +136,10 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serve(store: str) -> Iterator[Server]:
-    """``plangraph serve`` (embedded Ladybug in memory, or ``--neo4j``) on a free loopback port, stopped on
-    exit whatever happens inside."""
-    port = free_port()
+def serve(store: str, port: int | None = None) -> Iterator[Server]:
+    """``plangraph serve`` (embedded Ladybug, or ``--neo4j``) on ``port`` (default: a free loopback port),
+    stopped on exit whatever happens inside."""
+    port = port or free_port()
     base = f"http://{HOST}:{port}"
     cmd = [str(PLANGRAPH), "serve", "--host", HOST, "--port", str(port)]
     env = dict(os.environ)

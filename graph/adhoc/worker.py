@@ -4,7 +4,8 @@ queries the pool sends it, one at a time, under a memory limit.
 The pool talks to it through a socket: ``("open", kind, config)`` → ``("ok", None)``, then
 ``("run", query, params, limits)`` → ``("ok", QueryResult)``; a store error comes back as
 ``("error", class name, message, limit)``, anything else as ``("bug", traceback)``. The worker runs at a
-lower CPU priority than the service, with one engine thread. The pool watches its resident memory and kills
+lower CPU priority than the service (``nice`` 10; not ``SCHED_IDLE``, under which a busy machine starves
+it), with one engine thread. The pool watches its resident memory and kills
 it past ``limits.memory_mb``. No ``RLIMIT_AS``: Ladybug reserves address space it never touches (8 TiB when
 it opens a database, and about 2.5 GiB more a second while it expands a variable-length path, at 30 MiB
 resident), and it crashes (SIGSEGV) instead of failing when a reservation is refused. A ``MemoryError``
