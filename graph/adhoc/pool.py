@@ -94,6 +94,8 @@ class _Worker:
         self.generation: int | None = None
         #: the thread that opens the store in it ahead of time, and what went wrong there
         self.warming: threading.Thread | None = None
+        #: False while ``warming`` runs
+        self.warmed = True
         self.failure: StoreError | None = None
 
     def alive(self) -> bool:
@@ -275,6 +277,10 @@ class WorkerPool:
             self._open(w)
         except StoreError as exc:  # the query that takes this worker answers it
             w.failure = exc
+        finally:
+            with self._cond:
+                w.warmed = True
+                self._cond.notify_all()
 
     @staticmethod
     def _died(w: _Worker, doing: str) -> str:
@@ -304,25 +310,30 @@ class WorkerPool:
     # -- workers ------------------------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         w = _Worker()
+        w.warmed = False
         w.warming = threading.Thread(target=self._warm, args=(w,), name="plangraph-worker-start", daemon=True)
         w.warming.start()
         return w
 
     def _acquire(self, deadline: float, timeout_s: float) -> _Worker:
+        """An idle worker that has opened the store (or failed to: the query answers that), waiting for
+        one until ``deadline``."""
         with self._cond:
-            while not self._idle:
+            while not (ready := [w for w in self._idle if w.warmed]):
                 if self._closed:
                     raise StoreUnavailable("the query worker pool is closed")
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise PoolBusy(
-                        f"all {self.size} query workers stayed busy for timeout_s={timeout_s:g} s",
+                        f"no query worker was free within timeout_s={timeout_s:g} s "
+                        f"({self.size} workers; busy, or starting after a kill)",
                         max(1.0, timeout_s),
                     )
                 self._cond.wait(left)
             if self._closed:
                 raise StoreUnavailable("the query worker pool is closed")
-            w = self._idle.pop(0)
+            w = ready[0]
+            self._idle.remove(w)
             self._busy.add(w)
             return w
 
