@@ -132,7 +132,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PoolBusy)
     async def busy(request: Request, exc: PoolBusy) -> JSONResponse:
         retry = {"Retry-After": str(math.ceil(exc.retry_after_s))}
-        return problem(503, "workers_busy", exc.message, at(request), retry, setting="PLANGRAPH_CYPHER_WORKERS")
+        return problem(
+            503, "workers_busy", exc.message, at(request), retry, setting="PLANGRAPH_CYPHER_WORKERS"
+        )
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

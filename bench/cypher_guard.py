@@ -190,7 +190,13 @@ def main() -> int:
         mib = 1 << 20
         print(f"\n== {args.store}: canned query {CANNED} by wrk (2 connections), {seconds} s each ==")
         rows = [
-            ["quiet", f"{quiet['p50']:.1f}", f"{quiet['p99']:.1f}", f"{quiet['rps']:.0f}", f"{quiet['non2xx']:.0f}"],
+            [
+                "quiet",
+                f"{quiet['p50']:.1f}",
+                f"{quiet['p99']:.1f}",
+                f"{quiet['rps']:.0f}",
+                f"{quiet['non2xx']:.0f}",
+            ],
             [
                 f"{args.attackers} attackers",
                 f"{attacked['p50']:.1f}",
@@ -210,10 +216,10 @@ def main() -> int:
         slowest = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(attackers.slowest.items()))
         print(f"attackers' answers: {dict(sorted(attackers.statuses.items()))}; slowest by status: {slowest}")
         print(f"  (deadline {TIMEOUT_S:g} s + 1 s = {TIMEOUT_S + 1:g} s)")
-        print(
-            f"peak resident memory: service {peak.service / mib:.0f} MiB (quiet {quiet_peak.service / mib:.0f}),"
-            f" one worker {peak.worker / mib:.0f} MiB (cap PLANGRAPH_QUERY_MEMORY_MB, default 512)"
-        )
+        peaks = (peak.service, quiet_peak.service, peak.worker)
+        service, quiet_service, worker = (round(x / mib) for x in peaks)
+        print(f"peak resident memory: service {service} MiB (quiet {quiet_service}), one worker {worker} MiB")
+        print("  (a worker's cap: PLANGRAPH_QUERY_MEMORY_MB, default 512)")
         print(f"service alive after the attack: {alive}, /health: {'ok' if healthy else 'FAILED'}")
         print(bc.load_note())
         ok = healthy and attacked["non2xx"] == 0 and max(attackers.slowest.values()) < TIMEOUT_S + 1

@@ -114,7 +114,9 @@ def watching(client: TestClient, state: AppState) -> Iterator[Watch]:
 def assert_bystander_served(watch: Watch) -> None:
     assert watch.statuses and set(watch.statuses) == {200}, watch.statuses
     assert watch.service_rss < SERVICE_MARGIN_MB << 20, f"the service grew {watch.service_rss >> 20} MiB"
-    assert watch.worker_rss < (MEMORY_MB + WORKER_MARGIN_MB) << 20, f"a worker held {watch.worker_rss >> 20} MiB"
+    assert watch.worker_rss < (MEMORY_MB + WORKER_MARGIN_MB) << 20, (
+        f"a worker held {watch.worker_rss >> 20} MiB"
+    )
 
 
 SETTING_OF_CODE = {504: "PLANGRAPH_QUERY_TIMEOUT_S"}
@@ -253,7 +255,9 @@ def test_the_answer_stops_at_its_byte_cap(ready: Guarded) -> None:
     body = r.json()
     assert r.status_code == 200 and body["truncated"] is True, r.text
     assert 300 < body["row_count"] < 400 and ANSWER_BYTES * 0.9 < len(r.content) < ANSWER_BYTES + 1000
-    r = client.post("/cypher", json={"query": f"UNWIND range(1, 300) AS i RETURN collect('{'x' * 900}') AS s"})
+    r = client.post(
+        "/cypher", json={"query": f"UNWIND range(1, 300) AS i RETURN collect('{'x' * 900}') AS s"}
+    )
     assert r.status_code == 413 and r.json()["setting"] == "PLANGRAPH_MAX_ANSWER_BYTES", r.text
 
 
@@ -306,7 +310,10 @@ def test_a_client_over_its_rate_waits(ready: Guarded) -> None:
         codes = [c.post("/cypher", json={"query": "RETURN 1"}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
         r = c.post("/cypher", json={"query": "RETURN 1"})
-        assert r.json()["setting"] == "PLANGRAPH_CYPHER_RATE_PER_MIN" and 1 <= int(r.headers["Retry-After"]) <= 10
+        assert (
+            r.json()["setting"] == "PLANGRAPH_CYPHER_RATE_PER_MIN"
+            and 1 <= int(r.headers["Retry-After"]) <= 10
+        )
         assert other_client(client.app, 97).post("/cypher", json={"query": "RETURN 1"}).status_code == 200
         for _ in range(5):
             assert c.get("/health").status_code == 200 and c.get("/queries/plans").status_code == 200

@@ -1,4 +1,4 @@
-"""``python -m graph.adhoc FD``: a query worker on the socket FD (started by :class:`graph.adhoc.WorkerPool`)."""
+"""``python -m graph.adhoc FD``: a query worker on socket FD (started by :class:`graph.adhoc.WorkerPool`)."""
 
 import sys
 from multiprocessing.connection import Connection

@@ -76,12 +76,15 @@ class OverMemory(Exception):
 
 
 class _Worker:
-    """A worker process (``python -m graph.adhoc FD``, see :mod:`graph.adhoc.worker`) and our end of its socket. A new process,
-    not a fork: the service has engine threads, and a fork would not have them."""
+    """A worker process (``python -m graph.adhoc FD``, see :mod:`graph.adhoc.worker`) and our end of its
+    socket. A new process, not a fork: the service has engine threads, and a fork would not have them."""
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])),
+        }
         with theirs:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "graph.adhoc", str(theirs.fileno())],
