@@ -25,7 +25,7 @@ def serve(
     neo4j: Annotated[bool, typer.Option("--neo4j", help="Serve from Neo4j (NEO4J_URI …).")] = False,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Embedded store file (default: in memory, or Neo4j if NEO4J_URI is set)."),
+        typer.Option("--db", help="Embedded store file (default: a temporary file; Neo4j if NEO4J_URI set)."),
     ] = None,
 ) -> None:
     """Serve the HTTP API (FastAPI) on the embedded store, or on Neo4j; loads the bundled plan if missing."""

@@ -11,6 +11,7 @@ Reads run in READ transactions with a timeout and a row cap.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -55,6 +56,8 @@ _MEMORY_CODES = (
     "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
     "Neo.TransientError.General.TransactionMemoryLimit",
 )
+#: the server ran out of memory outside the transaction's pool (netty's direct buffers for a huge answer)
+_OUT_OF_MEMORY = re.compile(r"failed to allocate .* of direct memory|OutOfMemoryError", re.IGNORECASE)
 _TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
@@ -264,7 +267,7 @@ class Neo4jStore:
                         break
         except Neo4jError as exc:
             code = exc.code or ""
-            if code in _MEMORY_CODES:
+            if code in _MEMORY_CODES or _OUT_OF_MEMORY.search(_first_line(exc)):
                 raise QueryTooLarge(
                     f"Neo4j stopped the query at its memory limit: {_first_line(exc)}", "server_memory"
                 ) from None
