@@ -520,3 +520,17 @@ def test_cypher_command_stops_a_cartesian_product(cli_store: tuple[list[str], St
     slow = run_cli(["cypher", CARTESIAN, *where, "--timeout", str(TIMEOUT_S)])
     assert slow.exit_code == 2 and "[E303]" in slow.output, slow.output
     assert time.monotonic() - started < TIMEOUT_S + 5
+
+
+def test_cypher_command_stops_a_huge_range(cli_store: tuple[list[str], Store, dict[str, Any]]) -> None:
+    """``plangraph cypher`` runs in a worker too: a huge ``range()`` is stopped at the memory cap or killed at
+    the deadline, within the deadline + 1 s, with one line and exit 2."""
+    where, store, before = cli_store
+    started = time.monotonic()
+    huge = run_cli(
+        ["cypher", "UNWIND range(1, 200000000) AS x WITH x WHERE x < 0 RETURN x", *where, "--timeout", "1"]
+    )
+    assert huge.exit_code == 2 and huge.output.startswith(("error: [E303]", "error: [E305]")), huge.output
+    assert "Traceback" not in huge.output
+    assert time.monotonic() - started < 1 + 1 + 5  # + starting the worker, which the limit leaves out
+    assert_unchanged(before, snapshot(store, PLAN, totals=False))
