@@ -32,19 +32,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from graph.adhoc.pool import resident_bytes  # noqa: E402
 from tests.test_cypher_guard import ATTACKS  # noqa: E402  (the same attacks as the tests)
 
 TIMEOUT_S = 2.0
 CANNED = f"/queries/goal_coverage?plan={bc.PLAN}"
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * PAGE
-    except OSError:
-        return 0
+rss = resident_bytes
 
 
 def children(pid: int) -> list[int]:

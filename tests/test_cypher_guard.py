@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 
 from api.state import AppState
 from graph.adhoc import ClientLimits
+from graph.adhoc.pool import resident_bytes
 from graph.stores import QueryTooLarge, Store
 from ingest.models import PlanDocument
 from tests.stores_env import ENGINES
@@ -50,15 +51,9 @@ GUARDED: dict[str, Any] = {
     "cypher_rate_per_min": 1e6,
     "cypher_burst": 100_000,
 }
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * PAGE
-    except OSError:
-        return 0
+rss = resident_bytes
 
 
 Guarded = tuple[TestClient, Store, AppState, dict[str, Any]]

@@ -71,6 +71,15 @@ class PoolBusy(StoreError):
 _ROOT = str(Path(__file__).resolve().parents[2])
 
 
+def resident_bytes(pid: int) -> int:
+    """The resident memory of process ``pid`` (0 once it has exited)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 class OverMemory(Exception):
     """The worker passed its resident memory cap and was killed."""
 
@@ -124,12 +133,7 @@ class _Worker:
         return reply
 
     def rss(self) -> int:
-        """Resident bytes (0 once it has exited)."""
-        try:
-            with open(f"/proc/{self.proc.pid}/statm", encoding="ascii") as statm:
-                return int(statm.read().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            return 0
+        return resident_bytes(self.proc.pid)
 
     def stop(self) -> None:
         if self.alive():
