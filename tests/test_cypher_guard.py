@@ -23,8 +23,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.settings import Settings
 from api.state import AppState
-from graph.adhoc import ClientLimits
 from graph.adhoc.pool import resident_bytes
 from graph.stores import QueryTooLarge, Store
 from ingest.models import PlanDocument
@@ -284,8 +284,13 @@ def test_the_memory_cap_is_its_setting(ready: Guarded) -> None:
 
 
 def test_the_pool_has_its_workers(ready: Guarded) -> None:
-    _, _, state, _ = ready
+    _, store, state, _ = ready
     assert len(state.adhoc().pids()) == GUARDED["cypher_workers"]
+    one = AppState(Settings(plans=[], cypher_workers=1), store)  # type: ignore[arg-type]
+    try:
+        assert len(one.adhoc().pids()) == 1
+    finally:
+        one.close_pool()
 
 
 # -- per-client limits -------------------------------------------------------------------------------------
@@ -306,7 +311,8 @@ def test_one_client_runs_at_most_its_share_at_once(ready: Guarded) -> None:
 def test_a_client_over_its_rate_waits(ready: Guarded) -> None:
     client, _, state, _ = ready
     saved = state.clients
-    state.clients = ClientLimits(concurrent=2, per_minute=6, burst=2)  # as PLANGRAPH_CYPHER_RATE_PER_MIN=6
+    settings = Settings(plans=[], cypher_rate_per_min=6, cypher_burst=2)  # type: ignore[arg-type]
+    state.clients = AppState(settings, state.store).clients
     try:
         c = other_client(client.app, 98)  # type: ignore[arg-type]
         codes = [c.post("/cypher", json={"query": "RETURN 1"}).status_code for _ in range(3)]
