@@ -6,6 +6,7 @@ plus optional members (``candidates``, ``suggestions``, ``errors``, ``setting``)
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -15,8 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import Problem
+from graph.adhoc import PoolBusy, TooManyQueries
 from graph.export import ExportError
-from graph.stores import QueryRefused, QueryTimeout, StoreUnavailable
+from graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
 from graph.stores.base import LoadFailed
 from ingest.errors import PlanError
 from queries.library import QueryError
@@ -32,7 +34,25 @@ class ApiError(Exception):
         self.status, self.code, self.detail, self.extra = status, code, detail, extra
 
 
-def problem(status: int, code: str, detail: str, instance: str | None = None, **extra: Any) -> JSONResponse:
+#: the setting behind each limit an ad-hoc query can hit (QueryTooLarge.limit, TooManyQueries.limit)
+LIMIT_SETTINGS = {
+    "memory": "PLANGRAPH_QUERY_MEMORY_MB",
+    "server_memory": "db.memory.transaction.max (Neo4j server)",
+    "answer_bytes": "PLANGRAPH_MAX_ANSWER_BYTES",
+    "list_items": "PLANGRAPH_MAX_LIST_ITEMS",
+    "concurrent": "PLANGRAPH_CYPHER_PER_CLIENT",
+    "rate": "PLANGRAPH_CYPHER_RATE_PER_MIN",
+}
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -43,7 +63,7 @@ def problem(status: int, code: str, detail: str, instance: str | None = None, **
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -98,6 +118,23 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QueryTimeout)
     async def timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
         return problem(504, "query_timeout", exc.message, at(request), setting="PLANGRAPH_QUERY_TIMEOUT_S")
+
+    @app.exception_handler(QueryTooLarge)
+    async def too_large(request: Request, exc: QueryTooLarge) -> JSONResponse:
+        return problem(413, "query_too_large", exc.message, at(request), setting=LIMIT_SETTINGS[exc.limit])
+
+    @app.exception_handler(TooManyQueries)
+    async def too_many(request: Request, exc: TooManyQueries) -> JSONResponse:
+        retry = {"Retry-After": str(exc.retry_after_s)}
+        setting = LIMIT_SETTINGS[exc.limit]
+        return problem(429, "too_many_queries", exc.message, at(request), retry, setting=setting)
+
+    @app.exception_handler(PoolBusy)
+    async def busy(request: Request, exc: PoolBusy) -> JSONResponse:
+        retry = {"Retry-After": str(math.ceil(exc.retry_after_s))}
+        return problem(
+            503, "workers_busy", exc.message, at(request), retry, setting="PLANGRAPH_CYPHER_WORKERS"
+        )
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

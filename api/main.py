@@ -33,11 +33,15 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.plangraph = state or open_state(settings)
+        if state is None:
+            app.state.plangraph.adhoc()  # the query workers start now, not on the first query
         try:
             yield
         finally:
             if state is None:
-                app.state.plangraph.store.close()
+                app.state.plangraph.close()
+            else:
+                state.close_pool()
 
     app = FastAPI(
         title="PlanGraph",

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.adhoc.limits import Limits
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
@@ -21,7 +23,8 @@ class Settings(BaseSettings):
 
     #: "ladybug" (embedded, the default) or "neo4j"; "auto" picks neo4j when NEO4J_URI is set.
     store: Literal["auto", "ladybug", "neo4j"] = "auto"
-    #: Ladybug database file; empty: in memory.
+    #: Ladybug database file; empty: a temporary file, removed when the service stops (the ad-hoc query
+    #: workers open the file read-only; they could not open an in-memory store).
     db_path: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -42,6 +45,17 @@ class Settings(BaseSettings):
     #: and the parser's warnings (files, plan folders, or folders of plan folders; a source is used only if
     #: its sha256 is the one the store records). The store keeps spans and fingerprints, not the text.
     sources: list[Path] = Field(default_factory=lambda: [ROOT / "data" / "plans"])
+
+    #: ad-hoc Cypher (POST /cypher, plangraph cypher) runs in this many worker processes; each one's
+    #: memory may grow this much while it runs a query; the answer's size and list caps; per client: queries
+    #: at once and per minute (bursts of cypher_burst)
+    cypher_workers: int = Field(default=2, ge=1, le=32)
+    query_memory_mb: int = Field(default=512, ge=64, le=1_048_576)
+    max_answer_bytes: int = Field(default=5_000_000, ge=1_000)
+    max_list_items: int = Field(default=10_000, ge=1)
+    cypher_per_client: int = Field(default=2, ge=1)
+    cypher_rate_per_min: float = Field(default=60.0, gt=0)
+    cypher_burst: int = Field(default=10, ge=1)
 
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "PLANGRAPH_NEO4J_URI")
@@ -65,6 +79,16 @@ class Settings(BaseSettings):
             "password": self.neo4j_password.get_secret_value(),
             "database": self.neo4j_database,
         }
+
+    def adhoc_limits(self, timeout_s: float | None = None, max_rows: int | None = None) -> Limits:
+        """The limits of one ad-hoc query (``timeout_s``, ``max_rows``: the command line's own)."""
+        return Limits(
+            timeout_s=self.query_timeout_s if timeout_s is None else timeout_s,
+            max_rows=self.max_rows if max_rows is None else max_rows,
+            memory_mb=self.query_memory_mb,
+            max_answer_bytes=self.max_answer_bytes,
+            max_list_items=self.max_list_items,
+        )
 
     @property
     def store_kind(self) -> str:

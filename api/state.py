@@ -4,6 +4,9 @@ in through :mod:`graph.corpus`, by ``plangraph add`` or an upload, and exports r
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +19,7 @@ import networkx as nx
 
 from api.settings import Settings
 from graph import corpus
+from graph.adhoc import ClientLimits, WorkerPool
 from graph.stores import Store, StoreUnavailable, open_store
 from ingest.models import PlanDocument
 
@@ -73,6 +77,41 @@ class AppState:
     consistency: ReadWriteLock = field(default_factory=ReadWriteLock)
     #: (monotonic time, plan ids) of the last look at the store's plans; see services.plan_ids
     plan_list: tuple[float, list[str]] | None = None
+    #: the worker processes that run ad-hoc Cypher (started by the first ad-hoc query), per-client limits
+    pool: WorkerPool | None = None
+    clients: ClientLimits = field(init=False)
+    #: a temporary folder holding the store file, removed by close()
+    scratch: Path | None = None
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.clients = ClientLimits(s.cypher_per_client, s.cypher_rate_per_min, s.cypher_burst)
+        self._pool_lock = threading.Lock()
+
+    def adhoc(self) -> WorkerPool:
+        """The pool that runs ad-hoc Cypher on this state's store (started on first use)."""
+        with self._pool_lock:
+            if self.pool is None:
+                self.pool = WorkerPool.for_store(self.store, self.settings.cypher_workers)
+            return self.pool
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """The query workers wait while the store is written, and see the new version afterwards."""
+        pool = self.pool
+        return pool.writing() if pool is not None else contextlib.nullcontext()
+
+    def close_pool(self) -> None:
+        with self._pool_lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()
+
+    def close(self) -> None:
+        """Stop the workers, close the store, remove the temporary store file."""
+        self.close_pool()
+        self.store.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def version(self) -> dict[str, Any]:
         return {
@@ -86,9 +125,9 @@ class AppState:
 
     def install(self, doc: PlanDocument) -> nx.MultiDiGraph:
         """Build the plan's graph and install it atomically (replacing an older version) through the corpus
-        service; the graph written."""
+        service, with the query workers held off the store file meanwhile; the graph written."""
         graph = corpus.build(doc)
-        with self.write_lock, self.consistency.writing():
+        with self.write_lock, self.consistency.writing(), self._writing():
             corpus.install(self.store, graph, doc.plan.id)
             self.plan_list = None  # the next request reads the store's plans again
         return graph
@@ -96,15 +135,23 @@ class AppState:
 
 def open_state(settings: Settings) -> AppState:
     """Open the configured store; nothing is parsed: the service serves what the store holds."""
+    scratch = None
     if settings.store_kind == "neo4j":
-        return AppState(settings, open_store("neo4j", **settings.neo4j_config()))
-    try:
-        store = open_store("ladybug", path=settings.db_path)
-    except StoreUnavailable as exc:
-        if settings.db_path is None:
-            raise
-        raise StoreUnavailable(f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}") from None
-    return AppState(settings, store)
+        store = open_store("neo4j", **settings.neo4j_config())
+    else:
+        path = settings.db_path
+        if path is None:  # the query workers open the store file too: a private one
+            scratch = Path(tempfile.mkdtemp(prefix="plangraph-store-"))
+            path = scratch / "plangraph.lbug"
+        try:
+            store = open_store("ladybug", path=path)
+        except StoreUnavailable as exc:
+            if settings.db_path is None:
+                raise
+            raise StoreUnavailable(
+                f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}"
+            ) from None
+    return AppState(settings, store, scratch=scratch)
 
 
 def _rebuild_hint(path: Path, message: str) -> str:

@@ -137,12 +137,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def serve(
-    store: str, extra_env: dict[str, str] | None = None, plans: list[Path] | None = None
+    store: str,
+    extra_env: dict[str, str] | None = None,
+    plans: list[Path] | None = None,
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """``plangraph serve`` on a free loopback port, stopped on exit whatever happens inside, after
-    ``plangraph add`` has put ``plans`` (default: the bundled plan) into its store: a fresh embedded file,
-    or Neo4j (``--neo4j``). ``extra_env`` adds settings (``PLANGRAPH_SOURCES`` …)."""
-    port = free_port()
+    """``plangraph serve`` on ``port`` (default: a free loopback port), stopped on exit whatever happens
+    inside, after ``plangraph add`` has put ``plans`` (default: the bundled plan) into its store: a fresh
+    embedded file, or Neo4j (``--neo4j``). ``extra_env`` adds settings (``PLANGRAPH_SOURCES`` …)."""
+    port = port or free_port()
     base = f"http://{HOST}:{port}"
     env = {**os.environ, **(extra_env or {})}
     plans = plans if plans is not None else [ROOT / "data" / "plans" / "informatization-14fyp"]

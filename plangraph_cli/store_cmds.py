@@ -295,12 +295,18 @@ def cypher(
     ),
     max_rows: Annotated[int, typer.Option("--max-rows", help="Rows to print at most.")] = DEFAULT_MAX_ROWS,
 ) -> None:
-    """Run a read-only Cypher query (writes are refused) and print the rows."""
+    """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
+    under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
+    PLANGRAPH_MAX_LIST_ITEMS), killed when it overruns --timeout."""
+    from graph.adhoc import WorkerPool
+
     with store_errors():
         params = parse_params(param or [])
         store = connect(neo4j, db, read_only=True)
         try:
-            result = store.read(query, params, timeout_s=timeout, max_rows=max_rows)
+            with WorkerPool.for_store(store, size=1) as pool:
+                pool.wait_ready()  # --timeout is the query's, not the worker's start
+                result = pool.run(query, params, Settings().adhoc_limits(timeout, max_rows))
         finally:
             store.close()
         write_output(render(result, fmt), None)

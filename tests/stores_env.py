@@ -1,9 +1,14 @@
-"""Opening the stores for tests that run on both engines: Ladybug in memory always; Neo4j when a server
-answers — and in CI (CI set) an unreachable Neo4j is a failure, never a skip."""
+"""Opening the stores for tests that run on both engines: Ladybug always (a temporary file, as the service
+uses: ad-hoc queries run in worker processes that open it too); Neo4j when a server answers — and in CI
+(CI set) an unreachable Neo4j is a failure, never a skip."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +30,9 @@ def in_ci() -> bool:
 
 def open_engine(kind: str) -> Store:
     if kind == "ladybug":
-        return open_store("ladybug")
+        folder = Path(tempfile.mkdtemp(prefix="pgtest-store-"))
+        atexit.register(shutil.rmtree, folder, True)
+        return open_store("ladybug", path=folder / "plans.lbug")
     try:
         return open_store("neo4j", **neo4j_config())
     except StoreUnavailable as exc:

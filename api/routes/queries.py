@@ -86,12 +86,20 @@ def run_query_post(
     return _answer(state, name, params, format)
 
 
-@router.post("/cypher", operation_id="cypher", response_model=Rows, responses={**READS, **problems(400, 413)})
-def cypher(state: State, body: CypherRequest) -> Rows:
-    """Ad-hoc read-only Cypher under the service's time limit (PLANGRAPH_QUERY_TIMEOUT_S) and row cap
-    (PLANGRAPH_MAX_ROWS); ``truncated`` says when rows were left off. Writes, schema changes, admin and
-    procedure calls are refused with the reason."""
-    result = state.store.read(
-        body.query, body.params, timeout_s=state.settings.query_timeout_s, max_rows=state.settings.max_rows
-    )
+@router.post(
+    "/cypher",
+    operation_id="cypher",
+    response_model=Rows,
+    responses={**READS, **problems(400, 413, 429)},
+)
+def cypher(state: State, body: CypherRequest, request: Request) -> Rows:
+    """Ad-hoc read-only Cypher, run in a worker process under the service's time limit
+    (PLANGRAPH_QUERY_TIMEOUT_S: 504 ``query_timeout``), memory limit (PLANGRAPH_QUERY_MEMORY_MB: 413
+    ``query_too_large``), row cap (PLANGRAPH_MAX_ROWS) and answer caps (PLANGRAPH_MAX_ANSWER_BYTES,
+    PLANGRAPH_MAX_LIST_ITEMS); ``truncated`` says when rows were left off. Per client, at most
+    PLANGRAPH_CYPHER_PER_CLIENT queries at once and PLANGRAPH_CYPHER_RATE_PER_MIN a minute (429 with
+    Retry-After). Writes, schema changes, admin and procedure calls are refused with the reason."""
+    client = request.client.host if request.client else "unknown"
+    with state.clients.admit(client):
+        result = state.adhoc().run(body.query, body.params, state.settings.adhoc_limits())
     return services.rows(result)

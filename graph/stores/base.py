@@ -6,7 +6,7 @@ plan still links to them. Loads are atomic per plan: readers see the old graph o
 load that fails midway leaves the old one in place.
 
 Errors carry a code, like the parser's: ``[E301]`` store unavailable, ``[E302]`` query refused,
-``[E303]`` query timed out, ``[E304]`` load failed (rolled back);
+``[E303]`` query timed out, ``[E304]`` load failed (rolled back), ``[E305]`` query or answer too large;
 ``[E310]`` (a ``ValueError``) marks a graph that breaks the schema. Messages name the URI or path and
 what failed, never a password.
 """
@@ -57,6 +57,21 @@ class QueryTimeout(StoreError):
     """The query ran longer than its ``timeout_s`` and was stopped."""
 
     code = "E303"
+
+
+class QueryTooLarge(StoreError):
+    """The query needed more memory than its limit, or its answer is over a size limit.
+
+    ``limit`` names which: ``"memory"`` (the process's address space), ``"server_memory"`` (the Neo4j
+    server's transaction memory), ``"answer_bytes"`` (one row alone is over the answer's byte cap),
+    ``"list_items"`` (a list in a row is over the list cap).
+    """
+
+    code = "E305"
+
+    def __init__(self, message: str, limit: str = "memory") -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class LoadFailed(StoreError):

@@ -37,6 +37,7 @@ from graph.stores.base import (
     QueryRefused,
     QueryResult,
     QueryTimeout,
+    QueryTooLarge,
     StoreUnavailable,
     batches,
     check_read_only,
@@ -110,6 +111,7 @@ class LadybugStore:
         read_only: bool = False,
         batch_size: int = 500,
         checkpoint_bytes: int = CHECKPOINT_BYTES,
+        max_threads: int = 0,
     ) -> None:
         self.location = str(path) if path else MEMORY
         self.read_only = read_only
@@ -122,13 +124,41 @@ class LadybugStore:
             if not read_only:
                 file.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = lb.Database(self.location, read_only=read_only, checkpoint_threshold=checkpoint_bytes)
+            self._db = lb.Database(
+                self.location,
+                read_only=read_only,
+                checkpoint_threshold=checkpoint_bytes,
+                max_num_threads=max_threads,
+            )
             self._conn = lb.Connection(self._db)
         except RuntimeError as exc:
             detail = " ".join(str(exc).split())
             raise StoreUnavailable(f"cannot open the Ladybug store at {self.location}: {detail}") from None
         if not read_only:
             self._ensure_schema()
+
+    def reopen_config(self) -> dict[str, Any]:
+        """The ``open_store("ladybug", …)`` arguments with which another process opens this store read-only.
+
+        Ladybug lets other processes open a database file read-only while this one holds it read-write; they
+        see the file as it was when they opened it (reopen to see later loads). An in-memory store cannot be
+        opened by another process.
+        """
+        if self.location == MEMORY:
+            raise StoreUnavailable(
+                "ad-hoc Cypher runs in worker processes, which cannot open an in-memory Ladybug store: "
+                "use a store file (PLANGRAPH_DB_PATH, --db)"
+            )
+        return {"path": self.location, "read_only": True}
+
+    def checkpoint(self) -> None:
+        """Write the write-ahead log into the database file. A process that opens the file read-only
+        replays the log into its own memory (2 MB of log for the bundled plan: 690 MiB resident, against
+        160 MiB after a checkpoint). A checkpoint that cannot run now (a long read) is skipped."""
+        if self.read_only or self.location == MEMORY:
+            return
+        with self._lock, contextlib.suppress(RuntimeError):
+            self._conn.execute("CHECKPOINT")
 
     # -- schema ---------------------------------------------------------------------------------------
     def _ensure_schema(self) -> None:
@@ -267,8 +297,14 @@ class LadybugStore:
             assert not isinstance(result, list)
             columns = result.get_column_names()
             rows: list[list[Any]] = []
-            while len(rows) <= max_rows and result.has_next():
-                rows.append([_plain(v) for v in result.get_next()])
+            try:
+                while len(rows) <= max_rows and result.has_next():
+                    rows.append([_plain(v) for v in result.get_next()])
+            except RuntimeError as exc:
+                raise _read_error(exc, timeout_s) from None
+            except MemoryError:
+                rows.clear()
+                raise QueryTooLarge(_OUT_OF_MEMORY) from None
             result.close()
         finally:
             with contextlib.suppress(RuntimeError):
@@ -307,8 +343,15 @@ class LadybugStore:
         self.close()
 
 
+_OUT_OF_MEMORY = "the query needs more memory than it may use and was stopped"
+#: how the engine says it ran out of memory (an allocation over the process's limit, or a full buffer pool)
+_MEMORY_ERRORS = ("std::bad_alloc", "Unable to allocate memory", "Mmap for size")
+
+
 def _read_error(exc: RuntimeError, timeout_s: float) -> Exception:
     message = str(exc)
+    if any(sign in message for sign in _MEMORY_ERRORS):
+        return QueryTooLarge(_OUT_OF_MEMORY)
     if message.strip() == "Interrupted.":
         return QueryTimeout(f"the query ran longer than timeout_s={timeout_s:g} s and was stopped")
     if "read-only" in message:

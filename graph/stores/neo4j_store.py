@@ -12,6 +12,7 @@ Reads run in READ transactions with a timeout and a row cap.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ from graph.stores.base import (
     QueryRefused,
     QueryResult,
     QueryTimeout,
+    QueryTooLarge,
     StoreError,
     StoreUnavailable,
     batches,
@@ -48,6 +50,15 @@ from graph.stores.rows import PlanRows, link_rows, plan_rows
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_DATABASE = "neo4j"
+#: the server stopped the transaction at its memory limit (db.memory.transaction.max, per transaction, or
+#: dbms.memory.transaction.total.max, all transactions together)
+_MEMORY_CODES = (
+    "Neo.ClientError.General.TransactionOutOfMemoryError",
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+)
+#: the server ran out of memory outside the transaction's pool (netty's direct buffers for a huge answer)
+_OUT_OF_MEMORY = re.compile(r"failed to allocate .* of direct memory|OutOfMemoryError", re.IGNORECASE)
 _TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
@@ -127,6 +138,7 @@ class Neo4jStore:
         self.uri = uri
         self.location = f"{safe_uri(uri)} (database {database})"
         self.user = user
+        self._password = password
         self.database = database
         self.batch_size = batch_size
         self._schema_ready = False
@@ -150,6 +162,10 @@ class Neo4jStore:
             with contextlib.suppress(Exception):
                 self._driver.close()
             raise self._unavailable(exc, "connecting") from None
+
+    def reopen_config(self) -> dict[str, Any]:
+        """The ``open_store("neo4j", …)`` arguments with which another process connects to this database."""
+        return {"uri": self.uri, "user": self.user, "password": self._password, "database": self.database}
 
     # -- errors ---------------------------------------------------------------------------------------
     def _unavailable(self, exc: BaseException, doing: str) -> StoreError:
@@ -269,8 +285,14 @@ class Neo4jStore:
                     rows.append([_plain(v) for v in record.values()])
                     if len(rows) > max_rows:
                         break
-        except ClientError as exc:
+        except Neo4jError as exc:
             code = exc.code or ""
+            if code in _MEMORY_CODES or _OUT_OF_MEMORY.search(_first_line(exc)):
+                raise QueryTooLarge(
+                    f"Neo4j stopped the query at its memory limit: {_first_line(exc)}", "server_memory"
+                ) from None
+            if not isinstance(exc, ClientError):
+                raise QueryRefused(f"Neo4j could not run the query: {_first_line(exc)}") from None
             if code in _TIMEOUT_CODES:
                 raise QueryTimeout(
                     f"the query ran longer than timeout_s={timeout_s:g} s and was stopped"
@@ -278,8 +300,9 @@ class Neo4jStore:
             if code == "Neo.ClientError.Statement.AccessMode":
                 raise QueryRefused("only read queries are allowed") from None
             raise QueryRefused(f"Neo4j refused the query: {_first_line(exc)}") from None
-        except Neo4jError as exc:
-            raise QueryRefused(f"Neo4j could not run the query: {_first_line(exc)}") from None
+        except MemoryError:
+            rows.clear()
+            raise QueryTooLarge("the answer needs more memory than the query may use") from None
         except (ValueError, OverflowError, TypeError) as exc:  # the driver cannot send a parameter
             raise QueryRefused(f"a parameter cannot be sent to Neo4j: {exc}") from None
         truncated = len(rows) > max_rows

@@ -7,6 +7,9 @@
 #   NEO4J_PASSWORD       password of user neo4j           (default plangraph-dev)
 #   NEO4J_HEAP           JVM max heap                     (default 1g)
 #   NEO4J_PAGECACHE      Neo4j page cache                 (default 256m)
+#   NEO4J_TX_MEMORY      memory of one transaction        (default 256m, db.memory.transaction.max)
+#   NEO4J_TX_MEMORY_TOTAL  of all transactions together   (default 768m, dbms.memory.transaction.total.max)
+#   NEO4J_TX_TIMEOUT_S   seconds a transaction may run    (default 120, db.transaction.timeout)
 #   NEO4J_START_TIMEOUT  seconds to wait for readiness    (default 120)
 #   NEO4J_STOP_TIMEOUT   seconds to wait for clean stop   (default 60)
 #   NEO4J_JAVA_OPTS      extra JVM options
@@ -140,7 +143,8 @@ do_start() {
   local cp="$TARGET/classes:$(cat "$CLASSPATH_FILE")"
   # shellcheck disable=SC2086
   NEO4J_DATA_DIR="$NEO4J_DATA_DIR" NEO4J_PORT="$NEO4J_PORT" NEO4J_PASSWORD="$NEO4J_PASSWORD" \
-  NEO4J_PAGECACHE="$NEO4J_PAGECACHE" \
+  NEO4J_PAGECACHE="$NEO4J_PAGECACHE" NEO4J_TX_MEMORY="${NEO4J_TX_MEMORY:-}" \
+  NEO4J_TX_MEMORY_TOTAL="${NEO4J_TX_MEMORY_TOTAL:-}" NEO4J_TX_TIMEOUT_S="${NEO4J_TX_TIMEOUT_S:-}" \
   nohup "$JAVA" \
       -Xms256m -Xmx"$NEO4J_HEAP" -XX:+UseG1GC \
       -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,10 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  *   <li>NEO4J_HOST      - listen address, default 127.0.0.1</li>
  *   <li>NEO4J_PASSWORD  - password of user neo4j, default plangraph-dev</li>
  *   <li>NEO4J_PAGECACHE - page cache size, default 256m</li>
+ *   <li>NEO4J_TX_MEMORY - memory one transaction may use (db.memory.transaction.max), default 256m</li>
+ *   <li>NEO4J_TX_MEMORY_TOTAL - memory all transactions together may use
+ *       (dbms.memory.transaction.total.max), default 768m</li>
+ *   <li>NEO4J_TX_TIMEOUT_S - seconds a transaction may run (db.transaction.timeout), default 120</li>
  * </ul>
  * Optional extra settings: {@code $NEO4J_DATA_DIR/neo4j.conf} (neo4j.conf syntax).
  *
@@ -73,6 +78,11 @@ public final class Neo4jServer {
         String password = env("NEO4J_PASSWORD", "plangraph-dev");
         long pageCache = parseBytes(env("NEO4J_PAGECACHE", "256m"));
         Path ready = home.resolve("neo4j.ready");
+        // a query that builds a huge list or cartesian product is stopped at these limits instead of
+        // exhausting the heap for every client (ad-hoc Cypher passes its own, shorter, timeout)
+        long txMemory = parseBytes(env("NEO4J_TX_MEMORY", "256m"));
+        long txMemoryTotal = parseBytes(env("NEO4J_TX_MEMORY_TOTAL", "768m"));
+        long txTimeout = Long.parseLong(env("NEO4J_TX_TIMEOUT_S", "120"));
 
         Files.createDirectories(home);
         Files.deleteIfExists(ready);
@@ -87,6 +97,11 @@ public final class Neo4jServer {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemory)
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryTotal)
+                .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeout))
+                // look for transactions past their timeout every 200 ms, not every 2 s
+                .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval, Duration.ofMillis(200))
                 // dev server: do not preallocate 256 MiB transaction log files, keep few logs
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")

@@ -1,0 +1,225 @@
+"""Ad-hoc Cypher under attack: a well-behaved client's canned query while 16 attackers run the exhaustion
+suite through ``POST /cypher``, against the same client with no attackers, on a self-started service.
+
+The well-behaved client is ``wrk`` (compiled, low overhead; ``--latency`` gives p50/p99) on one canned
+query. The attackers are Python threads, one ``httpx`` client each, sending the attacks of
+``tests/test_cypher_guard.py`` in turn: each attack lasts up to the deadline, so an attacker's own cost is
+nothing beside the service's, and a Python client can read the problem bodies it gets back. The service runs
+with ``PLANGRAPH_QUERY_TIMEOUT_S=2`` and per-client limits raised to 16 (the attackers share one address;
+at the defaults most of them would get 429 at once, which is the easy case): all 16 reach the worker pool.
+
+Prints p50/p99 quiet and attacked and their ratios (aim: attacked p99 within 3× of quiet), the attackers'
+answers by status and their slowest answer (aim: within the deadline + 1 s), the peak resident memory of
+the service's own process and of its workers, and whether the service survived (no crash, no OOM kill).
+
+    python bench/cypher_guard.py [--store ladybug|neo4j] [--seconds 20] [--attackers 16] [--port 8016]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import _client as bc  # bench/_client.py: this script's directory is on sys.path
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from graph.adhoc.pool import resident_bytes  # noqa: E402
+from tests.test_cypher_guard import ATTACKS  # noqa: E402  (the same attacks as the tests)
+
+TIMEOUT_S = 2.0
+CANNED = f"/queries/goal_coverage?plan={bc.PLAN}"
+
+
+rss = resident_bytes
+
+
+def children(pid: int) -> list[int]:
+    """The service's query workers: processes whose parent is ``pid`` running ``graph.adhoc`` (not a child
+    caught between fork and exec, which still shows the service's memory)."""
+    out = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and b"graph.adhoc" in cmdline(int(entry.name)):
+                out.append(int(entry.name))
+    return out
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+class Peak(threading.Thread):
+    """Samples the service's and its workers' resident memory every 100 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.service, self.worker, self.done = pid, 0, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.service = max(self.service, rss(self.pid))
+            for child in children(self.pid):
+                self.worker = max(self.worker, rss(child))
+            self.done.wait(0.1)
+
+
+def wrk(base: str, seconds: int) -> dict[str, float]:
+    """p50/p99 (ms) and requests/s of the canned query, 2 connections on 1 thread."""
+    out = subprocess.run(
+        ["wrk", "-t1", "-c2", f"-d{seconds}s", "--latency", "--timeout", "10s", base + CANNED],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = {}
+    for name, key in (("50%", "p50"), ("99%", "p99")):
+        m = re.search(rf"^\s*{re.escape(name)}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        if not m:
+            raise RuntimeError(f"no {name} latency in wrk's output:\n{out}")
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+        figures[key] = float(m.group(1)) * scale
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    figures["rps"] = float(rate.group(1)) if rate else float("nan")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non2xx"] = float(errors.group(1)) if errors else 0.0
+    return figures
+
+
+class Attackers:
+    """``n`` threads sending the attacks in turn until stopped; answers by status, the slowest answer."""
+
+    def __init__(self, base: str, n: int, kind: str) -> None:
+        self.base, self.kind = base, kind
+        self.statuses: Counter[str] = Counter()
+        self.slowest: dict[str, float] = {}
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.attack, args=(i,), daemon=True) for i in range(n)]
+
+    def attack(self, i: int) -> None:
+        with httpx.Client(base_url=self.base, timeout=60.0) as http:
+            n = i
+            while not self.stop.is_set():
+                query = ATTACKS[n % len(ATTACKS)].text(self.kind)
+                n += 1
+                started = time.monotonic()
+                try:
+                    status = str(http.post("/cypher", json={"query": query}).status_code)
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                with self.lock:
+                    self.statuses[status] += 1
+                    self.slowest[status] = max(self.slowest.get(status, 0.0), time.monotonic() - started)
+
+    def __enter__(self) -> Attackers:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(60)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", choices=bc.STORES, default="ladybug")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--attackers", type=int, default=16)
+    parser.add_argument("--port", type=int, default=None, help="the service's port (default: a free one)")
+    args = parser.parse_args()
+    seconds = int(bc.bounded(args.seconds, 300, "--seconds"))
+    if args.store == "neo4j" and (why := bc.neo4j_unavailable()):
+        print(f"neo4j: {why}")
+        return 1
+    os.environ.update(
+        {
+            "PLANGRAPH_QUERY_TIMEOUT_S": str(TIMEOUT_S),
+            "PLANGRAPH_CYPHER_PER_CLIENT": str(args.attackers),
+            "PLANGRAPH_CYPHER_RATE_PER_MIN": "1000000",
+            "PLANGRAPH_CYPHER_BURST": "1000000",
+        }
+    )
+    print(bc.load_note())
+    with bc.serve(args.store, port=args.port) as server:
+        assert server.proc is not None
+        with httpx.Client(base_url=server.base, timeout=30) as http:
+            assert http.get(CANNED).status_code == 200
+            for _ in range(60):  # the workers have started
+                if http.post("/cypher", json={"query": "RETURN 1"}).status_code == 200:
+                    break
+                time.sleep(0.5)
+        wrk(server.base, 2)  # warm-up
+        quiet_peak = Peak(server.proc.pid)
+        quiet_peak.start()
+        quiet = wrk(server.base, seconds)
+        quiet_peak.done.set()
+        peak = Peak(server.proc.pid)
+        peak.start()
+        with Attackers(server.base, args.attackers, args.store) as attackers:
+            time.sleep(2)  # every attacker has a query in flight
+            attacked = wrk(server.base, seconds)
+        peak.done.set()
+        alive = server.alive()
+        with httpx.Client(base_url=server.base, timeout=30) as http:
+            healthy = alive and http.get("/health").status_code == 200
+        mib = 1 << 20
+        print(f"\n== {args.store}: canned query {CANNED} by wrk (2 connections), {seconds} s each ==")
+        rows = [
+            [
+                "quiet",
+                f"{quiet['p50']:.1f}",
+                f"{quiet['p99']:.1f}",
+                f"{quiet['rps']:.0f}",
+                f"{quiet['non2xx']:.0f}",
+            ],
+            [
+                f"{args.attackers} attackers",
+                f"{attacked['p50']:.1f}",
+                f"{attacked['p99']:.1f}",
+                f"{attacked['rps']:.0f}",
+                f"{attacked['non2xx']:.0f}",
+            ],
+            [
+                "ratio",
+                f"{attacked['p50'] / quiet['p50']:.2f}x",
+                f"{attacked['p99'] / quiet['p99']:.2f}x",
+                f"{attacked['rps'] / quiet['rps']:.2f}x",
+                "",
+            ],
+        ]
+        print(bc.table(["phase", "p50 ms", "p99 ms", "req/s", "non-2xx"], rows))
+        slowest = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(attackers.slowest.items()))
+        print(f"attackers' answers: {dict(sorted(attackers.statuses.items()))}; slowest by status: {slowest}")
+        print(f"  (deadline {TIMEOUT_S:g} s + 1 s = {TIMEOUT_S + 1:g} s)")
+        peaks = (peak.service, quiet_peak.service, peak.worker)
+        service, quiet_service, worker = (round(x / mib) for x in peaks)
+        print(f"peak resident memory: service {service} MiB (quiet {quiet_service}), one worker {worker} MiB")
+        print("  (a worker's cap: PLANGRAPH_QUERY_MEMORY_MB, default 512)")
+        print(f"service alive after the attack: {alive}, /health: {'ok' if healthy else 'FAILED'}")
+        print(bc.load_note())
+        ok = healthy and attacked["non2xx"] == 0 and max(attackers.slowest.values()) < TIMEOUT_S + 1
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
