@@ -14,6 +14,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.errors import PlanError
 from ingest.load import Source, find_source, load_source
 from ingest.models import ParseWarning
 from ingest.pipeline import parse_file
@@ -35,7 +36,7 @@ def _candidates(root: Path) -> list[Path]:
         return [root]
     try:
         return [find_source(root)]
-    except (OSError, ValueError):
+    except (OSError, ValueError, PlanError):  # not a plan folder: perhaps a folder of them
         pass
     out: list[Path] = []
     try:
@@ -45,7 +46,7 @@ def _candidates(root: Path) -> list[Path]:
     for entry in entries:
         try:
             out.append(find_source(entry))
-        except (OSError, ValueError):
+        except (OSError, ValueError, PlanError):
             continue
     return out
 

@@ -4,10 +4,12 @@ from another origin), through the real app on both stores."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -191,3 +193,18 @@ def test_nothing_in_the_explorer_writes() -> None:
     assert posts == {("views/console.js", '"/cypher"')}, posts
     methods = {name for name, text in code.items() if re.search(r"method:\s*\"(?!GET)", text)}
     assert methods == {"api.js"}  # the one place that sends a POST: post() itself
+
+
+def test_sources_may_be_a_folder_of_plan_folders_or_a_folder_of_files(tmp_path: Path) -> None:
+    """``PLANGRAPH_SOURCES`` as the defaults give it (``data/plans``: plan folders) or as a researcher's
+    corpus folder (plan files side by side) finds the file by its sha256; other entries are passed over."""
+    from api.source_text import source_file
+
+    sha = hashlib.sha256(BUNDLED_SOURCE.read_bytes()).hexdigest()
+    assert source_file([BUNDLED_DIR.parent], sha) == BUNDLED_SOURCE
+    flat = tmp_path / "corpus"
+    flat.mkdir()
+    (flat / "notes").mkdir()  # a folder that is no plan
+    (flat / "plan.txt").write_bytes(BUNDLED_SOURCE.read_bytes())
+    assert source_file([flat], sha) == flat / "plan.txt"
+    assert source_file([flat], "0" * 64) is None
