@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import json
 import os
 import signal
 import socket
@@ -153,6 +154,8 @@ def serve(
         where = ["--neo4j"] if store == "neo4j" else ["--db", str(Path(tmp) / "store.lbug")]
         if store == "neo4j":
             env.setdefault("NEO4J_URI", "bolt://127.0.0.1:7687")
+        shared = store == "neo4j"  # a shared server gets back what it held; a fresh file is thrown away
+        before = _held(where, env) if shared else set()
         if plans:
             subprocess.run(
                 [str(PLANGRAPH), "add", *map(str, plans), *where],
@@ -161,6 +164,7 @@ def serve(
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
+        added = _held(where, env) - before if shared else set()
         cmd = [str(PLANGRAPH), "serve", "--host", HOST, "--port", str(port), *where]
         log = Path(tmp) / "serve.log"
         t0 = time.perf_counter()
@@ -178,6 +182,29 @@ def serve(
             yield server
         finally:
             _stop(proc)
+            for plan_id in sorted(added):
+                subprocess.run(
+                    [str(PLANGRAPH), "drop", plan_id, *where],
+                    cwd=ROOT,
+                    env=env,
+                    check=False,
+                    stdout=subprocess.DEVNULL,
+                )
+
+
+def _held(where: list[str], env: dict[str, str]) -> set[str]:
+    """The plan ids a store holds (``plangraph plans``); none for an embedded file not yet written."""
+    res = subprocess.run(
+        [str(PLANGRAPH), "plans", *where, "--format", "json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if res.returncode != 0:
+        return set()
+    return {row[0] for row in json.loads(res.stdout)["rows"]}
 
 
 @contextlib.contextmanager
