@@ -60,10 +60,7 @@ def viterbi(
         for y in obs_states:
             em = emit_p[y].get(ch, MIN_FLOAT)
             best: tuple[float, State] | None = None
-            sources = into.get(y, ())
-            if len(sources) > len(prev):  # fewer previous states than sources: look the other way
-                sources = tuple((y0, tr) for y0 in prev if (tr := trans_p[y0].get(y)) is not None)
-            for y0, tr in sources:
+            for y0, tr in into.get(y, ()):
                 if y0 in v and len(trans_p[y0]) > 0:
                     cand = (v[y0] + tr + em, y0)
                     if best is None or cand > best:
