@@ -12,9 +12,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.adhoc.limits import Limits
+from plangraph.graph.adhoc.limits import Limits
+from plangraph.home import BUNDLED_PLANS
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
 
@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     #: where the service finds the original text of a stored plan, to show an element's span in context
     #: and the parser's warnings (files, plan folders, or folders of plan folders; a source is used only if
     #: its sha256 is the one the store records). The store keeps spans and fingerprints, not the text.
-    sources: list[Path] = Field(default_factory=lambda: [ROOT / "data" / "plans"])
+    sources: list[Path] = Field(default_factory=lambda: [BUNDLED_PLANS])
 
     #: ad-hoc Cypher (POST /cypher, plangraph cypher) runs in this many worker processes; each one's
     #: memory may grow this much while it runs a query; the answer's size and list caps; per client: queries

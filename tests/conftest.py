@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DIR = ROOT / "data" / "plans" / "informatization-14fyp"
 BUNDLED_SOURCE = BUNDLED_DIR / "source.txt"
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
+# commands run by the tests without --db use a store of their own, never the user's (plangraph.home)
+os.environ["PLANGRAPH_HOME"] = tempfile.mkdtemp(prefix="plangraph-test-home-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

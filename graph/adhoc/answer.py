@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph.stores import QueryResult, QueryTooLarge
+from plangraph.graph.stores import QueryResult, QueryTooLarge
 
 
 def _longest_list(value: Any) -> int:

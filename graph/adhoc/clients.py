@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from graph.stores import StoreError
+from plangraph.graph.stores import StoreError
 
 
 class TooManyQueries(StoreError):

@@ -30,8 +30,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from graph.adhoc.limits import Limits
-from graph.stores import (
+from plangraph.graph.adhoc.limits import Limits
+from plangraph.graph.stores import (
     LoadFailed,
     QueryRefused,
     QueryResult,
@@ -67,8 +67,9 @@ class PoolBusy(StoreError):
         self.retry_after_s = retry_after_s
 
 
-#: the folder that holds the ``graph`` package, for the workers' import path
-_ROOT = str(Path(__file__).resolve().parents[2])
+#: the folder that holds the ``plangraph`` package, for the workers' import path (not resolved: in a
+#: checkout, plangraph/graph is a link to graph/)
+_ROOT = str(Path(__file__).parents[3])
 
 
 def resident_bytes(pid: int) -> int:
@@ -85,8 +86,9 @@ class OverMemory(Exception):
 
 
 class _Worker:
-    """A worker process (``python -m graph.adhoc FD``, see :mod:`graph.adhoc.worker`) and our end of its
-    socket. A new process, not a fork: the service has engine threads, and a fork would not have them."""
+    """A worker process (``python -m plangraph.graph.adhoc FD``, see :mod:`graph.adhoc.worker`) and our end
+    of its socket. A new process, not a fork: the service has engine threads, and a fork would not
+    have them."""
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
@@ -96,7 +98,7 @@ class _Worker:
         }
         with theirs:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "graph.adhoc", str(theirs.fileno())],
+                [sys.executable, "-m", "plangraph.graph.adhoc", str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=env,
