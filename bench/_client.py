@@ -95,6 +95,7 @@ class Server:
     proc: subprocess.Popen[bytes] | None  # None: a service this process did not start
     log: Path | None
     started_s: float = 0.0
+    db: Path | None = None  # the embedded store file it serves
 
     def alive(self) -> bool:
         return self.proc is None or self.proc.poll() is None
@@ -122,7 +123,7 @@ def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the server did not answer /health within {START_TIMEOUT_S:.0f} s")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     """SIGINT (uvicorn's graceful shutdown), then SIGKILL; only this process group, which we started."""
     if proc.poll() is not None:
         return
@@ -174,14 +175,15 @@ def serve(
             )
         try:
             _wait_healthy(base, proc, log)
-            server = Server(store, base, proc, log, time.perf_counter() - t0)
+            db = None if store == "neo4j" else Path(where[1])
+            server = Server(store, base, proc, log, time.perf_counter() - t0, db)
             print(
                 f"[{store}] server pid {proc.pid} on {base}, "
                 f"healthy after {server.started_s:.1f} s (log {log})"
             )
             yield server
         finally:
-            _stop(proc)
+            stop(proc)
             for plan_id in sorted(added):
                 subprocess.run(
                     [str(PLANGRAPH), "drop", plan_id, *where],

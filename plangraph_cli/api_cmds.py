@@ -32,8 +32,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API (FastAPI) on what the store holds (plangraph add puts plans there): the embedded
     store, or Neo4j. Nothing is parsed at start-up."""
-    import uvicorn
-
+    from api import server
     from api.main import create_app
     from api.settings import Settings
     from api.state import open_state
@@ -60,10 +59,7 @@ def serve(
         f"  search:    {base}/search?q=区块链"
     )
     try:
-        # keep-alive beyond common clients' idle pools (5 s): a reused connection is not closed under them
-        uvicorn.run(
-            create_app(settings, state), host=host, port=port, log_level="info", timeout_keep_alive=30
-        )
+        server.run(create_app(settings, state), host, port)
     finally:
         state.store.close()
 
