@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ingest.serialize import document_json
 from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
 
 
@@ -27,6 +26,8 @@ def parse(
     title: TitleOpt = None,
 ) -> None:
     """Parse a plan into its document model (JSON), with provenance for every element."""
+    from ingest.serialize import document_json
+
     with clean_errors():
         _, doc = parse_plan(source, plan_id, title, partial)
         if summary:

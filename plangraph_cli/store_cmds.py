@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from api.settings import Settings
 from graph.stores import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -72,6 +71,8 @@ def register(app: typer.Typer) -> None:
 # -- settings and errors (entry point only) ---------------------------------------------------------
 def neo4j_settings() -> dict[str, Any]:
     """``open_store("neo4j", …)`` arguments from the one settings object (NEO4J_* environment)."""
+    from api.settings import Settings
+
     return Settings().neo4j_config()
 
 
@@ -298,6 +299,7 @@ def cypher(
     """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
     under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
     PLANGRAPH_MAX_LIST_ITEMS), killed when it overruns --timeout."""
+    from api.settings import Settings
     from graph.adhoc import WorkerPool
 
     with store_errors():
