@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import _client as bc  # bench/_client.py: this script's directory is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from graph.corpus import DEFAULT  # noqa: E402
@@ -69,8 +71,7 @@ def main() -> int:
             sys.stdout.flush()
     if len(rows) == 2:
         print(f"speed-up jobs={rows[1][0]} over jobs=1: {rows[0][1] / rows[1][1]:.2f}x")
-    one, five, _ = os.getloadavg()
-    print(f"load average {one:.2f} (1 min) {five:.2f} (5 min)")
+    print(bc.load_note())
     return 0
 
 

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import _client as bc  # bench/_client.py: this script's directory is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 PLANGRAPH = str(ROOT / ".venv" / "bin" / "plangraph")
@@ -66,8 +68,7 @@ def main() -> int:
     print(f"{'command':<28}{'best':>8}{'median':>8}{'x python':>10}")
     for name, ts in times.items():
         print(f"{name:<28}{min(ts):8.3f}{statistics.median(ts):8.3f}{min(ts) / floor:10.1f}")
-    one, five, _ = os.getloadavg()
-    print(f"{os.cpu_count()} CPUs, load average {one:.2f} (1 min) {five:.2f} (5 min)")
+    print(bc.load_note())
     return 0
 
 
