@@ -166,17 +166,24 @@ class AppState:
         return f"{self.generation}-{self.plans_seen[1]}"
 
     def _reopen(self) -> None:
-        """Open the watched file afresh (a read-only store sees the file as it was when opened), once
-        the requests under way are done; the query workers start afresh too."""
+        """Open the watched file afresh (a read-only store sees the file as it was when opened): the new
+        store is opened beside the old one, swapped in once the requests under way are done (a request sees
+        one version), the old one closed; then the query workers start afresh on the file."""
         assert self.watch is not None
-        with self.write_lock, self.consistency.writing(), self._writing():
+        with self.write_lock:
             if not self.watch.changed():
                 return  # another request reopened it meanwhile
             self.watch.mark()
-            old, self.store = self.store, open_store("ladybug", path=self.watch.path, read_only=True)
+            fresh = open_store("ladybug", path=self.watch.path, read_only=True)
+            with self.consistency.writing():
+                old, self.store = self.store, fresh
+                self.plan_list = None
+                self.generation += 1
             old.close()
-            self.plan_list = None
-            self.generation += 1
+            pool = self.pool
+        if pool is not None:
+            with pool.writing():  # nothing to hold off: the workers read their own snapshot meanwhile
+                pass
 
 
 def open_state(settings: Settings) -> AppState:
@@ -205,13 +212,10 @@ def open_state(settings: Settings) -> AppState:
 
 def _open_read_only(path: Path) -> tuple[Store, FileWatch]:
     """A store file served with writes switched off: opened read-only, so that ``plangraph add`` in another
-    process can write it meanwhile (the service reopens it afterwards). Opened read-write for a moment
-    first, to create it or bring its schema up to date, unless another process is writing it now."""
-    try:
+    process can write it meanwhile (the service reopens it afterwards). A file that does not exist yet is
+    created first (an empty store); ``plangraph add`` brings an older file's schema up to date."""
+    if not path.exists():
         open_store("ladybug", path=path).close()
-    except StoreUnavailable as exc:
-        if "lock" not in exc.message.lower():
-            raise
     watch = FileWatch(path)
     return open_store("ladybug", path=path, read_only=True), watch
 
