@@ -29,6 +29,7 @@ from ingest.load import load_source  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SUFFIXES = (".txt", ".pdf", ".html", ".md", ".docx")
+NOT_PLANS = {"README.md", "PROVENANCE.md"}  # the corpus folder's own notes
 
 
 def run(files: list[Path], jobs: int) -> tuple[float, int]:
@@ -45,7 +46,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=default_jobs())
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     args = ap.parse_args()
-    originals = sorted(p for p in args.corpus.iterdir() if p.suffix in SUFFIXES)
+    originals = sorted(p for p in args.corpus.iterdir() if p.suffix in SUFFIXES and p.name not in NOT_PLANS)
     if not originals:
         raise SystemExit(f"error: no plan files in {args.corpus}")
     text_bytes = {p: len(load_source(p).text.encode("utf-8")) for p in originals}
