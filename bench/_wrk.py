@@ -94,7 +94,9 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) hits = 0 math.randomseed(%(seed)d + (tonumber(tostring({}):sub(8), 16) or 0)) end
 function request() return wrk.format("GET", paths[math.random(#paths)]) end
-function response(status, headers, body) if (headers["x-cache"] or headers["X-Cache"]) == "hit" then hits = hits + 1 end end
+function response(status, headers, body)
+  if (headers["x-cache"] or headers["X-Cache"]) == "hit" then hits = hits + 1 end
+end
 function done(summary, latency, requests)
   local total = 0
   for _, t in ipairs(threads) do total = total + t:get("hits") end
