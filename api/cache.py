@@ -22,7 +22,7 @@ import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.stores import StoreError
+from plangraph.graph.stores import StoreError
 
 #: paths whose answers are never kept
 UNCACHED = frozenset({"/health"})

@@ -15,7 +15,7 @@ from typing import Any
 #: keep-alive beyond common clients' idle pools (5 s): a reused connection is not closed under them
 KEEP_ALIVE_S = 30
 #: the app factory the worker processes import (each reads the settings from the environment)
-FACTORY = "api.main:create_app"
+FACTORY = "plangraph.api.main:create_app"
 
 
 def options(access_log: bool) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from api import server
+from plangraph.api import server
 
 
 def make_app(body: bytes, content_type: str) -> Any:

@@ -23,9 +23,9 @@ import _client as bc  # bench/_client.py: this script's directory is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from graph.corpus import DEFAULT  # noqa: E402
-from graph.corpus_batch import _prepared, default_jobs, expand  # noqa: E402
-from ingest.load import load_source  # noqa: E402
+from plangraph.graph.corpus import DEFAULT  # noqa: E402
+from plangraph.graph.corpus_batch import _prepared, default_jobs, expand  # noqa: E402
+from plangraph.ingest.load import load_source  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SUFFIXES = (".txt", ".pdf", ".html", ".md", ".docx")

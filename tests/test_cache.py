@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cache import Entry, ResponseCache
-from api.main import create_app
-from api.settings import Settings
+from plangraph.api.cache import Entry, ResponseCache
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
 from tests.stores_env import ENGINES, open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ TASKS = f"/goals/数字政府/tasks?plan={PLAN}"
 def plangraph(*args: str) -> subprocess.CompletedProcess[str]:
     """The command in another process, as a user would run it beside the service."""
     return subprocess.run(
-        [sys.executable, "-m", "plangraph_cli.main", *args],
+        [sys.executable, "-m", "plangraph.cli.main", *args],
         cwd=ROOT,
         env=os.environ.copy(),
         capture_output=True,

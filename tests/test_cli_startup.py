@@ -15,7 +15,7 @@ PARSING = ("spacy", "jieba", "thinc")
 ENGINES = ("ladybug", "neo4j")
 PROBE = """
 import json, sys
-from plangraph_cli.main import app
+from plangraph.cli.main import app
 try:
     app(sys.argv[1:])
 except SystemExit:

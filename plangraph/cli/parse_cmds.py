@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
+from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +26,7 @@ def parse(
     title: TitleOpt = None,
 ) -> None:
     """Parse a plan into its document model (JSON), with provenance for every element."""
-    from ingest.serialize import document_json
+    from plangraph.ingest.serialize import document_json
 
     with clean_errors():
         _, doc = parse_plan(source, plan_id, title, partial)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plangraph_cli.common import clean_errors, write_output
-from plangraph_cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
-from queries.cookbook import cookbook
-from queries.library import get_query, load_queries
+from plangraph.cli.common import clean_errors, write_output
+from plangraph.cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
+from plangraph.queries.cookbook import cookbook
+from plangraph.queries.library import get_query, load_queries
 
 if TYPE_CHECKING:
-    from api.settings import Settings
+    from plangraph.api.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -46,10 +46,10 @@ def serve(
 ) -> None:
     """Serve the HTTP API (FastAPI) on what the store holds (plangraph add puts plans there): the embedded
     store, or Neo4j. Nothing is parsed at start-up."""
-    from api import server
-    from api.main import create_app
-    from api.settings import Settings
-    from api.state import open_state
+    from plangraph.api import server
+    from plangraph.api.main import create_app
+    from plangraph.api.settings import Settings
+    from plangraph.api.state import open_state
 
     with store_errors():
         overrides: dict[str, object] = {"host": host, "port": port}
