@@ -14,6 +14,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plangraph.api import errors
+from plangraph.api.cache import CacheMiddleware, ResponseCache
 from plangraph.api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
 from plangraph.api.routes import document as document_routes
 from plangraph.api.routes import explorer as explorer_routes
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         redoc_url=None,
     )
     errors.install(app)
+    # inside CORS: a kept answer carries no one client's CORS headers
+    app.add_middleware(CacheMiddleware, cache=ResponseCache(int(settings.cache_mb * 1024 * 1024)))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

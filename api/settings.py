@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     #: how long the list of loaded plans is reused between requests (plans loaded by another process
     #: appear within this time; loads through this service at once).
     plan_list_ttl_s: float = Field(default=2.0, ge=0, le=300)
+    #: the response cache's memory for answer bodies (api/cache.py), per worker; 0 switches it off
+    cache_mb: float = Field(default=64.0, ge=0, le=65_536)
+    #: server processes (api/server.py): Neo4j, or a Ladybug file served read-only (no token); a line per
+    #: request in the log (off: it costs more than a cached answer)
+    workers: int = Field(default=1, ge=1, le=64)
+    access_log: bool = False
     #: where the service finds the original text of a stored plan, to show an element's span in context
     #: and the parser's warnings (files, plan folders, or folders of plan folders; a source is used only if
     #: its sha256 is the one the store records). The store keeps spans and fingerprints, not the text.

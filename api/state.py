@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from plangraph.api.settings import Settings
+from plangraph.api.versions import FileWatch, fingerprint
 from plangraph.graph import corpus
 from plangraph.graph.adhoc import ClientLimits, WorkerPool
 from plangraph.graph.stores import Store, StoreUnavailable, open_store
@@ -82,6 +83,12 @@ class AppState:
     clients: ClientLimits = field(init=False)
     #: a temporary folder holding the store file, removed by close()
     scratch: Path | None = None
+    #: a Ladybug file served read-only, watched for writes by other processes (see api.versions)
+    watch: FileWatch | None = None
+    #: bumped by every write through this service and every reopen of a watched file
+    generation: int = 0
+    #: (monotonic time, digest of the store's plan rows) of the last look, for stores others write (Neo4j)
+    plans_seen: tuple[float, str] | None = None
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -130,7 +137,53 @@ class AppState:
         with self.write_lock, self.consistency.writing(), self._writing():
             corpus.install(self.store, graph, doc.plan.id)
             self.plan_list = None  # the next request reads the store's plans again
+            self.generation += 1
         return graph
+
+    # -- the store's version (api.versions) -----------------------------------------------------------
+    def cached_version(self) -> str | None:
+        """The version of what the store holds if it is known without asking the store (a ``stat`` or two
+        at most); None when :meth:`data_version` must look (it may block: not on the event loop)."""
+        if self.watch is not None:
+            return None if self.watch.changed() else str(self.generation)
+        if self.store.kind == "ladybug":  # held read-write: only this process writes it
+            return str(self.generation)
+        seen = self.plans_seen
+        if seen is None or time.monotonic() - seen[0] >= self.settings.plan_list_ttl_s:
+            return None
+        return f"{self.generation}-{seen[1]}"
+
+    def data_version(self) -> str:
+        """The version of what the store holds: reopens a watched file another process wrote, reads the
+        plan rows of a store others write when the last look is older than PLANGRAPH_PLAN_LIST_TTL_S."""
+        known = self.cached_version()
+        if known is not None:
+            return known
+        if self.watch is not None:
+            self._reopen()
+            return str(self.generation)
+        self.plans_seen = (time.monotonic(), fingerprint(corpus.held(self.store)))
+        return f"{self.generation}-{self.plans_seen[1]}"
+
+    def _reopen(self) -> None:
+        """Open the watched file afresh (a read-only store sees the file as it was when opened): the new
+        store is opened beside the old one, swapped in once the requests under way are done (a request sees
+        one version), the old one closed; then the query workers start afresh on the file."""
+        assert self.watch is not None
+        with self.write_lock:
+            if not self.watch.changed():
+                return  # another request reopened it meanwhile
+            self.watch.mark()
+            fresh = open_store("ladybug", path=self.watch.path, read_only=True)
+            with self.consistency.writing():
+                old, self.store = self.store, fresh
+                self.plan_list = None
+                self.generation += 1
+            old.close()
+            pool = self.pool
+        if pool is not None:
+            with pool.writing():  # nothing to hold off: the workers read their own snapshot meanwhile
+                pass
 
 
 def open_state(settings: Settings) -> AppState:
@@ -144,6 +197,9 @@ def open_state(settings: Settings) -> AppState:
             scratch = Path(tempfile.mkdtemp(prefix="plangraph-store-"))
             path = scratch / "plangraph.lbug"
         try:
+            if settings.db_path is not None and settings.token is None:
+                store, watch = _open_read_only(path)
+                return AppState(settings, store, watch=watch)
             store = open_store("ladybug", path=path)
         except StoreUnavailable as exc:
             if settings.db_path is None:
@@ -152,6 +208,16 @@ def open_state(settings: Settings) -> AppState:
                 f"{exc.message} — {_rebuild_hint(settings.db_path, exc.message)}"
             ) from None
     return AppState(settings, store, scratch=scratch)
+
+
+def _open_read_only(path: Path) -> tuple[Store, FileWatch]:
+    """A store file served with writes switched off: opened read-only, so that ``plangraph add`` in another
+    process can write it meanwhile (the service reopens it afterwards). A file that does not exist yet is
+    created first (an empty store); ``plangraph add`` brings an older file's schema up to date."""
+    if not path.exists():
+        open_store("ladybug", path=path).close()
+    watch = FileWatch(path)
+    return open_store("ladybug", path=path, read_only=True), watch
 
 
 def _rebuild_hint(path: Path, message: str) -> str:

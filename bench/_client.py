@@ -1,13 +1,12 @@
-"""Shared by bench/api.py and bench/loadtest.py: start and stop ``plangraph serve`` on a free loopback port,
-probe Neo4j, drive the HTTP API with asyncio + httpx (a fixed count of requests, or a fixed time) and sum up
-latencies and errors per request kind.
+"""Shared by the HTTP benches (serving, loadtest, cypher_guard, explorer): start and stop ``plangraph serve``
+on a free loopback port after adding plans to its store, probe Neo4j, check that requests answer 200, print
+tables. The load itself is wrk's (bench/_wrk.py).
 
 Only loopback addresses are ever contacted by the client; every run is bounded in count and in time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ipaddress
 import json
@@ -18,9 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +30,6 @@ PLAN = "informatization-14fyp"
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 180.0
 REQUEST_TIMEOUT_S = 30.0
-MAX_REQUESTS = 20_000  # per phase, whatever the arguments say
 MAX_SECONDS = 900.0
 MAX_CONCURRENCY = 256
 STORES = ("ladybug", "neo4j")
@@ -95,6 +92,7 @@ class Server:
     proc: subprocess.Popen[bytes] | None  # None: a service this process did not start
     log: Path | None
     started_s: float = 0.0
+    db: Path | None = None  # the embedded store file it serves
 
     def alive(self) -> bool:
         return self.proc is None or self.proc.poll() is None
@@ -122,7 +120,7 @@ def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the server did not answer /health within {START_TIMEOUT_S:.0f} s")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     """SIGINT (uvicorn's graceful shutdown), then SIGKILL; only this process group, which we started."""
     if proc.poll() is not None:
         return
@@ -174,14 +172,15 @@ def serve(
             )
         try:
             _wait_healthy(base, proc, log)
-            server = Server(store, base, proc, log, time.perf_counter() - t0)
+            db = None if store == "neo4j" else Path(where[1])
+            server = Server(store, base, proc, log, time.perf_counter() - t0, db)
             print(
                 f"[{store}] server pid {proc.pid} on {base}, "
                 f"healthy after {server.started_s:.1f} s (log {log})"
             )
             yield server
         finally:
-            _stop(proc)
+            stop(proc)
             for plan_id in sorted(added):
                 subprocess.run(
                     [str(PLANGRAPH), "drop", plan_id, *where],
@@ -224,123 +223,10 @@ class Req:
     path: str  # with the query string; non-ASCII is percent-encoded by httpx
 
 
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)  # seconds, successes and failures alike
-    errors: Counter[str] = field(default_factory=Counter)  # status code or exception name → count
-    samples: list[str] = field(default_factory=list)  # the first few error bodies
-
-    @property
-    def count(self) -> int:
-        return len(self.latencies)
-
-    def merge(self, other: Tally) -> None:
-        self.latencies += other.latencies
-        self.errors += other.errors
-        self.samples += other.samples[: max(0, 5 - len(self.samples))]
-
-
-@dataclass
-class Run:
-    by_kind: dict[str, Tally]
-    wall_s: float
-    cut_short: bool = False  # the time bound stopped a fixed-count run early
-
-    def total(self) -> Tally:
-        out = Tally()
-        for tally in self.by_kind.values():
-            out.merge(tally)
-        return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100); nan when empty."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
-    return ordered[rank - 1]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
-
-
 def load_note() -> str:
     """The machine's load: the client, the server and anything else share its CPUs."""
     one, five, _ = os.getloadavg()
     return f"{os.cpu_count()} CPUs, load average {one:.2f} (1 min) {five:.2f} (5 min)"
-
-
-def client(base: str, concurrency: int) -> httpx.AsyncClient:
-    # Idle connections expire after 2 s, before uvicorn's keep-alive timeout (5 s) closes them: with httpx's
-    # default (also 5 s) a request sent on a connection the server is closing fails with ReadError.
-    limits = httpx.Limits(
-        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
-    )
-    return httpx.AsyncClient(base_url=base, limits=limits, timeout=REQUEST_TIMEOUT_S)
-
-
-async def _one(http: httpx.AsyncClient, req: Req, tallies: dict[str, Tally]) -> None:
-    tally = tallies.setdefault(req.kind, Tally())
-    t0 = time.perf_counter()
-    try:
-        resp = await http.get(req.path)
-        body = resp.content
-        status: str | None = None if resp.status_code == 200 else str(resp.status_code)
-        detail = body[:300].decode("utf-8", "replace")
-    except httpx.HTTPError as exc:  # a transport failure: say what lay under it, and after how long
-        cause = exc.__cause__ or exc.__context__
-        under = f" ({type(cause).__name__}: {cause})" if cause else ""
-        status = type(exc).__name__
-        detail = f"after {(time.perf_counter() - t0) * 1000:.0f} ms: {exc}{under}"[:300]
-    tally.latencies.append(time.perf_counter() - t0)
-    if status is not None:
-        tally.errors[status] += 1
-        if len(tally.samples) < 3:
-            tally.samples.append(f"{status} GET {req.path}: {detail}")
-
-
-async def fixed(base: str, reqs: list[Req], concurrency: int, max_seconds: float) -> Run:
-    """Send ``reqs`` (all of them, unless ``max_seconds`` passes first) with ``concurrency`` in flight."""
-    reqs = reqs[:MAX_REQUESTS]
-    tallies: dict[str, Tally] = {}
-    todo = iter(reqs)
-    deadline = time.perf_counter() + max_seconds
-    cut = False
-
-    async def worker(http: httpx.AsyncClient) -> None:
-        nonlocal cut
-        for req in todo:  # one shared iterator: each request is sent once
-            if time.perf_counter() > deadline:
-                cut = True
-                return
-            await _one(http, req, tallies)
-
-    async with client(base, concurrency) as http:
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
-        wall = time.perf_counter() - t0
-    return Run(tallies, wall, cut)
-
-
-async def timed(base: str, pick: Callable[[int, int], Req], clients: int, seconds: float) -> Run:
-    """``clients`` closed-loop clients for ``seconds``; client ``c`` sends ``pick(c, i)`` as its i-th request.
-    Requests in flight at the end finish (each within the request timeout) and are counted."""
-    tallies: dict[str, Tally] = {}
-    t0 = time.perf_counter()
-    deadline = t0 + seconds
-
-    async def worker(http: httpx.AsyncClient, c: int) -> None:
-        i = 0
-        while time.perf_counter() < deadline:
-            await _one(http, pick(c, i), tallies)
-            i += 1
-
-    async with client(base, clients) as http:
-        await asyncio.gather(*(worker(http, c) for c in range(clients)))
-        wall = time.perf_counter() - t0
-    return Run(tallies, wall)
 
 
 def check_ok(base: str, reqs: list[Req]) -> list[str]:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import subprocess
 import sys
 import threading
 import time
@@ -28,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 import _client as bc  # bench/_client.py: this script's directory is on sys.path
+import _wrk
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,24 +82,8 @@ class Peak(threading.Thread):
 
 def wrk(base: str, seconds: int) -> dict[str, float]:
     """p50/p99 (ms) and requests/s of the canned query, 2 connections on 1 thread."""
-    out = subprocess.run(
-        ["wrk", "-t1", "-c2", f"-d{seconds}s", "--latency", "--timeout", "10s", base + CANNED],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    figures = {}
-    for name, key in (("50%", "p50"), ("99%", "p99")):
-        m = re.search(rf"^\s*{re.escape(name)}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
-        if not m:
-            raise RuntimeError(f"no {name} latency in wrk's output:\n{out}")
-        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
-        figures[key] = float(m.group(1)) * scale
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    figures["rps"] = float(rate.group(1)) if rate else float("nan")
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    figures["non2xx"] = float(errors.group(1)) if errors else 0.0
-    return figures
+    f = _wrk.run(base + CANNED, 2, seconds)
+    return {"p50": f.p50, "p99": f.p99, "rps": f.rps, "non2xx": float(f.non2xx)}
 
 
 class Attackers:

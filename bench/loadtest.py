@@ -1,6 +1,8 @@
 """Load test: N concurrent clients for T seconds on a mixed workload, on the embedded store and on Neo4j.
 
-Each client sends one request after the other (closed loop), drawn from a weighted mix:
+The load generator is wrk (compiled; a Python client on the same cores would measure itself): N
+keep-alive connections, each sending one request after the other (closed loop), every request a random
+draw from a weighted mix (a Lua script, bench/_wrk.py):
 
     query       canned queries (/queries/goal_coverage, technologies_by_tasks, task_goals, mentions, CSV)
     search      /search with several keywords
@@ -10,12 +12,12 @@ Each client sends one request after the other (closed loop), drawn from a weight
     export      /export as json, graphml and csv (goal views and a root+depth subgraph)
 
 Every request names its plan (the Neo4j database may hold other plans). Every distinct request is first
-sent once and must answer 200. Prints total requests, errors (status codes
-and the first few bodies), throughput and p50/p99 per kind and overall, and exits 1 on any error (the target
-is zero), on a server that died, or on a /health that fails afterwards.
+sent once and must answer 200. Prints total requests, errors (non-2xx answers and socket errors),
+throughput, p50/p99 over the mix and the response cache's hit rate (answers with ``X-Cache: hit``), and
+exits 1 on any error (the target is zero), on a server that died, or on a /health that fails afterwards.
 
 Self-started (``plangraph serve`` on a free 127.0.0.1 port, stopped at the end) unless ``--url`` names a
-running service on a loopback address.
+running service on a loopback address. ``--workers`` serves with that many processes (PLANGRAPH_WORKERS).
 
     python bench/loadtest.py [--clients 64] [--seconds 60] [--store ladybug|neo4j|both] [--url URL]
 """
@@ -23,12 +25,12 @@ running service on a loopback address.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import random
 import sys
-from collections.abc import Callable
+import tempfile
+from pathlib import Path
 
 import _client as bc  # bench/_client.py: this script's directory is on sys.path
+import _wrk
 import httpx
 
 P = bc.PLAN
@@ -60,46 +62,6 @@ WORKLOAD = {
 MIX = [bc.Req(kind, path) for kind, w in WEIGHTS.items() for path in WORKLOAD[kind] for _ in range(w)]
 
 
-def make_pick(clients: int, seed: int) -> Callable[[int, int], bc.Req]:
-    """Client c's next request: a draw from MIX with its own seeded generator (repeatable per seed)."""
-    rngs = [random.Random(seed * 100_003 + c) for c in range(clients)]
-
-    def pick(c: int, _i: int) -> bc.Req:
-        return rngs[c].choice(MIX)
-
-    return pick
-
-
-def report(store: str, run: bc.Run, clients: int) -> int:
-    """Print the figures; the number of errors."""
-    total = run.total()
-    errors = sum(total.errors.values())
-    print(f"\n== {store}: {clients} clients, {run.wall_s:.1f} s ==")
-    print(f"total requests {total.count}, errors {errors}, throughput {total.count / run.wall_s:.1f} req/s")
-    rows = []
-    for kind in [*WEIGHTS, "ALL"]:
-        tally = total if kind == "ALL" else run.by_kind.get(kind, bc.Tally())
-        n = tally.count
-        rows.append(
-            [
-                kind,
-                str(n),
-                str(sum(tally.errors.values())),
-                f"{n / run.wall_s:.1f}",
-                bc.ms(bc.percentile(tally.latencies, 50)),
-                bc.ms(bc.percentile(tally.latencies, 99)),
-                bc.ms(max(tally.latencies, default=float("nan"))),
-            ]
-        )
-    print(bc.table(["kind", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms"], rows))
-    if errors:
-        print(f"errors by status: {dict(total.errors)}")
-        for kind, tally in run.by_kind.items():
-            for sample in tally.samples:
-                print(f"  [{kind}] {sample}")
-    return errors
-
-
 def load(server: bc.Server, clients: int, seconds: float, seed: int) -> int:
     """Run the load on one service; the number of problems (errors, a dead or unhealthy server)."""
     bad = bc.check_ok(server.base, MIX)
@@ -110,8 +72,20 @@ def load(server: bc.Server, clients: int, seconds: float, seed: int) -> int:
         f"[{server.store}] {len(set(MIX))} distinct requests answer 200; {clients} clients for {seconds:g} s"
     )
     bc.flush()
-    run = asyncio.run(bc.timed(server.base, make_pick(clients, seed), clients, seconds))
-    problems = report(server.store, run, clients)
+    with tempfile.TemporaryDirectory(prefix="plangraph-loadtest-") as tmp:
+        script = _wrk.mix_script([r.path for r in MIX], Path(tmp), seed)
+        f = _wrk.run(server.base + "/", clients, seconds, script=script)
+    hit_rate = f"{100 * f.cache_hits / f.requests:.1f} %" if f.requests and f.cache_hits >= 0 else "?"
+    print(f"\n== {server.store}: {clients} clients, {seconds:g} s ==")
+    print(
+        bc.table(
+            ["requests", "errors", "req/s", "p50 ms", "p99 ms", "cache hits"],
+            [[str(f.requests), str(f.errors), f"{f.rps:.1f}", f"{f.p50:.1f}", f"{f.p99:.1f}", hit_rate]],
+        )
+    )
+    problems = f.errors
+    if f.errors:
+        print(f"errors: {f.non2xx} non-2xx answers, {f.socket_errors} socket errors")
     print(f"machine: {bc.load_note()}")
     if not server.alive():
         print(f"[{server.store}] the server DIED during the load:\n{server.log_tail()}")
@@ -136,6 +110,7 @@ def main() -> int:
     ap.add_argument("--store", choices=["ladybug", "neo4j", "both"], default="both")
     ap.add_argument("--url", help="a running service on a loopback address (then --store is not used)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (PLANGRAPH_WORKERS)")
     args = ap.parse_args()
     clients = int(bc.bounded(args.clients, bc.MAX_CONCURRENCY, "--clients"))
     seconds = bc.bounded(args.seconds, bc.MAX_SECONDS, "--seconds")
@@ -152,7 +127,7 @@ def main() -> int:
             problems += args.store == "neo4j"  # asked for it alone: a failure
             continue
         try:
-            with bc.serve(store) as server:
+            with bc.serve(store, extra_env={"PLANGRAPH_WORKERS": str(args.workers)}) as server:
                 problems += load(server, clients, seconds, args.seed)
         except RuntimeError as exc:
             print(f"[{store}] FAILED: {exc}")

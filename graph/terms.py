@@ -31,8 +31,10 @@ def _tokenizer() -> Any:
     """A private jieba tokenizer (the global one is changed by ingest) with the lexicons as user words."""
     import jieba
 
+    from plangraph.ingest.jieba_dict import tokenizer
+
     jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
+    tk = tokenizer()
     tk.initialize()
     words = sorted({key(s) for e in load_lexicon().entries for s in e.surfaces})
     for w in words:

@@ -2,7 +2,8 @@
 
 The user's folder holds the default store; it is ``PLANGRAPH_HOME`` when that is set, else
 ``$XDG_DATA_HOME/plangraph`` (``~/.local/share/plangraph``). Every command therefore works from any folder;
-paths the user gives are the user's, resolved against the current folder.
+paths the user gives are the user's, resolved against the current folder. Caches (:func:`cache_dir`) go
+under ``PLANGRAPH_HOME`` too, else in the user's cache folder.
 
 >>> (bundled_plan() / "source.txt").is_file()
 True
@@ -35,6 +36,15 @@ def home() -> Path:
         return Path(os.environ["PLANGRAPH_HOME"]).expanduser()
     data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data).expanduser() / "plangraph"
+
+
+def cache_dir() -> Path:
+    """PlanGraph's cache folder (jieba's dictionary cache, built once per installation):
+    ``$PLANGRAPH_HOME/cache`` when PLANGRAPH_HOME is set, else ``$XDG_CACHE_HOME/plangraph`` (default
+    ``~/.cache/plangraph``)."""
+    if os.environ.get("PLANGRAPH_HOME"):
+        return home() / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "plangraph"
 
 
 def default_store() -> Path:

@@ -104,6 +104,9 @@ def neo4j_through(port: int) -> tuple[Any, Settings]:
         neo4j_password=cfg["password"],
         neo4j_database=cfg["database"],
         query_timeout_s=5,
+        # the store's version is looked at on every request: no answer comes from the response cache
+        # once the server is gone (with the default, cached answers may for up to 2 s)
+        plan_list_ttl_s=0,
     )
     store = open_store(
         "neo4j",

@@ -2,10 +2,10 @@
 
 >>> limits = ClientLimits(concurrent=1, per_minute=60, burst=2)
 >>> with limits.admit("10.0.0.1"):
-...     limits.admit("10.0.0.1").__enter__()
+...     limits.admit("10.0.0.1").__enter__()  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-plangraph.graph.adhoc.clients.TooManyQueries: [E307] this client already runs 1 ad-hoc query at once (the limit)
+plangraph.graph.adhoc.clients.TooManyQueries: [E307] this client already runs 1 ad-hoc query at once ...
 """
 
 from __future__ import annotations

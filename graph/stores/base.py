@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is not loaded by commands that only read a store
+    import networkx as nx
 
 #: ``progress(done, total)``: elements (nodes + relationships) written so far, out of ``total``.
 Progress = Callable[[int, int], None]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +12,9 @@ from plangraph.cli.common import clean_errors, write_output
 from plangraph.cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
 from plangraph.queries.cookbook import cookbook
 from plangraph.queries.library import get_query, load_queries
+
+if TYPE_CHECKING:
+    from plangraph.api.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -29,11 +33,20 @@ def serve(
             "--db", help=f"Embedded store file (default: {DEFAULT_DB}, or Neo4j if NEO4J_URI is set)."
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes (PLANGRAPH_WORKERS; default 1): Neo4j, or "
+            "an embedded store served read-only (no PLANGRAPH_TOKEN).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (FastAPI) on what the store holds (plangraph add puts plans there): the embedded
     store, or Neo4j. Nothing is parsed at start-up."""
-    import uvicorn
-
+    from plangraph.api import server
     from plangraph.api.main import create_app
     from plangraph.api.settings import Settings
     from plangraph.api.state import open_state
@@ -42,6 +55,8 @@ def serve(
         overrides: dict[str, object] = {"host": host, "port": port}
         if neo4j and db is not None:
             raise typer.BadParameter("--neo4j and --db name two different stores: give one")
+        if workers is not None:
+            overrides["workers"] = workers
         if neo4j:
             overrides["store"] = "neo4j"
         if db is not None:  # an embedded store file: Ladybug even when NEO4J_URI is set
@@ -50,6 +65,11 @@ def serve(
         settings = Settings(**overrides)  # type: ignore[arg-type]
         if settings.store_kind == "ladybug" and settings.db_path is None:
             settings = Settings(**overrides, db_path=DEFAULT_DB)  # type: ignore[arg-type]
+        if settings.workers > 1 and settings.store_kind == "ladybug" and settings.token is not None:
+            raise typer.BadParameter(
+                "--workers: an embedded store takes one writer; with PLANGRAPH_TOKEN set (uploads) serve "
+                "it with one worker, or serve from Neo4j"
+            )
         state = open_state(settings)  # a broken store or an unreachable Neo4j fails here, in one line
     base = f"http://{host}:{port}"
     typer.echo(
@@ -59,13 +79,24 @@ def serve(
         f"  goal→tasks {base}/goals/数字政府/tasks\n"
         f"  search:    {base}/search?q=区块链"
     )
+    if settings.workers > 1:  # each worker opens the store itself, with the settings from the environment
+        state.close()
+        os.environ.update(_environment(settings))
+        server.run_workers(settings.workers, host, port, access_log=settings.access_log)
+        return
     try:
-        # keep-alive beyond common clients' idle pools (5 s): a reused connection is not closed under them
-        uvicorn.run(
-            create_app(settings, state), host=host, port=port, log_level="info", timeout_keep_alive=30
-        )
+        server.run(create_app(settings, state), host, port, access_log=settings.access_log)
     finally:
         state.store.close()
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """The settings ``serve`` chose that the worker processes would not read from the environment."""
+    env = {"PLANGRAPH_STORE": settings.store_kind, "PLANGRAPH_HOST": settings.host}
+    env["PLANGRAPH_PORT"] = str(settings.port)
+    if settings.db_path is not None:
+        env["PLANGRAPH_DB_PATH"] = str(settings.db_path)
+    return env
 
 
 def query(

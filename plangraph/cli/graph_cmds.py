@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
 

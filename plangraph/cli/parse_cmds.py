@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
-from plangraph.ingest.serialize import document_json
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +26,8 @@ def parse(
     title: TitleOpt = None,
 ) -> None:
     """Parse a plan into its document model (JSON), with provenance for every element."""
+    from plangraph.ingest.serialize import document_json
+
     with clean_errors():
         _, doc = parse_plan(source, plan_id, title, partial)
         if summary:

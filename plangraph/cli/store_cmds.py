@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from plangraph.api.settings import Settings
 from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, write_output
 from plangraph.graph.stores import (
     DEFAULT_MAX_ROWS,
@@ -73,6 +72,8 @@ def register(app: typer.Typer) -> None:
 # -- settings and errors (entry point only) ---------------------------------------------------------
 def neo4j_settings() -> dict[str, Any]:
     """``open_store("neo4j", …)`` arguments from the one settings object (NEO4J_* environment)."""
+    from plangraph.api.settings import Settings
+
     return Settings().neo4j_config()
 
 
@@ -301,6 +302,7 @@ def cypher(
     """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
     under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
     PLANGRAPH_MAX_LIST_ITEMS), killed when it overruns --timeout."""
+    from plangraph.api.settings import Settings
     from plangraph.graph.adhoc import WorkerPool
 
     with store_errors():

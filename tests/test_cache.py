@@ -1,0 +1,140 @@
+"""The response cache (api/cache.py) keyed by the store's version (api/versions.py): ETag and
+Cache-Control on answers, 304 on revalidation, and a plan added by another process (``plangraph add`` in a
+subprocess, into the store the service is serving) changes the ETag and the answer — on both stores."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from plangraph.api.cache import Entry, ResponseCache
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from tests.stores_env import ENGINES, open_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "plans" / "informatization-14fyp"
+PLAN = "informatization-14fyp"
+COPY = "cache-test-copy"
+TASKS = f"/goals/数字政府/tasks?plan={PLAN}"
+
+
+def plangraph(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command in another process, as a user would run it beside the service."""
+    return subprocess.run(
+        [sys.executable, "-m", "plangraph.cli.main", *args],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(params=ENGINES)
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[TestClient, list[str]]]:
+    """The service on a store holding the bundled plan (added by another process); the store arguments
+    of ``plangraph`` for the same store."""
+    kind = request.param
+    if kind == "neo4j":
+        open_engine("neo4j").close()  # skips (or fails in CI) when no server answers
+        where = ["--neo4j"]
+        settings = Settings(store="neo4j", plan_list_ttl_s=0, cypher_workers=1)
+    else:
+        db = tmp_path / "served.lbug"
+        where = ["--db", str(db)]
+        settings = Settings(store="ladybug", db_path=db, cypher_workers=1)
+    held_before = plangraph("plans", *where, "--format", "json").stdout
+    added = plangraph("add", str(BUNDLED), *where)
+    assert added.returncode == 0, added.stderr
+    try:
+        with TestClient(create_app(settings)) as client:
+            yield client, where
+    finally:
+        plangraph("drop", COPY, *where)
+        if kind == "neo4j" and PLAN not in held_before:
+            plangraph("drop", PLAN, *where)
+
+
+def test_revalidation_answers_304(served: tuple[TestClient, list[str]]) -> None:
+    client, _ = served
+    first = client.get(TASKS)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"
+    assert first.headers["x-cache"] == "miss"
+    again = client.get(TASKS)
+    assert again.headers["x-cache"] == "hit"
+    assert (again.headers["etag"], again.content) == (etag, first.content)
+    assert int(again.headers["content-length"]) == len(first.content)
+    fresh = client.get(TASKS, headers={"If-None-Match": etag})
+    assert fresh.status_code == 304
+    assert fresh.content == b""
+    assert fresh.headers["etag"] == etag
+    other = client.get(TASKS, headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.content == first.content
+    assert client.get("/health").headers.get("x-cache") is None  # asks the store every time
+
+
+def test_errors_are_not_kept(served: tuple[TestClient, list[str]]) -> None:
+    client, _ = served
+    for _ in range(2):
+        missing = client.get(f"/goals/no-such-goal-xyz/tasks?plan={PLAN}")
+        assert missing.status_code == 404
+        assert "etag" not in missing.headers
+        assert missing.json()["code"] == "unknown_reference"
+
+
+def test_a_plan_added_by_another_process_changes_the_answer(served: tuple[TestClient, list[str]]) -> None:
+    client, where = served
+    before = client.get("/plans")
+    assert before.status_code == 200
+    ids = [item["eid"] for item in before.json()["items"]]
+    assert COPY not in ids and PLAN in ids
+    assert client.get("/plans").headers["x-cache"] == "hit"
+
+    added = plangraph("add", str(BUNDLED), "--plan-id", COPY, *where)
+    assert added.returncode == 0, added.stderr  # the service holding the store does not lock it out
+
+    after = client.get("/plans")
+    assert after.status_code == 200
+    assert after.headers["etag"] != before.headers["etag"]
+    assert COPY in [item["eid"] for item in after.json()["items"]]
+    stale = client.get("/plans", headers={"If-None-Match": before.headers["etag"]})
+    assert stale.status_code == 200
+    assert client.get(f"/goals/数字政府/tasks?plan={COPY}").status_code == 200
+
+    dropped = plangraph("drop", COPY, *where)
+    assert dropped.returncode == 0, dropped.stderr
+    gone = client.get("/plans")
+    assert COPY not in [item["eid"] for item in gone.json()["items"]]
+    assert gone.headers["etag"] == before.headers["etag"]  # the same answer again: the same tag
+
+
+def test_memory_is_bounded_least_recently_used_first() -> None:
+    cache = ResponseCache(max_bytes=4000)
+
+    def entry(n: int) -> Entry:
+        return Entry(200, [], bytes(n), b'"x"')
+
+    assert cache.get("v1", b"a") is None
+    cache.put("v1", b"a", entry(900))
+    cache.put("v1", b"b", entry(900))
+    cache.put("v1", b"c", entry(900))
+    assert cache.get("v1", b"a") is not None  # a is now the most recently used
+    cache.put("v1", b"d", entry(900))
+    cache.put("v1", b"e", entry(900))  # over 4000 bytes: the least recently used (b) goes
+    assert cache.size <= 4000
+    assert cache.get("v1", b"b") is None
+    assert cache.get("v1", b"a") is not None
+    cache.put("v1", b"big", entry(1500))  # over a quarter of the cache: not kept
+    assert cache.get("v1", b"big") is None
+    assert cache.get("v2", b"a") is None  # a new version: the old entries are gone
+    assert len(cache) == 0 and cache.size == 0
+    assert (cache.hits, cache.misses) == (2, 4)
