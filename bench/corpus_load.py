@@ -4,8 +4,10 @@ The real plans (the bundled one and every file of ../shared/corpus that parses) 
 :func:`graph.corpus.graph_for_source`; a corpus of N plans is those graphs relabelled ``bench-0001`` …
 and repeated (the entities they share stay shared, as in a real corpus). For each store and each N:
 
-- add time: every plan installed atomically (:func:`graph.corpus.install`, one transaction each), then
-  the citations between them linked once, as ``plangraph add`` does; plans/s and the ratio to N=1;
+- add time: the plans installed in batches, one transaction each (:func:`graph.corpus.install_many`,
+  batches of :func:`graph.corpus_batch.in_batches`), then the citations between them linked once, as
+  ``plangraph add`` does; plans/s. Side by side at the sizes up to ``--compare-up-to`` (100): one
+  transaction per plan (:func:`graph.corpus.install`, the load before batching), on the same store kind;
 - store size (Ladybug: the file and its WAL; Neo4j: the database directory, when it is local) and memory
   (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
 - the p50 of five canned cross-plan queries (seven runs each, after one warm-up) and its ratio to the
@@ -17,6 +19,7 @@ server of ``make neo4j-start``); without a server its part is skipped, saying so
 ``bench-…`` only and drops them afterwards. Prints figures; asserts nothing.
 
     python bench/corpus_load.py [--sizes 1,100,1000] [--no-neo4j | --no-ladybug] [--jobs 2]
+                                [--compare-up-to 100]
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 
 from graph import corpus  # noqa: E402
-from graph.corpus_batch import Found, _prepared, expand  # noqa: E402
+from graph.corpus_batch import Found, _prepared, elements, expand, in_batches  # noqa: E402
 from graph.crossplan import link_citations  # noqa: E402
 from graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
 from graph.stores.rows import relabel_plan  # noqa: E402
@@ -59,7 +62,7 @@ def real_graphs(jobs: int) -> list[nx.MultiDiGraph]:
     graphs: list[nx.MultiDiGraph] = []
     for n in sorted({1, jobs}):
         started = time.perf_counter()
-        got = [p for p in _prepared(found, corpus.Options(), n) if p.graph is not None]
+        got = [p for ready in _prepared(found, corpus.Options(), n) for p in ready if p.graph is not None]
         timings[n] = time.perf_counter() - started
         # the bundled plan first (a corpus of one plan is it), the national outline it cites second
         order = sorted(got, key=lambda p: (p.found.path != found[0].path, "gangyao" not in p.found.path.name))
@@ -103,6 +106,17 @@ def p50(store: Store, name: str, params: dict[str, Any]) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
+def install(store: Store, plans: list[tuple[str, nx.MultiDiGraph]], mode: str) -> None:
+    """``batch``: as ``plangraph add`` writes (:func:`graph.corpus_batch.in_batches`, one transaction per
+    batch); ``plan``: one transaction per plan (the load before batching, for comparison)."""
+    if mode == "plan":
+        for plan_id, g in plans:
+            corpus.install(store, g, plan_id, link=False)
+        return
+    for batch in in_batches(plans, lambda item: elements(item[1])):
+        corpus.install_many(store, batch, link=False)
+
+
 def run_size(
     name: str,
     store: Store,
@@ -110,17 +124,20 @@ def run_size(
     n: int,
     size: Callable[[], str],
     memory: Callable[[], str],
+    mode: str = "batch",
+    queries_too: bool = True,
 ) -> dict[str, float]:
     plans = corpus_of(graphs, n)
     started = time.perf_counter()
-    for plan_id, g in plans:
-        corpus.install(store, g, plan_id, link=False)
+    install(store, plans, mode)
     links = link_citations(store)
     took = time.perf_counter() - started
     print(
-        f"{name:<8} {n:>5} plans: add {took:7.1f} s ({n / took:6.1f} plans/s), {links} citation links; "
-        f"store {size()}; memory {memory()}"
+        f"{name:<8} {n:>5} plans ({mode:<5}): add {took:7.1f} s ({n / took:6.1f} plans/s), {links} citation "
+        f"links; store {size()}; memory {memory()}"
     )
+    if not queries_too:
+        return {}
     out = {}
     for qname, params in queries([p for p, _ in plans]).items():
         t, rows = p50(store, qname, params)
@@ -158,6 +175,12 @@ def main() -> None:
     ap.add_argument("--no-neo4j", action="store_true")
     ap.add_argument("--no-ladybug", action="store_true")
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    ap.add_argument(
+        "--compare-up-to",
+        type=int,
+        default=100,
+        help="also time one transaction per plan (the load before batching) at the sizes up to this",
+    )
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     graphs = real_graphs(args.jobs)
@@ -181,6 +204,13 @@ def main() -> None:
                 lb_times[n] = run_size("ladybug", store, graphs, n, lb_size, lb_memory)
             finally:
                 store.close()
+        if n <= args.compare_up_to:
+            with tempfile.TemporaryDirectory() as tmp:
+                store = open_store("ladybug", path=Path(tmp) / "bench.lbug")
+                try:
+                    run_size("ladybug", store, graphs, n, str, str, "plan", queries_too=False)
+                finally:
+                    store.close()
     if lb_times:
         report_ratios("ladybug", lb_times)
 
@@ -207,6 +237,9 @@ def main() -> None:
         for n in sizes:
             clear_neo4j(neo)
             neo_times[n] = run_size("neo4j", neo, graphs, n, neo_size, neo_memory)
+            if n <= args.compare_up_to:
+                clear_neo4j(neo)
+                run_size("neo4j", neo, graphs, n, neo_size, neo_memory, "plan", queries_too=False)
         report_ratios("neo4j", neo_times)
     finally:
         clear_neo4j(neo)
