@@ -10,6 +10,9 @@ and repeated (the entities they share stay shared, as in a real corpus). For eac
   transaction per plan (:func:`graph.corpus.install`, the load before batching), on the same store kind;
 - store size (Ladybug: the file and its WAL; Neo4j: the database directory, when it is local) and memory
   (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
+- Neo4j's bulk path, at the sizes from ``--admin-import-from`` (100): ``neo4j-admin database import
+  full`` of the corpus's CSV export into a fresh, offline database (what it costs, and what it cannot do:
+  a store that holds plans, a server that keeps answering);
 - the p50 of five canned cross-plan queries (seven runs each, after one warm-up) and its ratio to the
   same query on one plan, measured in the same run (the aim: within 2x at 1,000 plans).
 
@@ -26,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +50,7 @@ from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 from graph import corpus  # noqa: E402
 from graph.corpus_batch import Found, _prepared, elements, expand, in_batches  # noqa: E402
 from graph.crossplan import link_citations  # noqa: E402
+from graph.export import CSV_MARKER, to_csv_files  # noqa: E402
 from graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
 from graph.stores.rows import relabel_plan  # noqa: E402
 from queries.library import get_query  # noqa: E402
@@ -126,7 +132,7 @@ def run_size(
     memory: Callable[[], str],
     mode: str = "batch",
     queries_too: bool = True,
-) -> dict[str, float]:
+) -> dict[str, tuple[float, int]]:
     plans = corpus_of(graphs, n)
     started = time.perf_counter()
     install(store, plans, mode)
@@ -141,19 +147,68 @@ def run_size(
     out = {}
     for qname, params in queries([p for p, _ in plans]).items():
         t, rows = p50(store, qname, params)
-        out[qname] = t
+        out[qname] = t, rows
         print(f"{'':<8}   {qname:<26} p50 {t * 1000:8.1f} ms  ({rows} rows)")
     return out
 
 
-def report_ratios(name: str, by_size: dict[int, dict[str, float]]) -> None:
-    base = by_size[min(by_size)]
+def report_ratios(name: str, by_size: dict[int, dict[str, tuple[float, int]]]) -> None:
+    """Each query's p50 against the smallest corpus's; and per answer row, for the queries whose answer
+    grows with the corpus (every plan that names 区块链): there the work per row is what indexes keep flat."""
+    first = min(by_size)
+    base = by_size[first]
     for n, times in sorted(by_size.items()):
-        if n == min(by_size):
+        if n == first:
             continue
-        worst = max(times[q] / base[q] for q in times)
-        parts = ", ".join(f"{q} {times[q] / base[q]:.2f}x" for q in times)
-        print(f"{name:<8} query p50 at {n} plans vs {min(by_size)}: {parts}  (worst {worst:.2f}x)")
+        ratios = {q: times[q][0] / base[q][0] for q in times}
+        per_row = {q: ratios[q] * max(1, base[q][1]) / max(1, times[q][1]) for q in times}
+        parts = ", ".join(f"{q} {ratios[q]:.2f}x" for q in times)
+        print(f"{name:<8} query p50 at {n} plans vs {first}: {parts}  (worst {max(ratios.values()):.2f}x)")
+        rows = ", ".join(f"{q} {per_row[q]:.2f}x" for q in times)
+        print(f"{name:<8}   per answer row: {rows}  (worst {max(per_row.values()):.2f}x)")
+
+
+NEO4J_CLASSPATH = ROOT / "tools" / "neo4j-server" / "target" / "classpath.txt"
+
+
+def admin_import(graphs: list[nx.MultiDiGraph], n: int) -> None:
+    """Neo4j's bulk path for a fresh database: the corpus written as the CSV export
+    (:func:`graph.export.to_csv_files`, the ``neo4j-admin database import full`` layout) and imported by
+    the import tool of the project's Neo4j (its own jars) into a new, offline database home. Timed: the
+    CSV writing and the import; the server must then be started on that home, and the constraints made."""
+    if not NEO4J_CLASSPATH.is_file():
+        print(f"neo4j-admin import skipped: {NEO4J_CLASSPATH} is missing (make neo4j-build)")
+        return
+    started = time.perf_counter()
+    union = nx.compose_all([g for _, g in corpus_of(graphs, n)])
+    with tempfile.TemporaryDirectory() as tmp:
+        export, home = Path(tmp) / "export", Path(tmp) / "home"
+        for name, text in to_csv_files(union).items():
+            (export / name).parent.mkdir(parents=True, exist_ok=True)
+            (export / name).write_text(text, encoding="utf-8")
+        (home / "conf").mkdir(parents=True)
+        csv_s = time.perf_counter() - started
+        command = (export / CSV_MARKER).read_text(encoding="utf-8")
+        line = " ".join(
+            ln.rstrip("\\").strip() for ln in command.splitlines() if ln.strip() and not ln.startswith("#")
+        )
+        argv = shlex.split(line)
+        env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+        classpath = NEO4J_CLASSPATH.read_text().strip()
+        started = time.perf_counter()
+        res = subprocess.run(
+            ["java", "-cp", classpath, "org.neo4j.cli.AdminTool", *argv[1:]],
+            cwd=export,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        took = time.perf_counter() - started
+    state = "done" if res.returncode == 0 and "IMPORT DONE" in res.stdout else f"FAILED ({res.returncode})"
+    print(
+        f"neo4j    {n:>5} plans (neo4j-admin import into a fresh offline database): CSV {csv_s:.1f} s + "
+        f"import {took:.1f} s = {csv_s + took:.1f} s, {state}"
+    )
 
 
 def clear_neo4j(store: Any) -> None:
@@ -181,13 +236,19 @@ def main() -> None:
         default=100,
         help="also time one transaction per plan (the load before batching) at the sizes up to this",
     )
+    ap.add_argument(
+        "--admin-import-from",
+        type=int,
+        default=100,
+        help="also time neo4j-admin database import (a fresh database) at the sizes from this",
+    )
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     graphs = real_graphs(args.jobs)
     elements = sum(g.number_of_nodes() + g.number_of_edges() for g in graphs)
     print(f"{len(graphs)} real plans, {elements} elements; corpora of {sizes} plans are them repeated\n")
 
-    lb_times: dict[int, dict[str, float]] = {}
+    lb_times: dict[int, dict[str, tuple[float, int]]] = {}
     for n in [] if args.no_ladybug else sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.lbug"
@@ -232,7 +293,7 @@ def main() -> None:
     def neo_memory() -> str:
         return f"JVM RSS {mib(rss_kib(pid))}" if pid and Path(f"/proc/{pid}").exists() else "n/a (remote)"
 
-    neo_times: dict[int, dict[str, float]] = {}
+    neo_times: dict[int, dict[str, tuple[float, int]]] = {}
     try:
         for n in sizes:
             clear_neo4j(neo)
@@ -241,6 +302,9 @@ def main() -> None:
                 clear_neo4j(neo)
                 run_size("neo4j", neo, graphs, n, neo_size, neo_memory, "plan", queries_too=False)
         report_ratios("neo4j", neo_times)
+        for n in sizes:
+            if n >= args.admin_import_from:
+                admin_import(graphs, n)
     finally:
         clear_neo4j(neo)
         neo.close()

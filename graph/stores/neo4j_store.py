@@ -29,7 +29,16 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.schema import DOCUMENT_LABELS, KEY, NODE_LABELS, REL_TYPES, SHARED, neo4j_constraints, quote
+from graph.schema import (
+    DOCUMENT_LABELS,
+    KEY,
+    METRIC,
+    NODE_LABELS,
+    REL_TYPES,
+    SHARED,
+    neo4j_constraints,
+    quote,
+)
 from graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -67,15 +76,23 @@ _TIMEOUT_CODES = (
 
 # -- all Cypher text of this store --------------------------------------------------------------------
 def plan_id_indexes() -> list[str]:
-    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label; and on
-    ``name`` of the shared labels, which the cross-plan queries filter by (``{name: $technology}``)."""
-    return [
-        f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
-        for label in NODE_LABELS
-    ] + [
-        f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{quote(label)}) ON (n.name)"
-        for label in SHARED
-    ]
+    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label; on
+    ``name`` of the shared labels, which the cross-plan queries filter by (``{name: $technology}``); and a
+    text index on the measures' names (``CONTAINS $indicator``)."""
+    return (
+        [
+            f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
+            for label in NODE_LABELS
+        ]
+        + [
+            f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{quote(label)}) ON (n.name)"
+            for label in SHARED
+        ]
+        + [
+            # indicator_through_plans finds measures by part of their name (CONTAINS): a text index answers it
+            f"CREATE TEXT INDEX {METRIC.lower()}_name_text IF NOT EXISTS FOR (n:{quote(METRIC)}) ON (n.name)"
+        ]
+    )
 
 
 def node_query(label: str, replace: bool = False, create: bool = False) -> str:
