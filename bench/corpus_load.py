@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,7 @@ from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 from graph import corpus  # noqa: E402
 from graph.corpus_batch import Found, _prepared, elements, expand, in_batches  # noqa: E402
 from graph.crossplan import link_citations  # noqa: E402
-from graph.export import CSV_MARKER, to_csv_files  # noqa: E402
+from graph.export import CSV_MARKER, import_argv, write_csv  # noqa: E402
 from graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
 from graph.stores.rows import relabel_plan  # noqa: E402
 from queries.library import get_query  # noqa: E402
@@ -183,16 +182,10 @@ def admin_import(graphs: list[nx.MultiDiGraph], n: int) -> None:
     union = nx.compose_all([g for _, g in corpus_of(graphs, n)])
     with tempfile.TemporaryDirectory() as tmp:
         export, home = Path(tmp) / "export", Path(tmp) / "home"
-        for name, text in to_csv_files(union).items():
-            (export / name).parent.mkdir(parents=True, exist_ok=True)
-            (export / name).write_text(text, encoding="utf-8")
+        write_csv(union, export)
         (home / "conf").mkdir(parents=True)
         csv_s = time.perf_counter() - started
-        command = (export / CSV_MARKER).read_text(encoding="utf-8")
-        line = " ".join(
-            ln.rstrip("\\").strip() for ln in command.splitlines() if ln.strip() and not ln.startswith("#")
-        )
-        argv = shlex.split(line)
+        argv = import_argv((export / CSV_MARKER).read_text(encoding="utf-8"))
         env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
         classpath = NEO4J_CLASSPATH.read_text().strip()
         started = time.perf_counter()
