@@ -11,13 +11,13 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph import corpus
-from graph.build import build_graph
-from graph.corpus_batch import Found, Prepared, Status, _install
-from graph.export import to_json
-from graph.stores import Store
-from graph.stores.rows import relabel_plan
-from ingest.models import PlanDocument
+from plangraph.graph import corpus
+from plangraph.graph.build import build_graph
+from plangraph.graph.corpus_batch import Found, Prepared, Status, _install
+from plangraph.graph.export import to_json
+from plangraph.graph.stores import Store
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.models import PlanDocument
 from tests.stores_env import ENGINES, open_engine
 
 IDS = ("pgtest-batch-1", "pgtest-batch-2", "pgtest-batch-3")

@@ -9,10 +9,10 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import Consistent, PlanId, State
-from api.errors import READS, ApiError, problems
-from graph.corpus import plan_graph
-from graph.export import render, select, to_csv_files
+from plangraph.api.deps import Consistent, PlanId, State
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.graph.corpus import plan_graph
+from plangraph.graph.export import render, select, to_csv_files
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 MEDIA = {

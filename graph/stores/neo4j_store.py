@@ -29,7 +29,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.schema import (
+from plangraph.graph.schema import (
     DOCUMENT_LABELS,
     KEY,
     METRIC,
@@ -39,7 +39,7 @@ from graph.schema import (
     neo4j_constraints,
     quote,
 )
-from graph.stores.base import (
+from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
@@ -55,7 +55,7 @@ from graph.stores.base import (
     safe_uri,
     stats_dict,
 )
-from graph.stores.rows import PlanRows, combine, link_rows, plan_rows
+from plangraph.graph.stores.rows import PlanRows, combine, link_rows, plan_rows
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_DATABASE = "neo4j"

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
+from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
 
 #: Ten problems are enough to show what is wrong.
 _SHOWN = 10
