@@ -4,10 +4,15 @@ The real plans (the bundled one and every file of ../shared/corpus that parses) 
 :func:`graph.corpus.graph_for_source`; a corpus of N plans is those graphs relabelled ``bench-0001`` …
 and repeated (the entities they share stay shared, as in a real corpus). For each store and each N:
 
-- add time: every plan installed atomically (:func:`graph.corpus.install`, one transaction each), then
-  the citations between them linked once, as ``plangraph add`` does; plans/s and the ratio to N=1;
+- add time: the plans installed in batches, one transaction each (:func:`graph.corpus.install_many`,
+  batches of :func:`graph.corpus_batch.in_batches`), then the citations between them linked once, as
+  ``plangraph add`` does; plans/s. Side by side at the sizes up to ``--compare-up-to`` (100): one
+  transaction per plan (:func:`graph.corpus.install`, the load before batching), on the same store kind;
 - store size (Ladybug: the file and its WAL; Neo4j: the database directory, when it is local) and memory
   (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
+- Neo4j's bulk path, at the sizes from ``--admin-import-from`` (100): ``neo4j-admin database import
+  full`` of the corpus's CSV export into a fresh, offline database (what it costs, and what it cannot do:
+  a store that holds plans, a server that keeps answering);
 - the p50 of five canned cross-plan queries (seven runs each, after one warm-up) and its ratio to the
   same query on one plan, measured in the same run (the aim: within 2x at 1,000 plans).
 
@@ -17,6 +22,7 @@ server of ``make neo4j-start``); without a server its part is skipped, saying so
 ``bench-…`` only and drops them afterwards. Prints figures; asserts nothing.
 
     python bench/corpus_load.py [--sizes 1,100,1000] [--no-neo4j | --no-ladybug] [--jobs 2]
+                                [--compare-up-to 100]
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,8 +47,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 
 from plangraph.graph import corpus  # noqa: E402
-from plangraph.graph.corpus_batch import Found, _prepared, expand  # noqa: E402
+from plangraph.graph.corpus_batch import Found, _prepared, elements, expand, in_batches  # noqa: E402
 from plangraph.graph.crossplan import link_citations  # noqa: E402
+from plangraph.graph.export import CSV_MARKER, import_argv, write_csv  # noqa: E402
 from plangraph.graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
 from plangraph.graph.stores.rows import relabel_plan  # noqa: E402
 from plangraph.queries.library import get_query  # noqa: E402
@@ -59,7 +67,7 @@ def real_graphs(jobs: int) -> list[nx.MultiDiGraph]:
     graphs: list[nx.MultiDiGraph] = []
     for n in sorted({1, jobs}):
         started = time.perf_counter()
-        got = [p for p in _prepared(found, corpus.Options(), n) if p.graph is not None]
+        got = [p for ready in _prepared(found, corpus.Options(), n) for p in ready if p.graph is not None]
         timings[n] = time.perf_counter() - started
         # the bundled plan first (a corpus of one plan is it), the national outline it cites second
         order = sorted(got, key=lambda p: (p.found.path != found[0].path, "gangyao" not in p.found.path.name))
@@ -103,6 +111,17 @@ def p50(store: Store, name: str, params: dict[str, Any]) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
+def install(store: Store, plans: list[tuple[str, nx.MultiDiGraph]], mode: str) -> None:
+    """``batch``: as ``plangraph add`` writes (:func:`graph.corpus_batch.in_batches`, one transaction per
+    batch); ``plan``: one transaction per plan (the load before batching, for comparison)."""
+    if mode == "plan":
+        for plan_id, g in plans:
+            corpus.install(store, g, plan_id, link=False)
+        return
+    for batch in in_batches(plans, lambda item: elements(item[1])):
+        corpus.install_many(store, batch, link=False)
+
+
 def run_size(
     name: str,
     store: Store,
@@ -110,33 +129,79 @@ def run_size(
     n: int,
     size: Callable[[], str],
     memory: Callable[[], str],
-) -> dict[str, float]:
+    mode: str = "batch",
+    queries_too: bool = True,
+) -> dict[str, tuple[float, int]]:
     plans = corpus_of(graphs, n)
     started = time.perf_counter()
-    for plan_id, g in plans:
-        corpus.install(store, g, plan_id, link=False)
+    install(store, plans, mode)
     links = link_citations(store)
     took = time.perf_counter() - started
     print(
-        f"{name:<8} {n:>5} plans: add {took:7.1f} s ({n / took:6.1f} plans/s), {links} citation links; "
-        f"store {size()}; memory {memory()}"
+        f"{name:<8} {n:>5} plans ({mode:<5}): add {took:7.1f} s ({n / took:6.1f} plans/s), {links} citation "
+        f"links; store {size()}; memory {memory()}"
     )
+    if not queries_too:
+        return {}
     out = {}
     for qname, params in queries([p for p, _ in plans]).items():
         t, rows = p50(store, qname, params)
-        out[qname] = t
+        out[qname] = t, rows
         print(f"{'':<8}   {qname:<26} p50 {t * 1000:8.1f} ms  ({rows} rows)")
     return out
 
 
-def report_ratios(name: str, by_size: dict[int, dict[str, float]]) -> None:
-    base = by_size[min(by_size)]
+def report_ratios(name: str, by_size: dict[int, dict[str, tuple[float, int]]]) -> None:
+    """Each query's p50 against the smallest corpus's; and per answer row, for the queries whose answer
+    grows with the corpus (every plan that names 区块链): there the work per row is what indexes keep flat."""
+    first = min(by_size)
+    base = by_size[first]
     for n, times in sorted(by_size.items()):
-        if n == min(by_size):
+        if n == first:
             continue
-        worst = max(times[q] / base[q] for q in times)
-        parts = ", ".join(f"{q} {times[q] / base[q]:.2f}x" for q in times)
-        print(f"{name:<8} query p50 at {n} plans vs {min(by_size)}: {parts}  (worst {worst:.2f}x)")
+        ratios = {q: times[q][0] / base[q][0] for q in times}
+        per_row = {q: ratios[q] * max(1, base[q][1]) / max(1, times[q][1]) for q in times}
+        parts = ", ".join(f"{q} {ratios[q]:.2f}x" for q in times)
+        print(f"{name:<8} query p50 at {n} plans vs {first}: {parts}  (worst {max(ratios.values()):.2f}x)")
+        rows = ", ".join(f"{q} {per_row[q]:.2f}x" for q in times)
+        print(f"{name:<8}   per answer row: {rows}  (worst {max(per_row.values()):.2f}x)")
+
+
+NEO4J_CLASSPATH = ROOT / "tools" / "neo4j-server" / "target" / "classpath.txt"
+
+
+def admin_import(graphs: list[nx.MultiDiGraph], n: int) -> None:
+    """Neo4j's bulk path for a fresh database: the corpus written as the CSV export
+    (:func:`graph.export.to_csv_files`, the ``neo4j-admin database import full`` layout) and imported by
+    the import tool of the project's Neo4j (its own jars) into a new, offline database home. Timed: the
+    CSV writing and the import; the server must then be started on that home, and the constraints made."""
+    if not NEO4J_CLASSPATH.is_file():
+        print(f"neo4j-admin import skipped: {NEO4J_CLASSPATH} is missing (make neo4j-build)")
+        return
+    started = time.perf_counter()
+    union = nx.compose_all([g for _, g in corpus_of(graphs, n)])
+    with tempfile.TemporaryDirectory() as tmp:
+        export, home = Path(tmp) / "export", Path(tmp) / "home"
+        write_csv(union, export)
+        (home / "conf").mkdir(parents=True)
+        csv_s = time.perf_counter() - started
+        argv = import_argv((export / CSV_MARKER).read_text(encoding="utf-8"))
+        env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+        classpath = NEO4J_CLASSPATH.read_text().strip()
+        started = time.perf_counter()
+        res = subprocess.run(
+            ["java", "-cp", classpath, "org.neo4j.cli.AdminTool", *argv[1:]],
+            cwd=export,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        took = time.perf_counter() - started
+    state = "done" if res.returncode == 0 and "IMPORT DONE" in res.stdout else f"FAILED ({res.returncode})"
+    print(
+        f"neo4j    {n:>5} plans (neo4j-admin import into a fresh offline database): CSV {csv_s:.1f} s + "
+        f"import {took:.1f} s = {csv_s + took:.1f} s, {state}"
+    )
 
 
 def clear_neo4j(store: Any) -> None:
@@ -158,13 +223,25 @@ def main() -> None:
     ap.add_argument("--no-neo4j", action="store_true")
     ap.add_argument("--no-ladybug", action="store_true")
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    ap.add_argument(
+        "--compare-up-to",
+        type=int,
+        default=100,
+        help="also time one transaction per plan (the load before batching) at the sizes up to this",
+    )
+    ap.add_argument(
+        "--admin-import-from",
+        type=int,
+        default=100,
+        help="also time neo4j-admin database import (a fresh database) at the sizes from this",
+    )
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     graphs = real_graphs(args.jobs)
     elements = sum(g.number_of_nodes() + g.number_of_edges() for g in graphs)
     print(f"{len(graphs)} real plans, {elements} elements; corpora of {sizes} plans are them repeated\n")
 
-    lb_times: dict[int, dict[str, float]] = {}
+    lb_times: dict[int, dict[str, tuple[float, int]]] = {}
     for n in [] if args.no_ladybug else sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.lbug"
@@ -181,6 +258,13 @@ def main() -> None:
                 lb_times[n] = run_size("ladybug", store, graphs, n, lb_size, lb_memory)
             finally:
                 store.close()
+        if n <= args.compare_up_to:
+            with tempfile.TemporaryDirectory() as tmp:
+                store = open_store("ladybug", path=Path(tmp) / "bench.lbug")
+                try:
+                    run_size("ladybug", store, graphs, n, str, str, "plan", queries_too=False)
+                finally:
+                    store.close()
     if lb_times:
         report_ratios("ladybug", lb_times)
 
@@ -202,12 +286,18 @@ def main() -> None:
     def neo_memory() -> str:
         return f"JVM RSS {mib(rss_kib(pid))}" if pid and Path(f"/proc/{pid}").exists() else "n/a (remote)"
 
-    neo_times: dict[int, dict[str, float]] = {}
+    neo_times: dict[int, dict[str, tuple[float, int]]] = {}
     try:
         for n in sizes:
             clear_neo4j(neo)
             neo_times[n] = run_size("neo4j", neo, graphs, n, neo_size, neo_memory)
+            if n <= args.compare_up_to:
+                clear_neo4j(neo)
+                run_size("neo4j", neo, graphs, n, neo_size, neo_memory, "plan", queries_too=False)
         report_ratios("neo4j", neo_times)
+        for n in sizes:
+            if n >= args.admin_import_from:
+                admin_import(graphs, n)
     finally:
         clear_neo4j(neo)
         neo.close()

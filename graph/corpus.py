@@ -7,6 +7,7 @@ all go through here; nothing else finds sources, parses for a store or writes pl
 - :func:`parse` — the document of a source, with the common options (:class:`Options`);
 - :func:`build` — its graph, with the ``links.yaml`` beside the source applied;
 - :func:`install` — the graph into a store atomically, replacing the plan's old version;
+  :func:`install_many` — several plans in one transaction (how ``plangraph add`` writes a corpus);
 - :func:`remove` — a plan out of a store;
 - :func:`held` — what the store holds (one row per plan); :func:`plan_graph` — one plan's graph read back
   from the store (for exports: every process sees the same plans).
@@ -16,7 +17,7 @@ Loading many files at once (parallel parsing, sha256 skip, a report per file) is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = [
     "held",
     "install",
     "install_document",
+    "install_many",
     "link_citations",
     "parse",
     "plan_graph",
@@ -98,6 +100,15 @@ def install(
     between the store's plans are brought up to date (:func:`graph.crossplan.link_citations`); a batch
     links once at its end instead."""
     store.load(graph, plan_id, replace=True, progress=progress)
+    if link:
+        link_citations(store)
+
+
+def install_many(store: Store, plans: Sequence[tuple[str, nx.MultiDiGraph]], *, link: bool = True) -> None:
+    """Write several plans (``(plan_id, graph)``) in one transaction, each replacing its old version: the
+    store holds all of them afterwards or, on a failure, what it held before; every plan is whole either
+    way. Then (``link``) the citations between the store's plans are brought up to date."""
+    store.load_many(plans)
     if link:
         link_citations(store)
 

@@ -1,9 +1,11 @@
-"""Many sources into one store: expand paths, parse in parallel, install plan by plan, report per file.
+"""Many sources into one store: expand paths, parse in parallel, install in batches, report per file.
 
 :func:`expand` turns files, folders and globs into source files; :func:`add` parses them in worker
-processes (``jobs``; one per core by default) and installs each plan in its own transaction as it comes,
-so the store never holds half a plan and a run that is killed leaves every plan whole (old or new
-version); a rerun skips what is already there. Per file the outcome is one of:
+processes (``jobs``; one per core by default) and installs the plans as they come, the ones parsed while
+the store was busy together in one transaction (:func:`in_batches`; a batch that fails is retried plan by
+plan, so the plan that fails is reported and the others load), so the store never holds half a plan and
+a run that is killed leaves every plan whole (old or new version); a rerun skips what is already
+there. Per file the outcome is one of:
 
 - ``added`` — a plan the store did not hold;
 - ``replaced`` — the store held the plan from another source (a different sha256): the new version
@@ -23,16 +25,16 @@ import hashlib
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
-from plangraph.graph.corpus import DEFAULT, Options, build, held, install, link_citations, parse
+from plangraph.graph.corpus import DEFAULT, Options, build, held, install_many, link_citations, parse
 from plangraph.graph.stores.base import LoadFailed, Store
 from plangraph.ingest.errors import NotAPlan, PlanError
 from plangraph.ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
@@ -40,6 +42,7 @@ from plangraph.ingest.load import SOURCE_NAMES, find_source, folder_id, read_met
 #: The suffixes of the files a folder walk takes as sources (the formats :mod:`ingest.formats` reads).
 SOURCE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")
 _GLOB = set("*?[")
+T = TypeVar("T")
 
 
 class Status(StrEnum):
@@ -175,17 +178,54 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _prepared(found: Sequence[Found], options: Options, jobs: int) -> Iterator[Prepared]:
-    """Prepared sources as workers finish them (in the order given with ``jobs=1``)."""
+def _prepared(found: Sequence[Found], options: Options, jobs: int) -> Iterator[list[Prepared]]:
+    """Prepared sources as workers finish them: each time, every one finished by then (one at a time, in
+    the order given, with ``jobs=1``)."""
     if jobs <= 1 or len(found) <= 1:
         for f in found:
-            yield prepare(f, options)
+            yield [prepare(f, options)]
         return
     # spawn: the workers do not inherit the parent's open store (its threads and file locks)
     with ProcessPoolExecutor(max_workers=min(jobs, len(found)), mp_context=get_context("spawn")) as pool:
-        pending: list[Future[Prepared]] = [pool.submit(prepare, f, options) for f in found]
-        for future in as_completed(pending):
-            yield future.result()
+        order = {pool.submit(prepare, f, options): i for i, f in enumerate(found)}
+        pending: set[Future[Prepared]] = set(order)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield [future.result() for future in sorted(done, key=order.__getitem__)]
+
+
+#: A transaction writes at most this many plans, and stops taking more past this many elements (nodes and
+#: relationships): one statement per label and relationship group writes a whole batch, so 50 plans cost
+#: about the round trips of one (bench/corpus_load.py), and a batch stays far below a server's
+#: transaction memory limit.
+BATCH_PLANS = 50
+BATCH_ELEMENTS = 40_000
+
+
+def in_batches(
+    items: Iterable[T], size: Callable[[T], int], *, plans: int = BATCH_PLANS, elements: int = BATCH_ELEMENTS
+) -> Iterator[list[T]]:
+    """``items`` in runs of at most ``plans``, each closed once its ``size`` sum reaches ``elements``.
+
+    >>> [len(b) for b in in_batches(range(7), lambda i: 10, plans=3, elements=25)]
+    [3, 3, 1]
+    >>> [len(b) for b in in_batches(range(4), lambda i: 10, plans=9, elements=15)]
+    [2, 2]
+    """
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        batch.append(item)
+        total += size(item)
+        if len(batch) >= plans or total >= elements:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def elements(graph: nx.MultiDiGraph) -> int:
+    return int(graph.number_of_nodes() + graph.number_of_edges())
 
 
 def add(
@@ -215,8 +255,19 @@ def add(
         else:
             todo.append(found)
     seen: dict[str, Path] = {}
-    for prep in _prepared(todo, options, jobs or default_jobs()):
-        record(_install(store, prep, stored, seen))
+    # what the workers have finished while the store was busy is written together, in batches: one plan
+    # at a time while parsing is the slower part, many when plans wait
+    for ready in _prepared(todo, options, jobs or default_jobs()):
+        to_write = []
+        for prep in ready:
+            outcome = _check(prep, stored, seen)
+            if outcome is None:
+                to_write.append(prep)
+            else:
+                record(outcome)
+        for batch in in_batches(to_write, lambda p: elements(p.graph) if p.graph is not None else 0):
+            for outcome in _install(store, batch, stored):
+                record(outcome)
     report.citations = link_citations(store)  # also after a rerun: it completes a run that was stopped
     return report
 
@@ -237,9 +288,9 @@ def _unchanged(path: Path, options: Options, stored: dict[str, dict[str, Any]]) 
     return rows[0] if len(rows) == 1 else None
 
 
-def _install(
-    store: Store, prep: Prepared, stored: dict[str, dict[str, Any]], seen: dict[str, Path]
-) -> Outcome:
+def _check(prep: Prepared, stored: dict[str, dict[str, Any]], seen: dict[str, Path]) -> Outcome | None:
+    """The outcome of a source that is not to be written (failed, not a plan, a second file of one plan
+    id, unchanged); None: write it."""
     path = prep.found.path
     if prep.graph is None or prep.plan_id is None:
         status = Status.NOT_A_PLAN if prep.not_a_plan else Status.FAILED
@@ -249,13 +300,28 @@ def _install(
         error = str(PlanError("E030", message + ": give each its own id (plan.yaml)", str(path)))
         return Outcome(path, Status.FAILED, prep.plan_id, prep.title, error=error)
     seen[prep.plan_id] = path
-    counts = {"nodes": prep.graph.number_of_nodes(), "relationships": prep.graph.number_of_edges()}
     old = stored.get(prep.plan_id)
     if old is not None and old["source_sha256"] == prep.sha256:
-        return Outcome(path, Status.SKIPPED, prep.plan_id, prep.title, warnings=prep.warnings, **counts)
-    try:
-        install(store, prep.graph, prep.plan_id, link=False)
-    except (ValueError, LoadFailed) as exc:  # refused or rolled back: the store holds what it held
-        return Outcome(path, Status.FAILED, prep.plan_id, prep.title, error=str(exc))
-    status = Status.ADDED if old is None else Status.REPLACED
+        return _outcome(prep, Status.SKIPPED)
+    return None
+
+
+def _outcome(prep: Prepared, status: Status, error: str | None = None) -> Outcome:
+    path, graph = prep.found.path, prep.graph
+    if error is not None or graph is None:
+        return Outcome(path, status, prep.plan_id, prep.title, error=error)
+    counts = {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}
     return Outcome(path, status, prep.plan_id, prep.title, warnings=prep.warnings, **counts)
+
+
+def _install(store: Store, batch: list[Prepared], stored: dict[str, dict[str, Any]]) -> list[Outcome]:
+    """Write a batch of plans in one transaction; when it fails, each plan alone, so the one that fails is
+    reported with its error and the others still load."""
+    plans = [(p.plan_id, p.graph) for p in batch if p.plan_id is not None and p.graph is not None]
+    try:
+        install_many(store, plans, link=False)
+    except (ValueError, LoadFailed) as exc:  # refused or rolled back: the store holds what it held
+        if len(batch) == 1:
+            return [_outcome(batch[0], Status.FAILED, str(exc))]
+        return [outcome for prep in batch for outcome in _install(store, [prep], stored)]
+    return [_outcome(p, Status.ADDED if p.plan_id not in stored else Status.REPLACED) for p in batch]

@@ -25,6 +25,7 @@ import difflib
 import io
 import json
 import re
+import shlex
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
@@ -426,6 +427,17 @@ def zip_bytes(files: dict[str, str]) -> bytes:
             info.external_attr = 0o644 << 16
             zf.writestr(info, files[name].encode("utf-8"))
     return buf.getvalue()
+
+
+def import_argv(command: str) -> list[str]:
+    """The ``neo4j-admin …`` command that ``import.txt`` (``command``) gives, as arguments: its comment lines
+    and line continuations dropped.
+
+    >>> import_argv("# run:\\nneo4j-admin database import full neo4j \\\\\\n  --nodes=a.csv\\n")
+    ['neo4j-admin', 'database', 'import', 'full', 'neo4j', '--nodes=a.csv']
+    """
+    lines = [ln.rstrip("\\").strip() for ln in command.splitlines() if ln.strip() and not ln.startswith("#")]
+    return shlex.split(" ".join(lines))
 
 
 def write_csv(g: nx.MultiDiGraph, output: Path) -> None:

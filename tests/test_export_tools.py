@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import shlex
 import socket
 import subprocess
 import time
@@ -32,6 +31,7 @@ from plangraph.graph.export import (
     AFTER_IMPORT,
     CSV_MARKER,
     MERMAID_MAX_EDGES,
+    import_argv,
     render,
     select,
     to_csv_files,
@@ -143,10 +143,7 @@ def test_the_csv_export_imports_with_neo4j_admin_and_reads_back(g: nx.MultiDiGra
         (export / name).parent.mkdir(parents=True, exist_ok=True)
         (export / name).write_text(text, encoding="utf-8")
     command = (export / CSV_MARKER).read_text(encoding="utf-8")
-    line = " ".join(
-        ln.rstrip("\\").strip() for ln in command.splitlines() if ln.strip() and not ln.startswith("#")
-    )
-    argv = shlex.split(line)
+    argv = import_argv(command)
     assert argv[:4] == ["neo4j-admin", "database", "import", "full"] and argv[4] == "neo4j"
 
     home = tmp_path / "home"

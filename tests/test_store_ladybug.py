@@ -258,7 +258,7 @@ def test_an_engine_error_midway_rolls_the_load_back(
     before = dump(store)
     real = ls._rel_query
     broken = {"MENTIONS": " BROKEN"}
-    monkeypatch.setattr(ls, "_rel_query", lambda t, a, b: real(t, a, b) + broken.get(t, ""))
+    monkeypatch.setattr(ls, "_rel_query", lambda t, a, b, *more: real(t, a, b, *more) + broken.get(t, ""))
     with pytest.raises(LoadFailed, match=r"\[E304\] loading plan .* rolled back"):
         store.load(graph, PLAN)
     assert dump(store) == before

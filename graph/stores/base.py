@@ -119,6 +119,15 @@ class Store(Protocol):
         """
         ...
 
+    def load_many(
+        self, plans: Sequence[tuple[str, nx.MultiDiGraph]], *, progress: Progress | None = None
+    ) -> None:
+        """Write several plans (``(plan_id, graph)``) in one transaction, each replacing its old version:
+        all of them or, on a failure, none (the store holds what it held). One statement per label and
+        relationship group writes the rows of all the plans, so a batch costs about what one plan costs
+        in round trips. Raises ``ValueError`` when a graph breaks the schema (nothing is written)."""
+        ...
+
     def drop_plan(self, plan_id: str) -> None:
         """Remove the plan's nodes, their relationships and the entities no other plan links to."""
         ...

@@ -29,7 +29,16 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, SHARED, neo4j_constraints, quote
+from plangraph.graph.schema import (
+    DOCUMENT_LABELS,
+    KEY,
+    METRIC,
+    NODE_LABELS,
+    REL_TYPES,
+    SHARED,
+    neo4j_constraints,
+    quote,
+)
 from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -46,7 +55,7 @@ from plangraph.graph.stores.base import (
     safe_uri,
     stats_dict,
 )
-from plangraph.graph.stores.rows import PlanRows, link_rows, plan_rows
+from plangraph.graph.stores.rows import PlanRows, combine, link_rows, plan_rows
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_DATABASE = "neo4j"
@@ -67,30 +76,48 @@ _TIMEOUT_CODES = (
 
 # -- all Cypher text of this store --------------------------------------------------------------------
 def plan_id_indexes() -> list[str]:
-    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label; and on
-    ``name`` of the shared labels, which the cross-plan queries filter by (``{name: $technology}``)."""
-    return [
-        f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
-        for label in NODE_LABELS
-    ] + [
-        f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{quote(label)}) ON (n.name)"
-        for label in SHARED
-    ]
+    """An index on ``plan_id`` per label, so dropping or replacing a plan does not scan the label; on
+    ``name`` of the shared labels, which the cross-plan queries filter by (``{name: $technology}``); and a
+    text index on the measures' names (``CONTAINS $indicator``)."""
+    return (
+        [
+            f"CREATE INDEX {label.lower()}_plan_id IF NOT EXISTS FOR (n:{quote(label)}) ON (n.plan_id)"
+            for label in NODE_LABELS
+        ]
+        + [
+            f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{quote(label)}) ON (n.name)"
+            for label in SHARED
+        ]
+        + [
+            # indicator_through_plans finds measures by part of their name (CONTAINS): a text index answers it
+            f"CREATE TEXT INDEX {METRIC.lower()}_name_text IF NOT EXISTS FOR (n:{quote(METRIC)}) ON (n.name)"
+        ]
+    )
 
 
-def node_query(label: str, replace: bool = False) -> str:
-    """``replace``: the node's properties become exactly the row's (a new version written in place)."""
+def node_query(label: str, replace: bool = False, create: bool = False) -> str:
+    """``replace``: the node's properties become exactly the row's (a new version written in place);
+    ``create``: a node of a plan the store does not hold, created without looking it up (a shared entity
+    is merged all the same)."""
     k = quote(KEY)
-    op = "=" if replace else "+="
+    if create and label not in SHARED:
+        return f"UNWIND $rows AS row CREATE (n:{quote(label)}) SET n = row.props"
+    op = "=" if replace or create else "+="
     return f"UNWIND $rows AS row MERGE (n:{quote(label)} {{{k}: row.{k}}}) SET n {op} row.props"
 
 
-def rel_query(typ: str, src: str, dst: str, replace: bool = False) -> str:
+def rel_query(typ: str, src: str, dst: str, replace: bool = False, create: bool = False) -> str:
+    """``create``: a relationship of a plan the store does not hold (new, as every relationship of it)."""
     k = quote(KEY)
     op = "=" if replace else "+="
+    write = (
+        f"CREATE (a)-[r:{quote(typ)}]->(b) SET r = row.props"
+        if create
+        else (f"MERGE (a)-[r:{quote(typ)}]->(b) SET r {op} row.props")
+    )
     return (
         f"UNWIND $rows AS row MATCH (a:{quote(src)} {{{k}: row.s}}) "
-        f"MATCH (b:{quote(dst)} {{{k}: row.t}}) MERGE (a)-[r:{quote(typ)}]->(b) SET r {op} row.props"
+        f"MATCH (b:{quote(dst)} {{{k}: row.t}}) {write}"
     )
 
 
@@ -110,6 +137,7 @@ DELETE_ORPHANS = (
 )
 COUNT_LABEL = "MATCH (n:{label}) RETURN count(n) AS n"
 COUNT_TYPE = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
+HELD = "MATCH (n:{label}) WHERE n.plan_id IN $ids RETURN DISTINCT n.plan_id AS p"
 PLAN_IDS = "MATCH (n:{label}) WHERE n.plan_id <> '' RETURN DISTINCT n.plan_id AS p"
 
 
@@ -222,17 +250,41 @@ class Neo4jStore:
         replace: bool = True,
         progress: Progress | None = None,
     ) -> None:
+        if replace:
+            self.load_many([(plan_id, graph)], progress=progress)
+            return
         rows = plan_rows(graph, plan_id)
         self.ensure_schema()
-        doing = f"loading plan {plan_id}"
+        self._write_tx(f"loading plan {plan_id}", lambda tx: _write(tx, rows, self.batch_size, progress))
+
+    def load_many(
+        self, plans: Sequence[tuple[str, nx.MultiDiGraph]], *, progress: Progress | None = None
+    ) -> None:
+        """Several plans in one transaction, each replacing its old version: one statement per label and
+        relationship group writes the rows of all of them; the plans the store held are then cleared of
+        what their new versions no longer hold.
+
+        A new version is written over the old one in place: nodes and relationships it keeps are updated,
+        not deleted and made again. Neo4j reads are read-committed, and a request reading a node deleted
+        by a commit meanwhile would see its properties as null; so a reader during the load sees each node
+        as the old or the new version."""
+        parts = [plan_rows(graph, plan_id) for plan_id, graph in plans]
+        ids = [part.plan_id for part in parts]
+        total = sum(part.total for part in parts)
+        self.ensure_schema()
 
         def work(tx: neo4j.ManagedTransaction) -> None:
-            if replace:
-                _replace(tx, rows, self.batch_size, progress)
-            else:
-                _write(tx, rows, self.batch_size, progress)
+            held = set(_held(tx, ids))
+            old = [part for part in parts if part.plan_id in held]
+            new = [part for part in parts if part.plan_id not in held]
+            linked = {part.plan_id: _linked_entities(tx, part.plan_id) for part in old}
+            done = _write(tx, combine(new), self.batch_size, progress, create=True, total=total) if new else 0
+            if old:
+                _write(tx, combine(old), self.batch_size, progress, replace=True, done=done, total=total)
+            for part in old:
+                _delete_stale(tx, part, linked[part.plan_id])
 
-        self._write_tx(doing, work)
+        self._write_tx(f"loading plan{'s' if len(ids) > 1 else ''} {', '.join(ids)}", work)
 
     def drop_plan(self, plan_id: str) -> None:
         self._write_tx(f"dropping plan {plan_id}", lambda tx: _delete_plan(tx, plan_id))
@@ -242,7 +294,7 @@ class Neo4jStore:
         self.ensure_schema()
         self._write_tx("linking plans", lambda tx: _write(tx, rows, self.batch_size, None))
 
-    def _write_tx(self, doing: str, work: Callable[[neo4j.ManagedTransaction], None]) -> None:
+    def _write_tx(self, doing: str, work: Callable[[neo4j.ManagedTransaction], object]) -> None:
         where = f"Neo4j at {safe_uri(self.uri)}"
         try:
             with self._driver.session(database=self.database) as session:
@@ -331,18 +383,10 @@ class Neo4jStore:
         self.close()
 
 
-def _replace(
-    tx: neo4j.ManagedTransaction, rows: PlanRows, batch_size: int, progress: Progress | None
-) -> None:
-    """The plan's new version written over the old one in place, then what it no longer holds deleted.
-
-    Nodes and relationships the new version keeps are updated, not deleted and made again: Neo4j reads
-    are read-committed, and a request reading a node deleted by a commit meanwhile would see its
-    properties as null. So a reader during the load sees each node as the old or the new version.
-    """
+def _delete_stale(tx: neo4j.ManagedTransaction, rows: PlanRows, linked: dict[str, set[str]]) -> None:
+    """What the plan's new version (``rows``, written) no longer holds: its relationships, its nodes, and
+    the shared entities (``linked`` by its old version) nothing links to any more."""
     plan_id = rows.plan_id
-    linked = _linked_entities(tx, plan_id)
-    _write(tx, rows, batch_size, progress, replace=True)
     keep_rels = [[r["s"], typ, r["t"]] for (typ, _, _), items in rows.rels.items() for r in items]
     keep_nodes = [row[KEY] for items in rows.nodes.values() for row in items]
     for label in NODE_LABELS:
@@ -359,10 +403,15 @@ def _write(
     progress: Progress | None,
     *,
     replace: bool = False,
-) -> None:
-    done, total = 0, rows.total
+    create: bool = False,
+    done: int = 0,
+    total: int | None = None,
+) -> int:
+    """Write the rows (see :func:`node_query` for ``replace`` and ``create``); the elements written so far
+    (``done`` before, of ``total``, for ``progress``)."""
+    total = rows.total if total is None else total
     for label, items in rows.nodes.items():
-        query = node_query(label, replace)
+        query = node_query(label, replace, create)
         for batch in batches(items, batch_size):
             payload = [{KEY: r[KEY], "props": r} for r in batch]
             tx.run(query, rows=payload).consume()
@@ -370,12 +419,21 @@ def _write(
             if progress:
                 progress(done, total)
     for (typ, src, dst), items in rows.rels.items():
-        query = rel_query(typ, src, dst, replace)
+        query = rel_query(typ, src, dst, replace, create)
         for batch in batches(items, batch_size):
             tx.run(query, rows=list(batch)).consume()
             done += len(batch)
             if progress:
                 progress(done, total)
+    return done
+
+
+def _held(tx: neo4j.ManagedTransaction, plan_ids: Sequence[str]) -> list[str]:
+    """Which of the plans the store holds any node of (the ``plan_id`` index of each label)."""
+    held: set[str] = set()
+    for label in DOCUMENT_LABELS:
+        held.update(r["p"] for r in tx.run(HELD.format(label=quote(label)), ids=list(plan_ids)))
+    return sorted(held)
 
 
 def _linked_entities(tx: neo4j.ManagedTransaction, plan_id: str) -> dict[str, set[str]]:

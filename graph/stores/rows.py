@@ -97,6 +97,37 @@ def plan_rows(graph: nx.MultiDiGraph, plan_id: str) -> PlanRows:
     return PlanRows(plan_id, dict(nodes), dict(rels))
 
 
+def combine(parts: Sequence[PlanRows]) -> PlanRows:
+    """The rows of several plans as one set of rows (one statement per label and group writes them all).
+
+    A shared entity node that several plans name is one row: their properties united, a later plan's
+    value over an earlier one's (as loading the plans one after the other leaves it). A node of one plan
+    that another plan of the batch holds too is refused (``ValueError``), as a store refuses it.
+
+    >>> a = PlanRows("a", {"Body": [{"eid": "body/x", "name": "x"}]})
+    >>> b = PlanRows("b", {"Body": [{"eid": "body/x", "aliases": ["y"]}]})
+    >>> combine([a, b]).nodes["Body"]
+    [{'eid': 'body/x', 'name': 'x', 'aliases': ['y']}]
+    """
+    nodes: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for part in parts:
+        for label, items in part.nodes.items():
+            into = nodes[label]
+            for row in items:
+                eid = row[KEY]
+                if eid not in into:
+                    into[eid] = row
+                elif is_shared(row):
+                    into[eid] = {**into[eid], **row}
+                else:
+                    raise ValueError(f"[E310] node {eid} is a node of two plans of one batch")
+        for group, items in part.rels.items():
+            rels[group].extend(items)
+    plan_id = ",".join(p.plan_id for p in parts)
+    return PlanRows(plan_id, {k: list(v.values()) for k, v in nodes.items()}, dict(rels))
+
+
 def link_rows(rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) -> PlanRows:
     """Rows of relationships between stored nodes (no nodes), checked against the schema's endpoints."""
     for typ, src, dst in rels:
