@@ -5,12 +5,14 @@ from another origin), through the real app on both stores."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -19,6 +21,7 @@ from api.routes.explorer import STATIC
 from api.settings import Settings
 from api.state import AppState
 from graph.build import build_graph, links_beside
+from graph.export import render, to_csv_files, to_json, zip_bytes
 from graph.stores.rows import relabel_plan
 from ingest.load import load_source
 from ingest.models import PlanDocument
@@ -130,6 +133,68 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
     assert all(r[0] == "MEASURES" and r[1] == "out" for r in measured["rows"])
 
 
+def _built() -> nx.MultiDiGraph:
+    from ingest.pipeline import parse_file
+
+    return relabel_plan(build_graph(parse_file(BUNDLED_SOURCE), links=links_beside(BUNDLED_SOURCE)), PLAN)
+
+
+def _induced(g: nx.MultiDiGraph, eids: set[str]) -> nx.MultiDiGraph:
+    sub = nx.MultiDiGraph(g.subgraph(eids))
+    sub.graph.update(g.graph)
+    return sub
+
+
+def test_export_of_eids_is_the_subgraph_they_induce(client: TestClient) -> None:
+    """POST /export (and GET /export?eid=…) answers the nodes named and every relationship among them, as
+    the store holds them, byte for byte what the same cut of the built graph exports; with neighbours,
+    every node one step away too."""
+    built = _built()
+    goal = f"{PLAN}/goal-5"
+    tasks = [u for u, _, k in built.in_edges(goal, keys=True) if k == "SERVES"][:4]
+    eids = [goal, *tasks, f"{PLAN}/indicator-1"]
+    r = client.post("/export", json={"eids": eids, "format": "json"})
+    assert r.status_code == 200, r.text
+    assert r.text == to_json(_induced(built, set(eids)))
+    assert len(json.loads(r.text)["relationships"]) >= len(tasks)  # the SERVES links among them
+    assert "subgraph-6.json" in r.headers["content-disposition"]
+    got = client.get("/export", params={"eid": eids, "format": "json"})
+    assert got.status_code == 200 and got.text == r.text
+    around = set(eids) | {v for e in eids for v in nx.all_neighbors(built, e)}
+    r = client.post("/export", json={"eids": eids, "neighbours": True, "format": "json"})
+    assert r.text == to_json(_induced(built, around)) and len(around) > 2 * len(eids)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv", "cypher", "dot", "mermaid"])
+def test_export_of_eids_in_every_format(client: TestClient, fmt: str) -> None:
+    built = _built()
+    eids = {f"{PLAN}/goal-5", f"{PLAN}/task-7", f"{PLAN}/task-7/subtask-1"}
+    r = client.post("/export", json={"eids": sorted(eids), "format": fmt})
+    assert r.status_code == 200, r.text
+    want = _induced(built, eids)
+    if fmt == "csv":
+        assert r.content == zip_bytes(to_csv_files(want))
+    else:
+        assert r.content.decode("utf-8") == render(want, fmt)
+    assert client.get("/export", params={"eid": sorted(eids), "format": fmt}).content == r.content
+
+
+def test_export_of_eids_bad_input_names_the_problem(client: TestClient) -> None:
+    r = client.post("/export", json={"eids": [f"{PLAN}/goal-5", f"{PLAN}/nope-1"]})
+    assert r.status_code == 404 and r.json()["code"] == "unknown_node"
+    assert r.json()["missing"] == [f"{PLAN}/nope-1"] and "nope-1" in r.json()["detail"]
+    r = client.post("/export", json={"eids": []})
+    assert r.status_code == 422 and "eids" in r.json()["detail"]
+    r = client.post("/export", json={"eids": ["x" * 301]})
+    assert r.status_code == 422 and "300" in r.json()["detail"]
+    r = client.get("/export", params={"eid": f"{PLAN}/goal-5", "root": f"{PLAN}/task-1"})
+    assert r.status_code == 422 and "eid cannot be combined" in r.json()["detail"]
+    r = client.get("/export", params={"plan": PLAN, "neighbours": True})
+    assert r.status_code == 422 and "neighbours needs eid" in r.json()["detail"]
+    r = client.post("/export", json={"eids": [f"{PLAN}/goal-5"], "format": "pdf"})
+    assert r.status_code == 422
+
+
 class Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -184,13 +249,16 @@ def test_new_routes_are_documented(client: TestClient) -> None:
 
 
 def test_nothing_in_the_explorer_writes() -> None:
-    """The explorer's code reads with GET; its one POST is /cypher, which the API keeps read-only."""
+    """The explorer's code reads with GET; its POSTs are /cypher, which the API keeps read-only, and
+    /export, a read of the store with a long list of eids in the body."""
     src = ROOT / "explorer" / "src"
     code = {p.relative_to(src).as_posix(): p.read_text(encoding="utf-8") for p in src.rglob("*.js")}
     posts = {
-        (name, m) for name, text in code.items() for m in re.findall(r"(?<!function )\bpost\(([^,)]*)", text)
+        (name, m)
+        for name, text in code.items()
+        for m in re.findall(r"(?<!function )\bpost(?:Download)?\(([^,)]*)", text)
     }
-    assert posts == {("views/console.js", '"/cypher"')}, posts
+    assert posts == {("views/console.js", '"/cypher"'), ("views/graph.js", '"/export"')}, posts
     methods = {name for name, text in code.items() if re.search(r"method:\s*\"(?!GET)", text)}
     assert methods == {"api.js"}  # the one place that sends a POST: post() itself
 

@@ -4,7 +4,11 @@ person sees against what the JSON API answers. Screenshots go to tests/screensho
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from api.routes.export import SUFFIX
 from tests.browser import api, chromium_path, served, shot, squash
 from tests.conftest import BUNDLED_DIR, ROOT
 
@@ -311,10 +316,37 @@ def test_console_table_graph_and_exports(bundled: str, seen: Any) -> None:
         page.get_by_role("button", name="导出 SVG").click()
     text = Path(svg.value.path()).read_text(encoding="utf-8")
     assert text.startswith("<svg") and text.count("<circle") == len(eids)
-    with page.expect_download() as js:
-        page.get_by_role("button", name="JSON", exact=True).click()
-    assert len(__import__("json").loads(Path(js.value.path()).read_text())["nodes"]) == len(eids)
+    # the drawn nodes' subgraph in every export format, as the API exports those eids
+    for fmt in ("json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"):
+        with page.expect_download() as dl:
+            page.locator(f"p.exports button[data-format={fmt}]").click()
+        want = httpx.post(bundled + "/export", json={"eids": sorted(eids), "format": fmt}, timeout=60)
+        assert Path(dl.value.path()).read_bytes() == want.content, fmt
+        assert dl.value.suggested_filename == f"subgraph-{len(eids)}.{SUFFIX[fmt]}"
+    exported = json.loads(Path(download_of(page, "json")).read_text(encoding="utf-8"))
+    assert {n["id"] for n in exported["nodes"]} == eids
+    assert {(r["start"], r["end"]) for r in exported["relationships"] if r["type"] == "SERVES"} >= {
+        (r[0]["eid"], r[2]["eid"]) for r in rows["rows"]
+    }
+    with zipfile.ZipFile(download_of(page, "csv")) as z:  # neo4j-admin import layout, one row per node
+        ids = [
+            row[0]
+            for n in z.namelist()
+            if n.startswith("nodes/")
+            for row in list(csv.reader(io.StringIO(z.read(n).decode("utf-8"))))[1:]
+        ]
+    assert sorted(ids) == sorted(eids)
+    page.locator("p.exports input[name=neighbours]").check()
+    around = json.loads(Path(download_of(page, "json")).read_text(encoding="utf-8"))
+    assert {n["id"] for n in around["nodes"]} > eids  # the tasks' subtasks, bodies, entities …
     s.clean()
+
+
+def download_of(page: Page, fmt: str) -> str:
+    """Click the console's export button for ``fmt``; the downloaded file's path."""
+    with page.expect_download() as dl:
+        page.locator(f"p.exports button[data-format={fmt}]").click()
+    return str(dl.value.path())
 
 
 def test_back_button_and_language_toggle(bundled: str, seen: Any) -> None:

@@ -78,6 +78,7 @@ const TEXT = {
   export_png: ["导出 PNG", "Export PNG"],
   export_svg: ["导出 SVG", "Export SVG"],
   export_subgraph: ["导出子图", "Export the subgraph"],
+  with_neighbours: ["含相邻节点", "with neighbours"],
   graph_empty: ["结果中没有节点（返回节点，或名为 eid 的列）", "No nodes in the result (return nodes, or columns named …eid)"],
   roles: ["lead:牵头,coordinate:协调,implement:实施,supervise:监督", "lead:leads,coordinate:coordinates,implement:implements,supervise:supervises"],
 };
