@@ -41,10 +41,6 @@ class Settings(BaseSettings):
     #: how long the list of loaded plans is reused between requests (plans loaded by another process
     #: appear within this time; loads through this service at once).
     plan_list_ttl_s: float = Field(default=2.0, ge=0, le=300)
-    #: where the service finds the original text of a stored plan, to show an element's span in context
-    #: and the parser's warnings (files, plan folders, or folders of plan folders; a source is used only if
-    #: its sha256 is the one the store records). The store keeps spans and fingerprints, not the text.
-    sources: list[Path] = Field(default_factory=lambda: [ROOT / "data" / "plans"])
 
     #: ad-hoc Cypher (POST /cypher, plangraph cypher) runs in this many worker processes; each one's
     #: memory may grow this much while it runs a query; the answer's size and list caps; per client: queries

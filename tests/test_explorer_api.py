@@ -4,13 +4,11 @@ from another origin), through the real app on both stores."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -25,7 +23,7 @@ from graph.export import render, to_csv_files, to_json, zip_bytes
 from graph.stores.rows import relabel_plan
 from ingest.load import load_source
 from ingest.models import PlanDocument
-from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE, ROOT
+from tests.conftest import BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 
 PLAN = "pgtest-explorer"
@@ -36,7 +34,7 @@ def client(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterato
     store = open_engine(request.param)
     store.drop_plan(PLAN)
     store.load(relabel_plan(build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE)), PLAN), PLAN)
-    settings = Settings(sources=[BUNDLED_DIR])
+    settings = Settings()
     with TestClient(create_app(settings, AppState(settings, store))) as c:
         yield c
     store.drop_plan(PLAN)
@@ -106,16 +104,21 @@ def test_source_errors_name_the_problem(client: TestClient, bundled_doc: PlanDoc
     assert r.status_code == 422
 
 
-def test_source_unavailable_without_the_configured_file(bundled_doc: PlanDocument) -> None:
+def test_a_plan_stored_without_its_text_says_so(bundled_doc: PlanDocument) -> None:
+    """A plan loaded before stores kept the text and the warnings (no ``source_text``/``warnings`` on its
+    Plan node): /source answers 404 naming the fix, the tree has its nodes but says it has no warnings."""
     store = open_engine("ladybug")
-    store.load(relabel_plan(build_graph(bundled_doc), PLAN), PLAN)
-    settings = Settings(sources=[])
+    old = relabel_plan(build_graph(bundled_doc), PLAN)
+    for key in ("source_text", "warnings"):
+        del old.nodes[PLAN][key]
+    store.load(old, PLAN)
+    settings = Settings()
     with TestClient(create_app(settings, AppState(settings, store))) as c:
         r = c.get("/source", params={"eid": f"{PLAN}/goal-5"})
         assert r.status_code == 404 and r.json()["code"] == "source_unavailable"
-        assert "PLANGRAPH_SOURCES" in r.json()["detail"]
+        assert "plangraph add" in r.json()["detail"]
         tree = ok(c, f"/plans/{PLAN}/tree")
-        assert tree["warnings"] == [] and tree["warnings_available"] is False
+        assert tree["nodes"] and tree["warnings"] == [] and tree["warnings_available"] is False
     store.close()
 
 
@@ -261,18 +264,3 @@ def test_nothing_in_the_explorer_writes() -> None:
     assert posts == {("views/console.js", '"/cypher"'), ("views/graph.js", '"/export"')}, posts
     methods = {name for name, text in code.items() if re.search(r"method:\s*\"(?!GET)", text)}
     assert methods == {"api.js"}  # the one place that sends a POST: post() itself
-
-
-def test_sources_may_be_a_folder_of_plan_folders_or_a_folder_of_files(tmp_path: Path) -> None:
-    """``PLANGRAPH_SOURCES`` as the defaults give it (``data/plans``: plan folders) or as a researcher's
-    corpus folder (plan files side by side) finds the file by its sha256; other entries are passed over."""
-    from api.source_text import source_file
-
-    sha = hashlib.sha256(BUNDLED_SOURCE.read_bytes()).hexdigest()
-    assert source_file([BUNDLED_DIR.parent], sha) == BUNDLED_SOURCE
-    flat = tmp_path / "corpus"
-    flat.mkdir()
-    (flat / "notes").mkdir()  # a folder that is no plan
-    (flat / "plan.txt").write_bytes(BUNDLED_SOURCE.read_bytes())
-    assert source_file([flat], sha) == flat / "plan.txt"
-    assert source_file([flat], "0" * 64) is None

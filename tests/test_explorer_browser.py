@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.routes.export import SUFFIX
+from ingest.load import load_source
 from tests.browser import api, chromium_path, served, shot, squash
 from tests.conftest import BUNDLED_DIR, ROOT
 
@@ -420,6 +422,36 @@ def test_corpus_plans_views_and_pdf_pages(corpus: str, seen: Any) -> None:
         n = len(api(corpus, "/indicators", plan=p["eid"], limit=500)["items"])
         assert s.page.locator("table.indicators tbody tr").count() == n
     s.clean()
+
+
+def test_text_and_warnings_come_from_the_store_with_the_files_gone(
+    seen: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Plans added from a folder that is deleted before the pages open: the element page highlights the span
+    in the stored text, the plan tree shows the stored warnings beside their elements."""
+    folder = tmp_path_factory.mktemp("gone")
+    pdf = shutil.copy(THREE[2], folder / THREE[2].name)
+    original = load_source(pdf).original
+    with served([Path(pdf)]) as base:
+        shutil.rmtree(folder)
+        s = seen(base)
+        plan = api(base, "/plans")["items"][0]["eid"]
+        tree = api(base, f"/plans/{plan}/tree")
+        page = s.open(f"#/plan/{plan}", "plan")
+        placed = [w for w in tree["warnings"] if w["eid"]]
+        assert placed, "the PDF plan has warnings on its elements"
+        for w in placed:
+            own = page.locator(
+                f"li[data-eid='{w['eid']}'] > details > summary .warnings, "
+                f"li[data-eid='{w['eid']}'] > .node .warnings"
+            )
+            assert f"[{w['code']}]" in (own.first.text_content() or ""), w
+        task = next(n for n in tree["nodes"] if n["kind"] == "Task")
+        s.open(eid_hash(task["eid"]), "element")
+        span = task["span"]
+        assert page.locator("mark#span").inner_text() == original[span["char_start"] : span["char_end"]]
+        assert squash(task["title"]) in squash(page.locator("mark#span").inner_text())
+        s.clean()
 
 
 # -- a hostile plan: markup, script and javascript: links in the text are shown as text ------------------------
