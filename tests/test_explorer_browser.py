@@ -454,6 +454,33 @@ def test_text_and_warnings_come_from_the_store_with_the_files_gone(
         s.clean()
 
 
+def test_corpus_goals_bodies_and_search_span_the_plans(corpus: str, seen: Any) -> None:
+    """On the three-plan corpus: each plan's goal list and its first goal's ranking as the API gives them,
+    the bodies view across plans, and a search whose hits come from several plans."""
+    s = seen(corpus)
+    for p in api(corpus, "/plans")["items"]:
+        goals = api(corpus, "/goals", plan=p["eid"], limit=500)["items"]
+        page = s.open(f"#/goals/{p['eid']}", "goals")
+        assert page.locator("ol.goals > li a").all_inner_texts() == [g["title"] or g["eid"] for g in goals]
+        if not goals:
+            continue
+        page.locator("ol.goals > li a").first.click()
+        s.wait("goal")
+        ranked = api(corpus, f"/goals/{quote(goals[0]['eid'], safe='')}/tasks", plan=p["eid"])["items"]
+        shown = page.locator("ol.ranked.tasks > li")
+        assert shown.count() == len(ranked)
+        if ranked:
+            assert shown.first.get_attribute("data-eid") == ranked[0]["eid"]
+    page = s.open("#/bodies", "bodies")
+    bodies = api(corpus, "/bodies", limit=500)["items"]
+    assert page.locator("table.bodies tbody tr").count() == len(bodies) > 0
+    hits = api(corpus, "/search", q="发展", limit=100)["items"]
+    assert len({h["plan_id"] for h in hits if h.get("plan_id")}) > 1
+    page = s.open("#/search?q=" + quote("发展"), "search")
+    assert page.locator("ol.results > li").count() == len(hits)
+    s.clean()
+
+
 # -- a hostile plan: markup, script and javascript: links in the text are shown as text ------------------------
 @pytest.fixture(scope="module")
 def hostile() -> Iterator[str]:
