@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from api.errors import ApiError
-from api.services import pick_plan
-from api.state import AppState
+from plangraph.api.errors import ApiError
+from plangraph.api.services import pick_plan
+from plangraph.api.state import AppState
 
 
 def get_state(request: Request) -> AppState:

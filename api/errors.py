@@ -15,13 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas import Problem
-from graph.adhoc import PoolBusy, TooManyQueries
-from graph.export import ExportError
-from graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
-from graph.stores.base import LoadFailed
-from ingest.errors import PlanError
-from queries.library import QueryError
+from plangraph.api.schemas import Problem
+from plangraph.graph.adhoc import PoolBusy, TooManyQueries
+from plangraph.graph.export import ExportError
+from plangraph.graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
+from plangraph.graph.stores.base import LoadFailed
+from plangraph.ingest.errors import PlanError
+from plangraph.queries.library import QueryError
 
 PROBLEM = "application/problem+json"
 

@@ -13,12 +13,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
-from api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
-from api.routes import document as document_routes
-from api.routes import explorer as explorer_routes
-from api.settings import Settings
-from api.state import VERSION, AppState, open_state
+from plangraph.api import errors
+from plangraph.api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
+from plangraph.api.routes import document as document_routes
+from plangraph.api.routes import explorer as explorer_routes
+from plangraph.api.settings import Settings
+from plangraph.api.state import VERSION, AppState, open_state
 
 DESCRIPTION = """Traversal queries over Chinese national plans parsed into knowledge graphs.
 Every item carries its eid, labels, title and source span (character offsets and lines in the original

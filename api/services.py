@@ -10,14 +10,14 @@ import math
 import time
 from typing import Any
 
-from api.errors import ApiError
-from api.schemas import Item, Page, Rows, Span
-from api.state import AppState
-from graph.corpus import held_ids
-from graph.stores import QueryResult
-from ingest.ids import label_of_eid
-from ingest.normalize import match_key
-from queries.library import get_query
+from plangraph.api.errors import ApiError
+from plangraph.api.schemas import Item, Page, Rows, Span
+from plangraph.api.state import AppState
+from plangraph.graph.corpus import held_ids
+from plangraph.graph.stores import QueryResult
+from plangraph.ingest.ids import label_of_eid
+from plangraph.ingest.normalize import match_key
+from plangraph.queries.library import get_query
 
 SPAN_KEYS = ("char_start", "char_end", "line_start", "line_end")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import ENTITIES, NODE_LABELS, STRUCTURAL
+from plangraph.graph.schema import ENTITIES, NODE_LABELS, STRUCTURAL
 
 Row = dict[str, Any]
 

@@ -36,8 +36,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import plan_of
-from graph.schema import NODE_LABELS, REL_TYPES, SEMANTIC, STRUCTURAL, neo4j_constraints
+from plangraph.graph.build import plan_of
+from plangraph.graph.schema import NODE_LABELS, REL_TYPES, SEMANTIC, STRUCTURAL, neo4j_constraints
 
 FONT = "Noto Sans CJK SC"
 MAX_DEPTH = 10

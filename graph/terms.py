@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ingest.lexicon import load_lexicon
-from ingest.models import Element
-from ingest.normalize import fold
+from plangraph.ingest.lexicon import load_lexicon
+from plangraph.ingest.models import Element
+from plangraph.ingest.normalize import fold
 
 _TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9+.]*|\d+[A-Za-z][A-Za-z0-9]*)$")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ingest.models import Element, Kind, ParseWarning, PlanDocument
+from plangraph.ingest.models import Element, Kind, ParseWarning, PlanDocument
 
 #: the members of one stored warning, in order
 KEYS = ("code", "message", "line", "page", "column", "eid")

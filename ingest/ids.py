@@ -11,9 +11,9 @@ Scheme (plan-scoped; never random):
 
 from __future__ import annotations
 
-from ingest.drafts import Draft
-from ingest.models import Element, Kind, ParseWarning, SourceSpan
-from ingest.normalize import Normalized
+from plangraph.ingest.drafts import Draft
+from plangraph.ingest.models import Element, Kind, ParseWarning, SourceSpan
+from plangraph.ingest.normalize import Normalized
 
 PLAN_LEVEL: dict[Kind, str] = {
     Kind.ACHIEVEMENT: "achievement",

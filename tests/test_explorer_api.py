@@ -14,15 +14,15 @@ import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.routes.explorer import STATIC
-from api.settings import Settings
-from api.state import AppState
-from graph.build import build_graph, links_beside
-from graph.export import render, to_csv_files, to_json, zip_bytes
-from graph.stores.rows import relabel_plan
-from ingest.load import load_source
-from ingest.models import PlanDocument
+from plangraph.api.main import create_app
+from plangraph.api.routes.explorer import STATIC
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.export import render, to_csv_files, to_json, zip_bytes
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.load import load_source
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 
@@ -137,7 +137,7 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
 
 
 def _built() -> nx.MultiDiGraph:
-    from ingest.pipeline import parse_file
+    from plangraph.ingest.pipeline import parse_file
 
     return relabel_plan(build_graph(parse_file(BUNDLED_SOURCE), links=links_beside(BUNDLED_SOURCE)), PLAN)
 

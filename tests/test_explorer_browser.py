@@ -19,8 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from api.routes.export import SUFFIX
-from ingest.load import load_source
+from plangraph.api.routes.export import SUFFIX
+from plangraph.ingest.load import load_source
 from tests.browser import api, chromium_path, served, shot, squash
 from tests.conftest import BUNDLED_DIR, ROOT
 

@@ -15,18 +15,18 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.main import create_app
-from api.settings import Settings
-from api.state import AppState
-from graph.build import build_graph, links_beside
-from graph.corpus import parse
-from graph.stores import Store, open_store
-from graph.stores.rows import relabel_plan
-from graph.warnings import from_property, placed
-from ingest.load import load_source
-from ingest.models import PlanDocument
-from plangraph_cli.main import app
-from queries.library import get_query
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.cli.main import app
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.corpus import parse
+from plangraph.graph.stores import Store, open_store
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.graph.warnings import from_property, placed
+from plangraph.ingest.load import load_source
+from plangraph.ingest.models import PlanDocument
+from plangraph.queries.library import get_query
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 

@@ -16,12 +16,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api import services
-from api.deps import Consistent, State
-from api.errors import READS, ApiError, problems
-from graph.corpus import plan_graph
-from graph.export import FORMATS, render, select, to_csv_files, zip_bytes
-from graph.stores.readback import NodesNotFound, nodes_graph
+from plangraph.api import services
+from plangraph.api.deps import Consistent, State
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.graph.corpus import plan_graph
+from plangraph.graph.export import FORMATS, render, select, to_csv_files, zip_bytes
+from plangraph.graph.stores.readback import NodesNotFound, nodes_graph
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 Format = Literal["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"]

@@ -197,7 +197,7 @@ def check_read_only(query: str) -> None:
     >>> check_read_only("MATCH (n) DETACH DELETE n")
     Traceback (most recent call last):
     ...
-    graph.stores.base.QueryRefused: [E302] only read queries are allowed: DETACH is not
+    plangraph.graph.stores.base.QueryRefused: [E302] only read queries are allowed: DETACH is not
     """
     if not query.strip():
         raise QueryRefused("empty query")

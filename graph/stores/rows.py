@@ -13,8 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph import warnings
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
+from plangraph.graph import warnings
+from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
 
 #: Ten problems are enough to show what is wrong.
 _SHOWN = 10

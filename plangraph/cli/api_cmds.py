@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from plangraph_cli.common import clean_errors, write_output
-from plangraph_cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
-from queries.cookbook import cookbook
-from queries.library import get_query, load_queries
+from plangraph.cli.common import clean_errors, write_output
+from plangraph.cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
+from plangraph.queries.cookbook import cookbook
+from plangraph.queries.library import get_query, load_queries
 
 
 def register(app: typer.Typer) -> None:
@@ -34,9 +34,9 @@ def serve(
     store, or Neo4j. Nothing is parsed at start-up."""
     import uvicorn
 
-    from api.main import create_app
-    from api.settings import Settings
-    from api.state import open_state
+    from plangraph.api.main import create_app
+    from plangraph.api.settings import Settings
+    from plangraph.api.state import open_state
 
     with store_errors():
         overrides: dict[str, object] = {"host": host, "port": port}
