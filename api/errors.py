@@ -38,6 +38,7 @@ class ApiError(Exception):
 LIMIT_SETTINGS = {
     "memory": "PLANGRAPH_QUERY_MEMORY_MB",
     "server_memory": "db.memory.transaction.max (Neo4j server)",
+    "server_answer": "server.jvm.additional=-XX:MaxDirectMemorySize (Neo4j server)",
     "answer_bytes": "PLANGRAPH_MAX_ANSWER_BYTES",
     "list_items": "PLANGRAPH_MAX_LIST_ITEMS",
     "concurrent": "PLANGRAPH_CYPHER_PER_CLIENT",

@@ -13,7 +13,6 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from plangraph.graph.adhoc.limits import Limits
-from plangraph.home import BUNDLED_PLANS
 
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
@@ -47,10 +46,6 @@ class Settings(BaseSettings):
     #: request in the log (off: it costs more than a cached answer)
     workers: int = Field(default=1, ge=1, le=64)
     access_log: bool = False
-    #: where the service finds the original text of a stored plan, to show an element's span in context
-    #: and the parser's warnings (files, plan folders, or folders of plan folders; a source is used only if
-    #: its sha256 is the one the store records). The store keeps spans and fingerprints, not the text.
-    sources: list[Path] = Field(default_factory=lambda: [BUNDLED_PLANS])
 
     #: ad-hoc Cypher (POST /cypher, plangraph cypher) runs in this many worker processes; each one's
     #: memory may grow this much while it runs a query; the answer's size and list caps; per client: queries

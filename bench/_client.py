@@ -143,7 +143,7 @@ def serve(
 ) -> Iterator[Server]:
     """``plangraph serve`` on ``port`` (default: a free loopback port), stopped on exit whatever happens
     inside, after ``plangraph add`` has put ``plans`` (default: the bundled plan) into its store: a fresh
-    embedded file, or Neo4j (``--neo4j``). ``extra_env`` adds settings (``PLANGRAPH_SOURCES`` …)."""
+    embedded file, or Neo4j (``--neo4j``). ``extra_env`` adds settings (``PLANGRAPH_MAX_ROWS`` …)."""
     port = port or free_port()
     base = f"http://{HOST}:{port}"
     env = {**os.environ, **(extra_env or {})}

@@ -16,7 +16,6 @@ result comes from the bundled plan plus the corpus plans in ../shared/corpus (re
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import shutil
 import statistics
@@ -149,7 +148,6 @@ def main() -> int:
     plans = [str(ROOT / "data" / "plans" / "informatization-14fyp")]
     plans += [str(CORPUS / name) for name in CORPUS_PLANS if (CORPUS / name).is_file()]
     env = {
-        "PLANGRAPH_SOURCES": json.dumps(plans),
         "PLANGRAPH_MAX_ROWS": "20000",
         "PLANGRAPH_STORE": "ladybug",
     }

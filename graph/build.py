@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 
 from plangraph.graph.schema import ENTITIES, HAS_REL, MEMBERS, NODE_LABELS, PLAN, REL_TYPES
+from plangraph.graph.warnings import to_property as warnings_property
 from plangraph.ingest.lexicon import load_lexicon
 from plangraph.ingest.models import Element, EntityKind, Kind, Mention, PlanDocument, Responsibility, Role
 
@@ -134,6 +135,8 @@ def element_props(e: Element, doc: PlanDocument) -> dict[str, Any]:
             doc_number=doc.plan.doc_number,
             abridged=doc.abridged,
             complete=doc.complete,
+            source_text=doc.source.text or None,
+            warnings=warnings_property(doc),
         )
     if e.indicator is not None:
         values = e.indicator.model_dump()

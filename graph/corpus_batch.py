@@ -239,7 +239,11 @@ def add(
     """Add every source under ``paths`` to ``store`` (see the module's docstring); ``on_outcome(outcome,
     done, total)`` after each file."""
     sources = expand(paths)
-    stored = {r["plan_id"]: r for r in held(store)}
+    # a plan stored without its source text (loaded before stores kept it) counts as changed: it is read again
+    textless = {r["plan_id"] for r in held(store, "plans_without_text")}
+    stored = {
+        r["plan_id"]: {**r, "source_sha256": None} if r["plan_id"] in textless else r for r in held(store)
+    }
     report = Report()
 
     def record(outcome: Outcome) -> None:

@@ -110,11 +110,14 @@ SHARED = (*ENTITIES, METRIC)
 DOCUMENT_LABELS = (PLAN, *STRUCTURE, *MEMBERS, *NESTED, *TABLES)
 
 _EXTRA: dict[str, tuple[Prop, ...]] = {
+    # source_text: the original text every span of the plan indexes (PDF and Word: the text extracted from
+    # the file); warnings: the parser's warnings, a JSON array of {code, message, line, page, column, eid}
+    # (graph/warnings.py)
     "Plan": _p(
         "title_en:STRING issuer:STRING issued:STRING period_start:INT64 period_end:INT64 "
         "language:STRING note:STRING source_path:STRING source_format:STRING source_encoding:STRING "
         "source_chars:INT64 source_lines:INT64 source_pages:INT64 doc_number:STRING abridged:BOOLEAN "
-        "complete:BOOLEAN"
+        "complete:BOOLEAN source_text:STRING warnings:STRING"
     ),
     "Part": _p("meaning:STRING"),
     "Section": _p("meaning:STRING"),

@@ -179,6 +179,9 @@ class SourceInfo(Frozen):
     pages: int | None = None  # page count where the source has pages
     chars: int
     lines: int
+    #: the original text every span indexes (the decoded file; PDF and Word: the text extracted from it),
+    #: kept for the store (the explorer shows spans in it); left out of the document's JSON
+    text: str = Field(default="", exclude=True, repr=False)
 
 
 class PlanDocument(Frozen):

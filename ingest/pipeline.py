@@ -152,6 +152,7 @@ def _parse(
         pages=len(source.pages) or None,
         chars=len(source.original),
         lines=source.original.count("\n") + 1,
+        text=source.original,
     )
     dropped = [
         ParseWarning(

@@ -3,7 +3,6 @@ browser), a served plan set per test module, and screenshots under tests/screens
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -37,7 +36,7 @@ def chromium_path() -> str:
 def served(plans: list[Path], store: str = "ladybug") -> Iterator[str]:
     """``plangraph serve`` with these plans on a free port; yields its base URL."""
     # the store named, whatever NEO4J_URI says (with it set, serve would otherwise pick Neo4j)
-    env = {"PLANGRAPH_SOURCES": json.dumps([str(p) for p in plans]), "PLANGRAPH_STORE": store}
+    env = {"PLANGRAPH_STORE": store}
     with _client.serve(store, env, plans) as server:
         yield server.base
 

@@ -201,6 +201,11 @@ def test_writes_need_the_token(client: TestClient) -> None:
     assert again.status_code == 200
     r = client.get("/goals/5/tasks", params={"plan": "pgtest-upload"})
     assert r.json()["items"][0]["title"] == "打造协同高效的数字政府服务体系"
+    # an uploaded plan has no file anywhere: its spans show in the text the store keeps
+    goal = client.get("/nodes/pgtest-upload/goal-5").json()["node"]
+    source = client.get("/source", params={"eid": "pgtest-upload/goal-5", "context": 0}).json()
+    assert source["text"] == text[goal["span"]["char_start"] : goal["span"]["char_end"]]
+    assert client.get("/plans/pgtest-upload/tree").json()["warnings_available"] is True
 
 
 def test_errors_share_one_shape(client: TestClient) -> None:

@@ -4,13 +4,13 @@ from another origin), through the real app on both stores."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -19,10 +19,11 @@ from plangraph.api.routes.explorer import STATIC
 from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.export import render, to_csv_files, to_json, zip_bytes
 from plangraph.graph.stores.rows import relabel_plan
 from plangraph.ingest.load import load_source
 from plangraph.ingest.models import PlanDocument
-from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE, ROOT
+from tests.conftest import BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 
 PLAN = "pgtest-explorer"
@@ -33,7 +34,7 @@ def client(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterato
     store = open_engine(request.param)
     store.drop_plan(PLAN)
     store.load(relabel_plan(build_graph(bundled_doc, links=links_beside(BUNDLED_SOURCE)), PLAN), PLAN)
-    settings = Settings(sources=[BUNDLED_DIR])
+    settings = Settings()
     with TestClient(create_app(settings, AppState(settings, store))) as c:
         yield c
     store.drop_plan(PLAN)
@@ -103,16 +104,21 @@ def test_source_errors_name_the_problem(client: TestClient, bundled_doc: PlanDoc
     assert r.status_code == 422
 
 
-def test_source_unavailable_without_the_configured_file(bundled_doc: PlanDocument) -> None:
+def test_a_plan_stored_without_its_text_says_so(bundled_doc: PlanDocument) -> None:
+    """A plan loaded before stores kept the text and the warnings (no ``source_text``/``warnings`` on its
+    Plan node): /source answers 404 naming the fix, the tree has its nodes but says it has no warnings."""
     store = open_engine("ladybug")
-    store.load(relabel_plan(build_graph(bundled_doc), PLAN), PLAN)
-    settings = Settings(sources=[])
+    old = relabel_plan(build_graph(bundled_doc), PLAN)
+    for key in ("source_text", "warnings"):
+        del old.nodes[PLAN][key]
+    store.load(old, PLAN)
+    settings = Settings()
     with TestClient(create_app(settings, AppState(settings, store))) as c:
         r = c.get("/source", params={"eid": f"{PLAN}/goal-5"})
         assert r.status_code == 404 and r.json()["code"] == "source_unavailable"
-        assert "PLANGRAPH_SOURCES" in r.json()["detail"]
+        assert "plangraph add" in r.json()["detail"]
         tree = ok(c, f"/plans/{PLAN}/tree")
-        assert tree["warnings"] == [] and tree["warnings_available"] is False
+        assert tree["nodes"] and tree["warnings"] == [] and tree["warnings_available"] is False
     store.close()
 
 
@@ -128,6 +134,68 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
     assert all(r["method"] and r["terms"] for r in rows)
     measured = ok(client, "/links", eid=f"{PLAN}/indicator-1")
     assert all(r[0] == "MEASURES" and r[1] == "out" for r in measured["rows"])
+
+
+def _built() -> nx.MultiDiGraph:
+    from plangraph.ingest.pipeline import parse_file
+
+    return relabel_plan(build_graph(parse_file(BUNDLED_SOURCE), links=links_beside(BUNDLED_SOURCE)), PLAN)
+
+
+def _induced(g: nx.MultiDiGraph, eids: set[str]) -> nx.MultiDiGraph:
+    sub = nx.MultiDiGraph(g.subgraph(eids))
+    sub.graph.update(g.graph)
+    return sub
+
+
+def test_export_of_eids_is_the_subgraph_they_induce(client: TestClient) -> None:
+    """POST /export (and GET /export?eid=…) answers the nodes named and every relationship among them, as
+    the store holds them, byte for byte what the same cut of the built graph exports; with neighbours,
+    every node one step away too."""
+    built = _built()
+    goal = f"{PLAN}/goal-5"
+    tasks = [u for u, _, k in built.in_edges(goal, keys=True) if k == "SERVES"][:4]
+    eids = [goal, *tasks, f"{PLAN}/indicator-1"]
+    r = client.post("/export", json={"eids": eids, "format": "json"})
+    assert r.status_code == 200, r.text
+    assert r.text == to_json(_induced(built, set(eids)))
+    assert len(json.loads(r.text)["relationships"]) >= len(tasks)  # the SERVES links among them
+    assert "subgraph-6.json" in r.headers["content-disposition"]
+    got = client.get("/export", params={"eid": eids, "format": "json"})
+    assert got.status_code == 200 and got.text == r.text
+    around = set(eids) | {v for e in eids for v in nx.all_neighbors(built, e)}
+    r = client.post("/export", json={"eids": eids, "neighbours": True, "format": "json"})
+    assert r.text == to_json(_induced(built, around)) and len(around) > 2 * len(eids)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv", "cypher", "dot", "mermaid"])
+def test_export_of_eids_in_every_format(client: TestClient, fmt: str) -> None:
+    built = _built()
+    eids = {f"{PLAN}/goal-5", f"{PLAN}/task-7", f"{PLAN}/task-7/subtask-1"}
+    r = client.post("/export", json={"eids": sorted(eids), "format": fmt})
+    assert r.status_code == 200, r.text
+    want = _induced(built, eids)
+    if fmt == "csv":
+        assert r.content == zip_bytes(to_csv_files(want))
+    else:
+        assert r.content.decode("utf-8") == render(want, fmt)
+    assert client.get("/export", params={"eid": sorted(eids), "format": fmt}).content == r.content
+
+
+def test_export_of_eids_bad_input_names_the_problem(client: TestClient) -> None:
+    r = client.post("/export", json={"eids": [f"{PLAN}/goal-5", f"{PLAN}/nope-1"]})
+    assert r.status_code == 404 and r.json()["code"] == "unknown_node"
+    assert r.json()["missing"] == [f"{PLAN}/nope-1"] and "nope-1" in r.json()["detail"]
+    r = client.post("/export", json={"eids": []})
+    assert r.status_code == 422 and "eids" in r.json()["detail"]
+    r = client.post("/export", json={"eids": ["x" * 301]})
+    assert r.status_code == 422 and "300" in r.json()["detail"]
+    r = client.get("/export", params={"eid": f"{PLAN}/goal-5", "root": f"{PLAN}/task-1"})
+    assert r.status_code == 422 and "eid cannot be combined" in r.json()["detail"]
+    r = client.get("/export", params={"plan": PLAN, "neighbours": True})
+    assert r.status_code == 422 and "neighbours needs eid" in r.json()["detail"]
+    r = client.post("/export", json={"eids": [f"{PLAN}/goal-5"], "format": "pdf"})
+    assert r.status_code == 422
 
 
 class Tags(HTMLParser):
@@ -184,27 +252,15 @@ def test_new_routes_are_documented(client: TestClient) -> None:
 
 
 def test_nothing_in_the_explorer_writes() -> None:
-    """The explorer's code reads with GET; its one POST is /cypher, which the API keeps read-only."""
+    """The explorer's code reads with GET; its POSTs are /cypher, which the API keeps read-only, and
+    /export, a read of the store with a long list of eids in the body."""
     src = ROOT / "explorer" / "src"
     code = {p.relative_to(src).as_posix(): p.read_text(encoding="utf-8") for p in src.rglob("*.js")}
     posts = {
-        (name, m) for name, text in code.items() for m in re.findall(r"(?<!function )\bpost\(([^,)]*)", text)
+        (name, m)
+        for name, text in code.items()
+        for m in re.findall(r"(?<!function )\bpost(?:Download)?\(([^,)]*)", text)
     }
-    assert posts == {("views/console.js", '"/cypher"')}, posts
+    assert posts == {("views/console.js", '"/cypher"'), ("views/graph.js", '"/export"')}, posts
     methods = {name for name, text in code.items() if re.search(r"method:\s*\"(?!GET)", text)}
     assert methods == {"api.js"}  # the one place that sends a POST: post() itself
-
-
-def test_sources_may_be_a_folder_of_plan_folders_or_a_folder_of_files(tmp_path: Path) -> None:
-    """``PLANGRAPH_SOURCES`` as the defaults give it (``data/plans``: plan folders) or as a researcher's
-    corpus folder (plan files side by side) finds the file by its sha256; other entries are passed over."""
-    from plangraph.api.source_text import source_file
-
-    sha = hashlib.sha256(BUNDLED_SOURCE.read_bytes()).hexdigest()
-    assert source_file([BUNDLED_DIR.parent], sha) == BUNDLED_SOURCE
-    flat = tmp_path / "corpus"
-    flat.mkdir()
-    (flat / "notes").mkdir()  # a folder that is no plan
-    (flat / "plan.txt").write_bytes(BUNDLED_SOURCE.read_bytes())
-    assert source_file([flat], sha) == flat / "plan.txt"
-    assert source_file([flat], "0" * 64) is None

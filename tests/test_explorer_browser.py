@@ -4,7 +4,12 @@ person sees against what the JSON API answers. Screenshots go to tests/screensho
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from plangraph.api.routes.export import SUFFIX
+from plangraph.ingest.load import load_source
 from tests.browser import api, chromium_path, served, shot, squash
 from tests.conftest import BUNDLED_DIR, ROOT
 
@@ -311,10 +318,37 @@ def test_console_table_graph_and_exports(bundled: str, seen: Any) -> None:
         page.get_by_role("button", name="导出 SVG").click()
     text = Path(svg.value.path()).read_text(encoding="utf-8")
     assert text.startswith("<svg") and text.count("<circle") == len(eids)
-    with page.expect_download() as js:
-        page.get_by_role("button", name="JSON", exact=True).click()
-    assert len(__import__("json").loads(Path(js.value.path()).read_text())["nodes"]) == len(eids)
+    # the drawn nodes' subgraph in every export format, as the API exports those eids
+    for fmt in ("json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"):
+        with page.expect_download() as dl:
+            page.locator(f"p.exports button[data-format={fmt}]").click()
+        want = httpx.post(bundled + "/export", json={"eids": sorted(eids), "format": fmt}, timeout=60)
+        assert Path(dl.value.path()).read_bytes() == want.content, fmt
+        assert dl.value.suggested_filename == f"subgraph-{len(eids)}.{SUFFIX[fmt]}"
+    exported = json.loads(Path(download_of(page, "json")).read_text(encoding="utf-8"))
+    assert {n["id"] for n in exported["nodes"]} == eids
+    assert {(r["start"], r["end"]) for r in exported["relationships"] if r["type"] == "SERVES"} >= {
+        (r[0]["eid"], r[2]["eid"]) for r in rows["rows"]
+    }
+    with zipfile.ZipFile(download_of(page, "csv")) as z:  # neo4j-admin import layout, one row per node
+        ids = [
+            row[0]
+            for n in z.namelist()
+            if n.startswith("nodes/")
+            for row in list(csv.reader(io.StringIO(z.read(n).decode("utf-8"))))[1:]
+        ]
+    assert sorted(ids) == sorted(eids)
+    page.locator("p.exports input[name=neighbours]").check()
+    around = json.loads(Path(download_of(page, "json")).read_text(encoding="utf-8"))
+    assert {n["id"] for n in around["nodes"]} > eids  # the tasks' subtasks, bodies, entities …
     s.clean()
+
+
+def download_of(page: Page, fmt: str) -> str:
+    """Click the console's export button for ``fmt``; the downloaded file's path."""
+    with page.expect_download() as dl:
+        page.locator(f"p.exports button[data-format={fmt}]").click()
+    return str(dl.value.path())
 
 
 def test_back_button_and_language_toggle(bundled: str, seen: Any) -> None:
@@ -387,6 +421,63 @@ def test_corpus_plans_views_and_pdf_pages(corpus: str, seen: Any) -> None:
         s.open(f"#/indicators/{p['eid']}", "indicators")
         n = len(api(corpus, "/indicators", plan=p["eid"], limit=500)["items"])
         assert s.page.locator("table.indicators tbody tr").count() == n
+    s.clean()
+
+
+def test_text_and_warnings_come_from_the_store_with_the_files_gone(
+    seen: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Plans added from a folder that is deleted before the pages open: the element page highlights the span
+    in the stored text, the plan tree shows the stored warnings beside their elements."""
+    folder = tmp_path_factory.mktemp("gone")
+    pdf = shutil.copy(THREE[2], folder / THREE[2].name)
+    original = load_source(pdf).original
+    with served([Path(pdf)]) as base:
+        shutil.rmtree(folder)
+        s = seen(base)
+        plan = api(base, "/plans")["items"][0]["eid"]
+        tree = api(base, f"/plans/{plan}/tree")
+        page = s.open(f"#/plan/{plan}", "plan")
+        placed = [w for w in tree["warnings"] if w["eid"]]
+        assert placed, "the PDF plan has warnings on its elements"
+        for w in placed:
+            own = page.locator(
+                f"li[data-eid='{w['eid']}'] > details > summary .warnings, "
+                f"li[data-eid='{w['eid']}'] > .node .warnings"
+            )
+            assert f"[{w['code']}]" in (own.first.text_content() or ""), w
+        task = next(n for n in tree["nodes"] if n["kind"] == "Task")
+        s.open(eid_hash(task["eid"]), "element")
+        span = task["span"]
+        assert page.locator("mark#span").inner_text() == original[span["char_start"] : span["char_end"]]
+        assert squash(task["title"]) in squash(page.locator("mark#span").inner_text())
+        s.clean()
+
+
+def test_corpus_goals_bodies_and_search_span_the_plans(corpus: str, seen: Any) -> None:
+    """On the three-plan corpus: each plan's goal list and its first goal's ranking as the API gives them,
+    the bodies view across plans, and a search whose hits come from several plans."""
+    s = seen(corpus)
+    for p in api(corpus, "/plans")["items"]:
+        goals = api(corpus, "/goals", plan=p["eid"], limit=500)["items"]
+        page = s.open(f"#/goals/{p['eid']}", "goals")
+        assert page.locator("ol.goals > li a").all_inner_texts() == [g["title"] or g["eid"] for g in goals]
+        if not goals:
+            continue
+        page.locator("ol.goals > li a").first.click()
+        s.wait("goal")
+        ranked = api(corpus, f"/goals/{quote(goals[0]['eid'], safe='')}/tasks", plan=p["eid"])["items"]
+        shown = page.locator("ol.ranked.tasks > li")
+        assert shown.count() == len(ranked)
+        if ranked:
+            assert shown.first.get_attribute("data-eid") == ranked[0]["eid"]
+    page = s.open("#/bodies", "bodies")
+    bodies = api(corpus, "/bodies", limit=500)["items"]
+    assert page.locator("table.bodies tbody tr").count() == len(bodies) > 0
+    hits = api(corpus, "/search", q="发展", limit=100)["items"]
+    assert len({h["plan_id"] for h in hits if h.get("plan_id")}) > 1
+    page = s.open("#/search?q=" + quote("发展"), "search")
+    assert page.locator("ol.results > li").count() == len(hits)
     s.clean()
 
 

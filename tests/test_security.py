@@ -73,9 +73,9 @@ def test_serve_binds_loopback_by_default(clean_env: None, monkeypatch: pytest.Mo
 
 # -- writes need the token -----------------------------------------------------------------------------
 def write_operations(client: TestClient) -> list[tuple[str, str]]:
-    """Every operation that is not a GET, except the two that only read (ad-hoc Cypher, canned queries)."""
+    """Every operation that is not a GET, except those that only read (ad-hoc Cypher, canned queries, exports)."""
     spec = client.get("/openapi.json").json()
-    reads = {"cypher", "run_query_post"}
+    reads = {"cypher", "run_query_post", "export_nodes"}
     ops = [
         (method.upper(), path.replace("{plan_id}", PLAN))
         for path, item in spec["paths"].items()

@@ -12,7 +12,7 @@ from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, ApiError, problems
 from plangraph.api.schemas import Rows, Span
-from plangraph.api.source_text import original_text, parse_warnings, source_file
+from plangraph.graph.warnings import from_property
 from plangraph.ingest.ids import label_of_eid
 
 router = APIRouter(tags=["document"], responses={**READS, **problems(404)}, dependencies=[Consistent])
@@ -35,6 +35,7 @@ class TreeWarning(BaseModel):
     message: str
     line: int | None = None
     page: int | None = None
+    column: int | None = None
     eid: str | None = Field(None, description="the innermost element whose lines hold the warning")
 
 
@@ -46,8 +47,8 @@ class PlanTree(BaseModel):
     truncated: bool = Field(description="the tree query hit the row cap (PLANGRAPH_MAX_ROWS)")
     warnings: list[TreeWarning]
     warnings_available: bool = Field(
-        description="false when the plan's source file is not among the configured sources "
-        "(PLANGRAPH_SOURCES)"
+        description="false when the store holds no warnings for the plan (loaded before stores kept them: "
+        "plangraph add reads it again)"
     )
 
 
@@ -77,11 +78,12 @@ def _node(state: State, eid: str) -> dict[str, Any]:
     return found[0]
 
 
-def _plan_sha(state: State, plan: str) -> str:
-    for row in services.run(state, "plans", {}).records():
-        if row["plan_id"] == plan:
-            return str(row["source_sha256"])
-    raise ApiError(404, "unknown_plan", f"no plan {plan!r} is loaded", valid=services.plan_ids(state))
+def _plan_row(state: State, query: str, plan: str) -> dict[str, Any]:
+    """The one row of a query about a Plan node (``plan_text``, ``plan_warnings``)."""
+    found = services.run(state, query, {"plan": plan}).records()
+    if not found:
+        raise ApiError(404, "unknown_plan", f"no plan {plan!r} is loaded", valid=services.plan_ids(state))
+    return found[0]
 
 
 @router.get("/plans/counts", operation_id="plan_counts", response_model=Rows)
@@ -116,27 +118,14 @@ def plan_tree(state: State, plan_id: str) -> PlanTree:
         )
         for eid, r in rows.items()
     ]
-    path = source_file(state.settings.sources, _plan_sha(state, plan_id))
-    warnings = [] if path is None else [_placed(w, nodes) for w in parse_warnings(path)]
+    stored = _plan_row(state, "plan_warnings", plan_id)["warnings"]
     return PlanTree(
         plan_id=plan_id,
         nodes=nodes,
         truncated=res.truncated,
-        warnings=warnings,
-        warnings_available=path is not None,
+        warnings=[TreeWarning(**w) for w in from_property(stored)],
+        warnings_available=stored is not None,
     )
-
-
-def _placed(warning: Any, nodes: list[TreeNode]) -> TreeWarning:
-    """A warning with the innermost element (latest start) whose line range holds its line."""
-    line, eid = warning.line, None
-    if line is not None:
-        best = -1
-        for n in nodes:
-            s, e = n.span.line_start, n.span.line_end
-            if s is not None and e is not None and s <= line <= e and s > best:
-                best, eid = s, n.eid
-    return TreeWarning(code=warning.code, message=warning.message, line=line, page=warning.page, eid=eid)
 
 
 @router.get("/source", operation_id="source_context", response_model=SourceContext)
@@ -145,24 +134,23 @@ def source_context(
     eid: str = Query(max_length=300, examples=["informatization-14fyp/goal-5"]),
     context: int = Query(400, ge=0, le=MAX_CONTEXT, description="characters of context on either side"),
 ) -> SourceContext:
-    """An element's span in the original text of its plan, with ``context`` characters either side. 404
-    ``source_unavailable`` when this service has no file with the sha256 the store records (a plan loaded
-    from elsewhere, or whose file changed since)."""
+    """An element's span in the original text of its plan (as the store keeps it), with ``context``
+    characters either side. 404 ``source_unavailable`` when the store holds no text for the plan (loaded
+    before stores kept it)."""
     node = _node(state, eid)
     start, end = node.get("char_start"), node.get("char_end")
     plan = node.get("plan_id") or ""
     if start is None or end is None or not plan:
         raise ApiError(404, "no_span", f"node {eid!r} has no span in a plan's text (an entity?)")
-    sha = _plan_sha(state, plan)
-    path = source_file(state.settings.sources, sha)
-    if path is None:
+    row = _plan_row(state, "plan_text", plan)
+    sha, text = str(row["source_sha256"]), row["source_text"]
+    if text is None:
         raise ApiError(
             404,
             "source_unavailable",
-            f"the source of plan {plan!r} (sha256 {sha[:12]}…) is not among this service's configured "
-            "sources (PLANGRAPH_SOURCES)",
+            f"the store holds no source text for plan {plan!r} (loaded before stores kept it): add it "
+            "again (plangraph add) to show its spans in context",
         )
-    text = original_text(path)
     lo, hi = max(0, start - context), min(len(text), end + context)
     return SourceContext(
         eid=eid,

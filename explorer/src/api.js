@@ -18,9 +18,19 @@ export async function get(path, params) {
   return answer(await fetch(apiUrl(path, params), { headers: { accept: "application/json" } }));
 }
 
+const postJson = (path, body) =>
+  fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
 export async function post(path, body) {
-  const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-  return answer(await fetch(path, init));
+  return answer(await postJson(path, body));
+}
+
+/** A POST whose answer is a download: the body as a Blob and the file name the server gives it. */
+export async function postDownload(path, body) {
+  const r = await postJson(path, body);
+  if (!r.ok) await answer(r); // throws the problem
+  const named = (r.headers.get("content-disposition") || "").match(/filename\*=UTF-8''([^;]+)/);
+  return { blob: await r.blob(), name: named ? decodeURIComponent(named[1]) : "export" };
 }
 
 async function answer(r) {

@@ -32,11 +32,3 @@ function kindOf(eid) {
   const last = eid.split("/").pop();
   return last.replace(/-\d+$/, "");
 }
-
-/** The drawn subgraph in the project's graph JSON interchange shape (nodes, relationships). */
-export function interchange(graph) {
-  return {
-    nodes: graph.nodes.map((n) => ({ id: n.id, labels: [n.kind], properties: { eid: n.id, title: n.label } })),
-    relationships: graph.edges.map((e) => ({ type: e.label, start: e.source, end: e.target, properties: {} })),
-  };
-}

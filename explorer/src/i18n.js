@@ -22,7 +22,7 @@ const TEXT = {
   collapse: ["全部折叠", "Collapse all"],
   warnings: ["解析提示", "Parser warnings"],
   unplaced: ["未归属到要素的提示", "Warnings not placed at an element"],
-  no_warnings_source: ["本服务没有该规划的源文件，无法列出解析提示", "This service has no source file of the plan: no parser warnings to show"],
+  no_warnings_source: ["存储中没有该规划的解析提示（早期版本载入）：用 plangraph add 重新载入", "The store holds no parser warnings for this plan (loaded by an earlier version): add it again with plangraph add"],
   truncated: ["结果已截断（行数上限）", "Truncated (row cap)"],
   kind: ["类型", "Kind"],
   page: ["页", "Page"],
@@ -78,6 +78,7 @@ const TEXT = {
   export_png: ["导出 PNG", "Export PNG"],
   export_svg: ["导出 SVG", "Export SVG"],
   export_subgraph: ["导出子图", "Export the subgraph"],
+  with_neighbours: ["含相邻节点", "with neighbours"],
   graph_empty: ["结果中没有节点（返回节点，或名为 eid 的列）", "No nodes in the result (return nodes, or columns named …eid)"],
   roles: ["lead:牵头,coordinate:协调,implement:实施,supervise:监督", "lead:leads,coordinate:coordinates,implement:implements,supervise:supervises"],
 };

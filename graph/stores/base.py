@@ -64,7 +64,8 @@ class QueryTooLarge(StoreError):
     """The query needed more memory than its limit, or its answer is over a size limit.
 
     ``limit`` names which: ``"memory"`` (the process's address space), ``"server_memory"`` (the Neo4j
-    server's transaction memory), ``"answer_bytes"`` (one row alone is over the answer's byte cap),
+    server's transaction memory), ``"server_answer"`` (the Neo4j server could not send a row that large:
+    its direct memory), ``"answer_bytes"`` (one row alone is over the answer's byte cap),
     ``"list_items"`` (a list in a row is over the list cap).
     """
 

@@ -136,6 +136,8 @@ DELETE_ORPHANS = (
     "UNWIND $eids AS x MATCH (e:{label} {{eid: x}}) WHERE NOT EXISTS {{ MATCH (e)--() }} DELETE e"
 )
 COUNT_LABEL = "MATCH (n:{label}) RETURN count(n) AS n"
+#: does the server answer?
+PING = "RETURN 1"
 COUNT_TYPE = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
 HELD = "MATCH (n:{label}) WHERE n.plan_id IN $ids RETURN DISTINCT n.plan_id AS p"
 PLAN_IDS = "MATCH (n:{label}) WHERE n.plan_id <> '' RETURN DISTINCT n.plan_id AS p"
@@ -185,7 +187,7 @@ class Neo4jStore:
                 notifications_min_severity="OFF",
             )
             self._driver.verify_connectivity()
-            self._driver.execute_query("RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ)
+            self._driver.execute_query(PING, database_=database, routing_=neo4j.RoutingControl.READ)
         except Exception as exc:
             with contextlib.suppress(Exception):
                 self._driver.close()
@@ -329,14 +331,27 @@ class Neo4jStore:
         check_read_only(query)
         fetch = max(1, min(max_rows + 1, 1000))
         rows: list[list[Any]] = []
+        sent = False
         try:
             with self._session("reading", default_access_mode=neo4j.READ_ACCESS, fetch_size=fetch) as session:
+                sent = True
                 result = session.run(Query(query, timeout=timeout_s), dict(params or {}))
                 columns = list(result.keys())
                 for record in result:
                     rows.append([_plain(v) for v in record.values()])
                     if len(rows) > max_rows:
                         break
+        except StoreUnavailable:
+            rows.clear()
+            if sent and self._answers():
+                # the server dropped this connection mid-query and answers others: it could not send what
+                # the query built (netty gives up on a message over its direct memory, without a word)
+                raise QueryTooLarge(
+                    "Neo4j dropped the connection while answering this query and answers others: one row "
+                    "of the answer is more than the server can send (its direct memory)",
+                    "server_answer",
+                ) from None
+            raise
         except Neo4jError as exc:
             code = exc.code or ""
             if code in _MEMORY_CODES or _OUT_OF_MEMORY.search(_first_line(exc)):
@@ -359,6 +374,15 @@ class Neo4jStore:
             raise QueryRefused(f"a parameter cannot be sent to Neo4j: {exc}") from None
         truncated = len(rows) > max_rows
         return QueryResult(columns, rows[:max_rows], truncated)
+
+    def _answers(self) -> bool:
+        """Whether the server answers a trivial query now: once, without the driver's retries."""
+        try:
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                s.run(PING).consume()
+        except Exception:  # down, or anything else: the caller reports it unavailable
+            return False
+        return True
 
     def stats(self) -> dict[str, Any]:
         nodes: dict[str, int] = {}

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from plangraph.graph import warnings
 from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
 
 #: Ten problems are enough to show what is wrong.
@@ -167,6 +168,8 @@ def relabel_plan(graph: nx.MultiDiGraph, plan_id: str) -> nx.MultiDiGraph:
         if new.get("plan_id"):
             new["plan_id"] = plan_id
             new[KEY] = new_id(node)
+        if "warnings" in new:  # the Plan's warnings name the elements they concern
+            new["warnings"] = warnings.relabelled(new["warnings"], new_id)
         out.add_node(new_id(node) if attrs.get("plan_id") else node, **new)
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         nu = new_id(u) if graph.nodes[u].get("plan_id") else u
