@@ -17,11 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import Problem
 from graph.adhoc import PoolBusy, TooManyQueries
-from graph.export import ExportError
 from graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
 from graph.stores.base import LoadFailed
-from ingest.errors import PlanError
-from queries.library import QueryError
+from ingest.errors import PlanError, PlanGraphError
 
 PROBLEM = "application/problem+json"
 
@@ -42,6 +40,18 @@ LIMIT_SETTINGS = {
     "list_items": "PLANGRAPH_MAX_LIST_ITEMS",
     "concurrent": "PLANGRAPH_CYPHER_PER_CLIENT",
     "rate": "PLANGRAPH_CYPHER_RATE_PER_MIN",
+}
+
+
+#: the HTTP status and problem code of each error code (ingest/errors.py: PlanGraphError)
+STATUS: dict[str, tuple[int, str]] = {
+    "E110": (422, "invalid_export"),
+    "E311": (422, "invalid_query_parameters"),
+    "E312": (404, "unknown_query"),
+    "E401": (404, "unknown_reference"),
+    "E402": (409, "ambiguous_reference"),
+    "E403": (404, "unknown_plan"),
+    "E404": (422, "plan_required"),
 }
 
 
@@ -92,6 +102,12 @@ def install(app: FastAPI) -> None:
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return problem(exc.status, exc.code, exc.detail, at(request), **exc.extra)
 
+    @app.exception_handler(PlanGraphError)
+    async def user_error(request: Request, exc: PlanGraphError) -> JSONResponse:
+        status, code = STATUS.get(exc.code, (422, "invalid_input"))
+        detail = f"{exc.where}: {exc.message}" if exc.where else exc.message
+        return problem(status, code, detail, at(request), error_code=exc.code, **exc.extra)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors()]
@@ -102,14 +118,6 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
         return problem(exc.status_code, code, str(exc.detail), at(request))
-
-    @app.exception_handler(QueryError)
-    async def query_error(request: Request, exc: QueryError) -> JSONResponse:
-        return problem(422, "invalid_query_parameters", str(exc), at(request))
-
-    @app.exception_handler(ExportError)
-    async def export_error(request: Request, exc: ExportError) -> JSONResponse:
-        return problem(422, "invalid_export", str(exc), at(request))
 
     @app.exception_handler(QueryRefused)
     async def refused(request: Request, exc: QueryRefused) -> JSONResponse:

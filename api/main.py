@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.deps import known_params
 from api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
 from api.routes import document as document_routes
 from api.routes import explorer as explorer_routes
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         version=VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(known_params)],
         docs_url=None,
         redoc_url=None,
     )

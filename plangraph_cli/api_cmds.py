@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from graph.refs import Resolver
 from plangraph_cli.common import clean_errors, write_output
 from plangraph_cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
 from queries.cookbook import cookbook
@@ -78,10 +79,11 @@ def query(
     """Run a canned query with its parameters (checked and typed from the query's header)."""
     with store_errors():
         q = get_query(name)
-        params = q.bind(parse_params(param or []))
+        given = parse_params(param or [])
         store = connect(neo4j, db, read_only=True)
         try:
-            result = store.read(q.cypher, params, max_rows=q.max_rows)
+            params = Resolver.for_store(store).params([p.name for p in q.params], given)
+            result = store.read(q.cypher, q.bind(params), max_rows=q.max_rows)
         finally:
             store.close()
         write_output(render(result, fmt), None)

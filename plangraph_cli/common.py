@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ingest.errors import PlanError
+from ingest.errors import PlanGraphError
 
 if TYPE_CHECKING:
     from ingest.models import PlanDocument
@@ -43,7 +43,7 @@ def clean_errors() -> Iterator[None]:
     """Print typed errors as one line on stderr and exit 2."""
     try:
         yield
-    except PlanError as exc:
+    except PlanGraphError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     except (ValueError, OSError) as exc:

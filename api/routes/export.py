@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -12,7 +10,7 @@ from fastapi.responses import Response
 from api.deps import Consistent, PlanId, State
 from api.errors import READS, ApiError, problems
 from graph.corpus import plan_graph
-from graph.export import render, select, to_csv_files
+from graph.export import render, select, to_csv_files, zip_bytes
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 MEDIA = {
@@ -57,15 +55,7 @@ def export(
     graph = plan_graph(state.store, plan, timeout_s=state.settings.query_timeout_s)
     sub = select(graph, root=root, depth=depth, labels=label, rels=rel, goal=goal)
     name = f"{plan}{'-' + (goal or root or '').replace('/', '_') if (goal or root) else ''}.{SUFFIX[format]}"
-    if format == "csv":
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for fname, text in sorted(to_csv_files(sub).items()):
-                info = zipfile.ZipInfo(fname, date_time=(2020, 1, 1, 0, 0, 0))
-                z.writestr(info, text)
-        body: bytes = buf.getvalue()
-    else:
-        body = render(sub, format).encode("utf-8")
+    body = zip_bytes(to_csv_files(sub)) if format == "csv" else render(sub, format).encode("utf-8")
     return Response(
         body,
         media_type=MEDIA[format],

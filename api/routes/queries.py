@@ -43,6 +43,8 @@ def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows |
             raise ApiError(
                 422, "invalid_query_parameters", f"parameter {key!r} is over {MAX_PARAM_CHARS} characters"
             )
+    query = get_query(name)
+    params = services.resolver(state).params([p.name for p in query.params], params)
     result = services.run(state, name, params)
     if fmt == "csv":
         return Response(
@@ -60,7 +62,7 @@ def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows |
     "/queries/{name}",
     operation_id="run_query",
     response_model=Rows,
-    responses={200: {"content": {CSV: {}}}, **READS, **problems(400)},
+    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 404, 409)},
 )
 def run_query_get(state: State, name: str, request: Request, format: Literal["json", "csv"] = "json") -> Any:
     """Run a canned query; its parameters are query-string parameters (``?goal=…``)."""
@@ -73,7 +75,7 @@ def run_query_get(state: State, name: str, request: Request, format: Literal["js
     "/queries/{name}",
     operation_id="run_query_post",
     response_model=Rows,
-    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 413)},
+    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 404, 409, 413)},
 )
 def run_query_post(
     state: State,
