@@ -40,8 +40,9 @@ from ingest.models import Element, EntityKind, Kind, Mention, PlanDocument, Resp
 ROLE_ORDER = (Role.LEAD, Role.COORDINATE, Role.SUPERVISE, Role.IMPLEMENT)
 
 
-class GraphBuildError(ValueError):
-    """The document has a shape the schema does not allow (a parser/schema mismatch)."""
+class GraphBuildError(Exception):
+    """The document has a shape the schema does not allow (a parser/schema mismatch): a bug, so not a
+    :class:`ingest.errors.PlanGraphError` (it keeps its traceback)."""
 
 
 def entity_eid(kind: EntityKind | str, name: str) -> str:

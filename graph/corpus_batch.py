@@ -33,8 +33,8 @@ from typing import Any
 import networkx as nx
 
 from graph.corpus import DEFAULT, Options, build, held, install, link_citations, parse
-from graph.stores.base import LoadFailed, Store
-from ingest.errors import NotAPlan, PlanError
+from graph.stores.base import Store
+from ingest.errors import NotAPlan, PlanError, PlanGraphError
 from ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
 
 #: The suffixes of the files a folder walk takes as sources (the formats :mod:`ingest.formats` reads).
@@ -155,7 +155,7 @@ def prepare(found: Found, options: Options) -> Prepared:
         graph = build(doc, source, options)
     except NotAPlan as exc:
         return Prepared(found, error=str(exc), not_a_plan=found.walked)
-    except (PlanError, ValueError, OSError) as exc:
+    except (PlanGraphError, OSError) as exc:  # the user's: a bad file, links.yaml, plan.yaml …
         return Prepared(found, error=str(exc))
     except Exception:  # a bug: keep its traceback in the report
         return Prepared(found, error=traceback.format_exc().rstrip())
@@ -255,7 +255,7 @@ def _install(
         return Outcome(path, Status.SKIPPED, prep.plan_id, prep.title, warnings=prep.warnings, **counts)
     try:
         install(store, prep.graph, prep.plan_id, link=False)
-    except (ValueError, LoadFailed) as exc:  # refused or rolled back: the store holds what it held
+    except PlanGraphError as exc:  # refused or rolled back: the store holds what it held
         return Outcome(path, Status.FAILED, prep.plan_id, prep.title, error=str(exc))
     status = Status.ADDED if old is None else Status.REPLACED
     return Outcome(path, status, prep.plan_id, prep.title, warnings=prep.warnings, **counts)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.stores import QueryResult, Store
+from graph.stores.readback import PlanNotFound
 from ingest.errors import PlanGraphError
 from ingest.ids import label_of_eid, segments_of
 from ingest.normalize import match_key
@@ -60,10 +61,8 @@ class AmbiguousReference(PlanGraphError):
     code = "E402"
 
 
-class UnknownPlan(PlanGraphError):
-    """E403: a plan id the store does not hold (or no plan at all); ``valid`` lists the ones it holds."""
-
-    code = "E403"
+#: E403: a plan id the store does not hold (one class for the corpus service and the grammar)
+UnknownPlan = PlanNotFound
 
 
 class PlanRequired(PlanGraphError):

@@ -42,7 +42,7 @@ class PlanError(PlanGraphError):
             where = path + (f":{line}" if line is not None else "")
         elif line is not None:
             where = f"line {line}"
-        super().__init__(message, where=where, code=code)
+        super().__init__(message, where=where, code=code, line=line)
 
 
 class EmptySource(PlanError):

@@ -9,7 +9,7 @@ import typer
 
 from graph.refs import Resolver
 from plangraph_cli.common import clean_errors, write_output
-from plangraph_cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render, store_errors
+from plangraph_cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render
 from queries.cookbook import cookbook
 from queries.library import get_query, load_queries
 
@@ -39,7 +39,7 @@ def serve(
     from api.settings import Settings
     from api.state import open_state
 
-    with store_errors():
+    with clean_errors():
         overrides: dict[str, object] = {"host": host, "port": port}
         if neo4j and db is not None:
             raise typer.BadParameter("--neo4j and --db name two different stores: give one")
@@ -77,7 +77,7 @@ def query(
     db: Annotated[Path, typer.Option("--db", help="The embedded store file.")] = DEFAULT_DB,
 ) -> None:
     """Run a canned query with its parameters (checked and typed from the query's header)."""
-    with store_errors():
+    with clean_errors():
         q = get_query(name)
         given = parse_params(param or [])
         store = connect(neo4j, db, read_only=True)

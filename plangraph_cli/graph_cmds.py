@@ -10,7 +10,15 @@ from typing import Annotated
 import networkx as nx
 import typer
 
-from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
+from plangraph_cli.common import (
+    PartialOpt,
+    PlanIdOpt,
+    TitleOpt,
+    UsageError,
+    clean_errors,
+    parse_plan,
+    write_output,
+)
 
 
 class OutFormat(StrEnum):
@@ -138,7 +146,7 @@ def evaluate(
                 None,
             )
             if gold is None:
-                raise ValueError(f"no gold mapping for {doc.plan.id}: give --gold FILE")
+                raise UsageError(f"no gold mapping for {doc.plan.id}: give --gold FILE")
         links = infer_links(doc, links=links_beside(src) if curated else None)
         scores, warnings = evaluate_doc(doc, load_gold(gold), links)
         for w in warnings:

@@ -12,8 +12,6 @@ import io
 import json
 import time
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,11 +24,10 @@ from graph.stores import (
     DEFAULT_TIMEOUT_S,
     QueryResult,
     Store,
-    StoreError,
     StoreUnavailable,
     open_store,
 )
-from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, write_output
+from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, UsageError, clean_errors, write_output
 
 if TYPE_CHECKING:
     from graph.corpus import Options
@@ -94,17 +91,6 @@ def connect(neo4j: bool, db: Path, *, read_only: bool = False, wait_s: float = 0
             time.sleep(0.2)
 
 
-@contextmanager
-def store_errors() -> Iterator[None]:
-    """Parse errors, bad graphs and store errors as one line on stderr, exit 2."""
-    with clean_errors():
-        try:
-            yield
-        except StoreError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-
-
 # -- add / plans / load / ingest -------------------------------------------------------------------
 JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: one per core).")
@@ -134,9 +120,9 @@ def add(
     from graph.corpus_batch import add as add_all
     from plangraph_cli.add_report import Progress, table
 
-    with store_errors():
+    with clean_errors():
         if (plan_id or title) and len(paths) > 1:
-            raise ValueError("--plan-id and --title name one plan: give one path with them")
+            raise UsageError("--plan-id and --title name one plan: give one path with them")
         options = Options(plan_id=plan_id, title=title, partial=partial)
         store = connect(neo4j, db, wait_s=wait)
         try:
@@ -157,7 +143,7 @@ def plans(
     """The plans the store holds: id, title, issuer, date, period, counts, source and sha256."""
     from queries.library import get_query
 
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
             q = get_query("plan_catalogue")
@@ -176,17 +162,16 @@ def compare(
 ) -> None:
     """Two plans side by side, as GET /plans/compare: shared entities, tasks naming the same entities,
     indicators of one measure, citations either way."""
-    from graph.corpus import held_ids
     from graph.crossplan import COMPARISON
+    from graph.refs import Resolver
     from queries.library import get_query
 
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
-            known = held_ids(store)
+            refs = Resolver.for_store(store)
             for plan in (plan_a, plan_b):
-                if plan not in known:
-                    raise ValueError(f"the store holds no plan {plan!r}")
+                refs.plan(plan)
             parts = {}
             for part, name in COMPARISON.items():
                 q = get_query(name)
@@ -245,7 +230,7 @@ def load(
     """Parse a plan, build its graph and load it into the store (replacing what the store held of it)."""
     from graph.corpus import Options
 
-    with store_errors():
+    with clean_errors():
         load_one(plan_dir, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
 
 
@@ -261,7 +246,7 @@ def ingest(
     """Parse, build and store a plan in one step."""
     from graph.corpus import Options
 
-    with store_errors():
+    with clean_errors():
         load_one(source, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
 
 
@@ -276,7 +261,7 @@ def parse_params(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ValueError(f"parameter {item!r}: write it as name=value")
+            raise UsageError(f"parameter {item!r}: write it as name=value", where="-p")
         try:
             params[key.strip()] = json.loads(value)
         except ValueError:
@@ -300,7 +285,7 @@ def cypher(
     PLANGRAPH_MAX_LIST_ITEMS), killed when it overruns --timeout."""
     from graph.adhoc import WorkerPool
 
-    with store_errors():
+    with clean_errors():
         params = parse_params(param or [])
         store = connect(neo4j, db, read_only=True)
         try:
@@ -320,7 +305,7 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Plans loaded, and nodes per label and relationships per type."""
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
             data = store.stats()
@@ -345,7 +330,7 @@ def drop(
     """Remove a plan from the store (entities other plans still name stay)."""
     from graph.corpus import remove
 
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db)
         try:
             remove(store, plan_id)

@@ -16,6 +16,7 @@ import networkx as nx
 from graph.build import plan_meta_of
 from graph.schema import KEY, PLAN
 from graph.stores.base import Store
+from ingest.errors import PlanGraphError
 
 #: Reads of a whole plan: no row cap worth the name, the caller's time limit.
 MAX_ROWS = 10_000_000
@@ -27,8 +28,10 @@ RELATIONSHIPS = (
 )
 
 
-class PlanNotFound(ValueError):
-    """The store holds no plan of that id."""
+class PlanNotFound(PlanGraphError):
+    """E403: the store holds no plan of that id (or none at all); ``valid`` lists the ones it holds."""
+
+    code = "E403"
 
 
 def _props(value: dict[str, Any], tag: str) -> dict[str, Any]:
