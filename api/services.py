@@ -3,8 +3,6 @@ resolve references (eid, ordinal or Chinese name fragment) and pick the plan."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import time
 from collections.abc import Iterable
@@ -12,6 +10,7 @@ from typing import Any
 
 from api.schemas import Item, Page, Rows, Span
 from api.state import AppState
+from graph import tabular
 from graph.corpus import held_ids
 from graph.refs import Resolver
 from graph.stores import QueryResult
@@ -92,13 +91,8 @@ def rows(result: QueryResult, name: str | None = None) -> Rows:
     )
 
 
-def to_csv(result: QueryResult) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(result.columns)
-    for r in result.rows:
-        writer.writerow(["" if v is None else ";".join(map(str, v)) if isinstance(v, list) else v for v in r])
-    return buf.getvalue()
+def to_csv(result: QueryResult, *, bom: bool = False) -> str:
+    return tabular.to_csv(result.columns, result.rows, bom=bom)
 
 
 def plan_ids(state: AppState, *, fresh: bool = False) -> list[str]:

@@ -6,8 +6,6 @@ prints as a table, JSON or CSV; :func:`comention_graph` also gives the networkx 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from itertools import combinations
@@ -16,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from graph.schema import ENTITIES, NODE_LABELS, STRUCTURAL
+from graph.tabular import to_csv
 from ingest.errors import PlanGraphError
 
 Row = dict[str, Any]
@@ -263,11 +262,7 @@ def render_rows(rows: list[Row], fmt: str = "table") -> str:
         return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     keys = list(rows[0]) if rows else []
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=keys, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        return buf.getvalue()
+        return to_csv(keys, [[r.get(k) for k in keys] for r in rows])
     if fmt != "table":
         raise AnalysisError(f"unknown output format {fmt!r}; valid: table, json, csv")
     if not rows:

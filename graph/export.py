@@ -30,6 +30,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -570,7 +571,20 @@ TEXT_FORMATS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
     "dot": to_dot,
     "mermaid": to_mermaid,
 }
-FORMATS = ("json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid")
+#: the one list of export formats: each with its media type and file suffix as a download (CSV: a zip)
+MEDIA: dict[str, tuple[str, str]] = {
+    "json": ("application/json", "json"),
+    "graphml": ("application/graphml+xml", "graphml"),
+    "gexf": ("application/gexf+xml", "gexf"),
+    "csv": ("application/zip", "zip"),
+    "cypher": ("application/x-cypher-query; charset=utf-8", "cypher"),
+    "dot": ("text/vnd.graphviz; charset=utf-8", "dot"),
+    "mermaid": ("text/plain; charset=utf-8", "mmd"),
+}
+FORMATS = tuple(MEDIA)
+#: the formats as a type for options and query parameters (an unknown one is refused by the parser)
+ExportFormat = StrEnum("ExportFormat", {f: f for f in FORMATS})  # type: ignore[misc]
+DEFAULT_FORMAT = ExportFormat("json")
 
 
 def check_format(fmt: str) -> str:

@@ -9,7 +9,7 @@ import typer
 
 from graph.refs import Resolver
 from plangraph_cli.common import clean_errors, write_output
-from plangraph_cli.store_cmds import DEFAULT_DB, Format, connect, parse_params, render
+from plangraph_cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, render
 from queries.cookbook import cookbook
 from queries.library import get_query, load_queries
 
@@ -75,6 +75,7 @@ def query(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     neo4j: Annotated[bool, typer.Option("--neo4j", help="Run on Neo4j (NEO4J_URI …).")] = False,
     db: Annotated[Path, typer.Option("--db", help="The embedded store file.")] = DEFAULT_DB,
+    excel: ExcelOpt = False,
 ) -> None:
     """Run a canned query with its parameters (checked and typed from the query's header)."""
     with clean_errors():
@@ -86,7 +87,7 @@ def query(
             result = store.read(q.cypher, q.bind(params), max_rows=q.max_rows)
         finally:
             store.close()
-        write_output(render(result, fmt), None)
+        write_output(render(result, fmt, excel=excel), None)
 
 
 def queries(

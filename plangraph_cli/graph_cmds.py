@@ -10,6 +10,7 @@ from typing import Annotated
 import networkx as nx
 import typer
 
+from graph.export import DEFAULT_FORMAT, ExportFormat
 from plangraph_cli.common import (
     PartialOpt,
     PlanIdOpt,
@@ -67,9 +68,7 @@ def register(app: typer.Typer) -> None:
 
 def export(
     source: SourceArg,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="json, graphml, gexf, csv, cypher, dot, mermaid.")
-    ] = "json",
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The export format.")] = DEFAULT_FORMAT,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -95,22 +94,21 @@ def export(
     partial: PartialOpt = False,
 ) -> None:
     """Export the plan's graph (or a subgraph) as JSON, GraphML, GEXF, CSV, Cypher, DOT or Mermaid."""
-    from graph.export import check_format, render, select, write_csv
+    from graph.export import render, select, write_csv
 
     with clean_errors():
-        check_format(fmt)
         g = load_graph(
             source, plan_id, infer=not no_infer, curated=not no_curated, title=title, partial=partial
         )
         sub = select(g, root=root, depth=depth, labels=label or (), rels=rel or (), goal=goal)
-        if fmt == "csv" and output is not None:
+        if fmt.value == "csv" and output is not None:
             write_csv(sub, output)
             typer.echo(
                 f"wrote {sub.number_of_nodes()} nodes, {sub.number_of_edges()} relationships to {output}",
                 err=True,
             )
             return
-        write_output(render(sub, fmt), output)
+        write_output(render(sub, str(fmt.value)), output)
 
 
 def evaluate(

@@ -7,8 +7,6 @@ point, and nowhere else).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 import unicodedata
@@ -27,6 +25,7 @@ from graph.stores import (
     StoreUnavailable,
     open_store,
 )
+from graph.tabular import to_csv
 from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, UsageError, clean_errors, write_output
 
 if TYPE_CHECKING:
@@ -49,6 +48,9 @@ Neo4jOpt = Annotated[
     ),
 ]
 DbOpt = Annotated[Path, typer.Option("--db", help="The embedded Ladybug store file.")]
+ExcelOpt = Annotated[
+    bool, typer.Option("--excel", help="CSV with a UTF-8 byte order mark, for Excel and WPS.")
+]
 MergeOpt = Annotated[
     bool, typer.Option("--merge", help="Merge into what the store holds of the plan instead of replacing it.")
 ]
@@ -139,6 +141,7 @@ def plans(
     neo4j: Neo4jOpt = False,
     db: DbOpt = DEFAULT_DB,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+    excel: ExcelOpt = False,
 ) -> None:
     """The plans the store holds: id, title, issuer, date, period, counts, source and sha256."""
     from queries.library import get_query
@@ -150,7 +153,7 @@ def plans(
             result = store.read(q.cypher, {}, max_rows=q.max_rows)
         finally:
             store.close()
-        write_output(render(result, fmt), None)
+        write_output(render(result, fmt, excel=excel), None)
 
 
 def compare(
@@ -279,6 +282,7 @@ def cypher(
         DEFAULT_TIMEOUT_S
     ),
     max_rows: Annotated[int, typer.Option("--max-rows", help="Rows to print at most.")] = DEFAULT_MAX_ROWS,
+    excel: ExcelOpt = False,
 ) -> None:
     """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
     under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
@@ -294,7 +298,7 @@ def cypher(
                 result = pool.run(query, params, Settings().adhoc_limits(timeout, max_rows))
         finally:
             store.close()
-        write_output(render(result, fmt), None)
+        write_output(render(result, fmt, excel=excel), None)
         if result.truncated:
             typer.echo(f"note: only the first {max_rows} rows are shown (--max-rows)", err=True)
 
@@ -352,18 +356,15 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def render(result: QueryResult, fmt: Format) -> str:
-    """The rows as an aligned table (CJK counted double width), JSON or CSV."""
+def render(result: QueryResult, fmt: Format, *, excel: bool = False) -> str:
+    """The rows as an aligned table (CJK counted double width), JSON or CSV (``excel``: with a UTF-8 byte
+    order mark first)."""
     if fmt is Format.json:
         payload = {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
         return json.dumps(payload, ensure_ascii=False, indent=2)
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
     if fmt is Format.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows([[_cell(v) for v in row] for row in result.rows])
-        return buf.getvalue()
+        return to_csv(result.columns, result.rows, bom=excel)
     table = [result.columns, *cells]
     widths = [max(_width(row[i]) for row in table) for i in range(len(result.columns))]
 

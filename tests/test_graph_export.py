@@ -281,7 +281,7 @@ def test_cli_export_csv_zip(cli: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "unknown format 'pdf'; valid: json"),
+        (["--format", "pdf"], "'pdf' is not one of"),
         (["--root", "nowhere"], "[E401] root: no node 'nowhere'"),
         (["--root", "task-4", "--depth", "42"], "out of range"),
         (["--label", "Goals"], "unknown label 'Goals'"),

@@ -243,3 +243,16 @@ def test_pick_table(ref: str, labels: set[str] | None, expect: object) -> None:
             pick(ref, rows, labels=labels)
     else:
         assert pick(ref, rows, labels=labels)["eid"] == expect
+
+
+# -- one CSV writer, with the byte order mark Excel and WPS need ---------------------------------------------
+def test_csv_bom_in_the_api_and_the_cli(client: TestClient, db_file: Path) -> None:
+    params = {"goal": "5", "plan": PLAN, "format": "csv"}
+    plain = client.get("/queries/goal_tasks", params=params).content
+    excel = client.get("/queries/goal_tasks", params={**params, "bom": "true"}).content
+    assert not plain.startswith(b"\xef\xbb\xbf") and excel == b"\xef\xbb\xbf" + plain
+    assert "打造协同高效的数字政府服务体系" in excel.decode("utf-8-sig")
+    args = ["query", "goal_tasks", "-p", f"goal={GOAL5}", "--db", str(db_file), "--format", "csv"]
+    cli_plain = CliRunner().invoke(app, args).output
+    cli_excel = CliRunner().invoke(app, [*args, "--excel"]).output
+    assert cli_excel == "\ufeff" + cli_plain and cli_plain.splitlines()[0] == plain.decode().splitlines()[0]

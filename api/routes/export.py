@@ -2,42 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import Consistent, PlanId, State
 from api.errors import READS, ApiError, problems
 from graph.corpus import plan_graph
-from graph.export import render, select, to_csv_files, zip_bytes
+from graph.export import DEFAULT_FORMAT, MEDIA, ExportFormat, render, select, to_csv_files, zip_bytes
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
-MEDIA = {
-    "json": "application/json",
-    "graphml": "application/graphml+xml",
-    "gexf": "application/gexf+xml",
-    "csv": "application/zip",
-    "cypher": "application/x-cypher-query; charset=utf-8",
-    "dot": "text/vnd.graphviz; charset=utf-8",
-    "mermaid": "text/plain; charset=utf-8",
-}
-SUFFIX = {
-    "json": "json",
-    "graphml": "graphml",
-    "gexf": "gexf",
-    "csv": "zip",
-    "cypher": "cypher",
-    "dot": "dot",
-    "mermaid": "mmd",
-}
 
 
-@router.get("/export", operation_id="export", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+@router.get(
+    "/export", operation_id="export", responses={200: {"content": {m: {} for m, _ in MEDIA.values()}}}
+)
 def export(
     state: State,
     plan: PlanId,
-    format: Literal["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"] = "json",
+    format: ExportFormat = DEFAULT_FORMAT,
     root: str | None = Query(None, max_length=300),
     depth: int | None = Query(None, ge=0, le=10),
     goal: str | None = Query(None, max_length=200),
@@ -54,11 +36,13 @@ def export(
         )
     graph = plan_graph(state.store, plan, timeout_s=state.settings.query_timeout_s)
     sub = select(graph, root=root, depth=depth, labels=label, rels=rel, goal=goal)
-    name = f"{plan}{'-' + (goal or root or '').replace('/', '_') if (goal or root) else ''}.{SUFFIX[format]}"
-    body = zip_bytes(to_csv_files(sub)) if format == "csv" else render(sub, format).encode("utf-8")
+    fmt = str(format.value)
+    media, suffix = MEDIA[fmt]
+    name = f"{plan}{'-' + (goal or root or '').replace('/', '_') if (goal or root) else ''}.{suffix}"
+    body = zip_bytes(to_csv_files(sub)) if fmt == "csv" else render(sub, fmt).encode("utf-8")
     return Response(
         body,
-        media_type=MEDIA[format],
+        media_type=media,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"},
     )
 
