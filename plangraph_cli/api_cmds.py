@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from graph.refs import Resolver
-from plangraph_cli.common import clean_errors, write_output
+from plangraph_cli.common import UsageError, clean_errors, write_output
 from plangraph_cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, render
 from queries.cookbook import cookbook
 from queries.library import get_query, load_queries
@@ -21,8 +23,13 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Bind address (loopback unless you mean it).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Bind address (loopback unless you mean it). [default: PLANGRAPH_HOST or 127.0.0.1]"
+        ),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port. [default: PLANGRAPH_PORT or 8000]")] = None,
     neo4j: Annotated[bool, typer.Option("--neo4j", help="Serve from Neo4j (NEO4J_URI …).")] = False,
     db: Annotated[
         Path | None,
@@ -32,7 +39,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the HTTP API (FastAPI) on what the store holds (plangraph add puts plans there): the embedded
-    store, or Neo4j. Nothing is parsed at start-up."""
+    store, or Neo4j. Nothing is parsed at start-up. A port in use fails at once, in one line."""
     import uvicorn
 
     from api.main import create_app
@@ -40,7 +47,11 @@ def serve(
     from api.state import open_state
 
     with clean_errors():
-        overrides: dict[str, object] = {"host": host, "port": port}
+        overrides: dict[str, object] = {}
+        if host is not None:
+            overrides["host"] = host
+        if port is not None:
+            overrides["port"] = port
         if neo4j and db is not None:
             raise typer.BadParameter("--neo4j and --db name two different stores: give one")
         if neo4j:
@@ -51,8 +62,13 @@ def serve(
         settings = Settings(**overrides)  # type: ignore[arg-type]
         if settings.store_kind == "ladybug" and settings.db_path is None:
             settings = Settings(**overrides, db_path=DEFAULT_DB)  # type: ignore[arg-type]
-        state = open_state(settings)  # a broken store or an unreachable Neo4j fails here, in one line
-    base = f"http://{host}:{port}"
+        sock = listen(settings.host, settings.port)  # a busy port fails here, before the store opens
+        try:
+            state = open_state(settings)  # a broken store or an unreachable Neo4j fails here, in one line
+        except BaseException:
+            sock.close()
+            raise
+    base = f"http://{settings.host}:{settings.port}"
     typer.echo(
         f"PlanGraph API on {base}  (store: {settings.store_kind})\n"
         f"  explorer:  {base}/\n"
@@ -62,11 +78,39 @@ def serve(
     )
     try:
         # keep-alive beyond common clients' idle pools (5 s): a reused connection is not closed under them
-        uvicorn.run(
-            create_app(settings, state), host=host, port=port, log_level="info", timeout_keep_alive=30
+        config = uvicorn.Config(
+            create_app(settings, state),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            timeout_keep_alive=30,
         )
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
+        sock.close()
         state.store.close()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` for the server (so a port in use is known before anything is
+    printed or opened); a port in use, or an address not of this machine, is a one-line error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = (
+            "is in use by another process"
+            if exc.errno == errno.EADDRINUSE
+            else f"cannot be used: {exc.strerror}"
+        )
+        raise UsageError(
+            f"port {port} {reason}; give another with --port or PLANGRAPH_PORT", where=f"{host}:{port}"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def query(
