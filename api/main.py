@@ -15,9 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import known_params
-from api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
-from api.routes import document as document_routes
-from api.routes import explorer as explorer_routes
+from api.routes import ROUTERS
 from api.settings import Settings
 from api.state import VERSION, AppState, open_state
 
@@ -64,10 +62,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
 
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
 
-    for module in (meta, compare, plans, goals, elements, entities, nodes, queries, export):
-        app.include_router(module.router)
-    for module in (document_routes, explorer_routes):  # the web explorer at /, the API docs at /docs, /redoc
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

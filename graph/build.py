@@ -165,15 +165,10 @@ def _add_edge(g: nx.MultiDiGraph, u: str, v: str, rel: str, **props: Any) -> Non
 
 
 def _tree(doc: PlanDocument) -> list[tuple[Element, Element | None, Element | None]]:
-    """(element, tree parent, nearest Part/Section) in document order; Paragraph elements are skipped
-    (their children attach to the Paragraph's parent)."""
+    """(element, tree parent, nearest Part/Section) in document order."""
     out: list[tuple[Element, Element | None, Element | None]] = []
 
     def visit(e: Element, parent: Element | None, container: Element | None) -> None:
-        if e.kind == Kind.PARAGRAPH:
-            for c in e.children:
-                visit(c, parent, container)
-            return
         out.append((e, parent, container))
         inner = e if e.kind in (Kind.PART, Kind.SECTION) else container
         for c in e.children:

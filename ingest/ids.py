@@ -36,7 +36,6 @@ NESTED: dict[Kind, str] = {
     Kind.COLUMN_ITEM: "item",
     Kind.ACTION_ITEM: "item",
     Kind.TARGET: "target",
-    Kind.PARAGRAPH: "paragraph",
 }
 
 
@@ -191,4 +190,6 @@ def label_of_eid(eid: str) -> str:
     if last == "item":
         parent = parts[-2].rsplit("-", 1)[0] if len(parts) > 1 else ""
         return "ColumnItem" if parent == "column" else "ActionItem"
-    return _SEGMENT_KIND.get(last, "Paragraph")
+    if last not in _SEGMENT_KIND:
+        raise ValueError(f"{eid!r}: no label has the eid segment {last!r}")
+    return _SEGMENT_KIND[last]

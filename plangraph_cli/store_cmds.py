@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
     app.command("plans")(plans)
     app.command("compare")(compare)
     app.command("load")(load)
-    app.command("ingest")(ingest)
+    app.command("ingest", deprecated=True, help="Deprecated: the same as plangraph load.")(load)
     app.command("cypher")(cypher)
     app.command("stats")(stats)
     app.command("drop")(drop)
@@ -221,7 +221,7 @@ def load_one(source: Path, options: Options, neo4j: bool, db: Path, merge: bool)
 
 def load(
     plan_dir: Annotated[
-        Path, typer.Argument(help="A plan directory (source.txt + plan.yaml).")
+        Path, typer.Argument(help="A plan file, or a plan directory (source.* + plan.yaml).")
     ] = DEFAULT_PLAN,
     neo4j: Neo4jOpt = False,
     db: DbOpt = DEFAULT_DB,
@@ -230,27 +230,12 @@ def load(
     title: TitleOpt = None,
     partial: PartialOpt = False,
 ) -> None:
-    """Parse a plan, build its graph and load it into the store (replacing what the store held of it)."""
+    """Parse a plan, build its graph and load it into the store (replacing what the store held of it).
+    ``plangraph ingest`` is a deprecated name for it."""
     from graph.corpus import Options
 
     with clean_errors():
         load_one(plan_dir, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
-
-
-def ingest(
-    source: Annotated[Path, typer.Argument(help="A plan file (.txt/.html) or a plan directory.")],
-    neo4j: Neo4jOpt = False,
-    db: DbOpt = DEFAULT_DB,
-    plan_id: PlanIdOpt = None,
-    partial: PartialOpt = False,
-    merge: MergeOpt = False,
-    title: TitleOpt = None,
-) -> None:
-    """Parse, build and store a plan in one step."""
-    from graph.corpus import Options
-
-    with clean_errors():
-        load_one(source, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
 
 
 # -- cypher / stats / drop --------------------------------------------------------------------------

@@ -52,11 +52,6 @@ class PlanRows:
         return self.node_count + self.rel_count
 
 
-def is_shared(props: dict[str, Any]) -> bool:
-    """An entity node shared by plans: no plan id (``""`` or absent)."""
-    return not props.get("plan_id")
-
-
 def _value(value: Any, typ: str) -> Any:
     if typ == "DOUBLE":
         return float(value)
