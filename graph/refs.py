@@ -95,6 +95,14 @@ REFERENCE_PARAMS: dict[str, Param] = {
 PLAN_PARAMS = ("plan", "plan_a", "plan_b")
 
 
+def label_of(ref: str) -> str | None:
+    """The label a reference names if it is shaped like an eid, else None (``' OR 1=1``, ``p/no-such``)."""
+    try:
+        return label_of_eid(ref)
+    except ValueError:
+        return None
+
+
 def _what(labels: Iterable[str] | None) -> str:
     names = sorted(labels) if labels else []
     return names[0].lower() if len(names) == 1 else "node"
@@ -116,7 +124,7 @@ def pick(
     """The one row of ``rows`` (each with ``eid``; ``title``, ``ordinal``, ``name``, ``aliases`` where it
     has them) that ``ref`` names, among those whose eid names one of ``labels`` (None: any)."""
     allowed = set(labels) if labels is not None else None
-    cands = [r for r in rows if allowed is None or label_of_eid(str(r["eid"])) in allowed]
+    cands = [r for r in rows if allowed is None or label_of(str(r["eid"])) in allowed]
     what = _what(allowed)
     ref = ref.strip()
     key = match_key(ref)
@@ -227,12 +235,12 @@ class Resolver:
         in ``plan`` (None: the only plan, or a full eid) and the shared entities."""
         allowed = frozenset(labels) if labels is not None else None
         exact = self.read("node", {"eid": ref}).records() if "/" in ref else []
-        if exact and (allowed is None or label_of_eid(ref) in allowed):
+        if exact and (allowed is None or label_of(ref) in allowed):
             return exact[0]
         head = ref.partition("/")[0]
         if plan is None and "/" in ref and head in self.plans(False):
             plan = head  # a full eid of a plan the store holds: its own plan is the scope
-        entity = "/" in ref and label_of_eid(ref) in ENTITY_LABELS
+        entity = "/" in ref and label_of(ref) in ENTITY_LABELS
         rows: list[Row] = []
         if allowed is None or allowed & ENTITY_LABELS:
             rows += self.read("entity_references", {}).records()
