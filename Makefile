@@ -49,8 +49,8 @@ load: install
 	$(BIN)/plangraph load $(PLAN)
 
 docs: install
-	$(BIN)/python -m queries.generate
-	$(BIN)/python -m queries.cookbook > docs/queries.md
+	$(BIN)/python -m plangraph.queries.generate
+	$(BIN)/python -m plangraph.queries.cookbook > docs/queries.md
 
 test: install
 	$(BIN)/python -m pytest
@@ -60,7 +60,7 @@ test-slow: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ingest graph api queries plangraph_cli
+	$(BIN)/ruff format --check ingest graph api queries plangraph.cli
 	$(BIN)/mypy
 
 bench: install

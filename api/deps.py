@@ -10,9 +10,9 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.errors import ApiError
-from api.services import pick_plan
-from api.state import AppState
+from plangraph.api.errors import ApiError
+from plangraph.api.services import pick_plan
+from plangraph.api.state import AppState
 
 #: operations whose query string is the canned query's own parameters (checked when they are bound)
 FREE_PARAMS = frozenset({"run_query"})

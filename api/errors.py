@@ -15,8 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas import Problem
-from ingest.errors import PlanGraphError
+from plangraph.api.schemas import Problem
+from plangraph.ingest.errors import PlanGraphError
 
 PROBLEM = "application/problem+json"
 

@@ -13,11 +13,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
-from api.deps import known_params
-from api.routes import ROUTERS
-from api.settings import Settings
-from api.state import VERSION, AppState, open_state
+from plangraph.api import errors
+from plangraph.api.deps import known_params
+from plangraph.api.routes import ROUTERS
+from plangraph.api.settings import Settings
+from plangraph.api.state import VERSION, AppState, open_state
 
 DESCRIPTION = """Traversal queries over Chinese national plans parsed into knowledge graphs.
 Every item carries its eid, labels, title and source span (character offsets and lines in the original

@@ -8,14 +8,14 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from api.schemas import Item, Page, Rows, Span
-from api.state import AppState
-from graph import tabular
-from graph.corpus import held_ids
-from graph.refs import Resolver
-from graph.stores import QueryResult
-from ingest.ids import label_of_eid
-from queries.library import get_query
+from plangraph.api.schemas import Item, Page, Rows, Span
+from plangraph.api.state import AppState
+from plangraph.graph import tabular
+from plangraph.graph.corpus import held_ids
+from plangraph.graph.refs import Resolver
+from plangraph.graph.stores import QueryResult
+from plangraph.ingest.ids import label_of_eid
+from plangraph.queries.library import get_query
 
 SPAN_KEYS = ("char_start", "char_end", "line_start", "line_end")
 

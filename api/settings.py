@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.adhoc.limits import Limits
+from plangraph.graph.adhoc.limits import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"

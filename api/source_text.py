@@ -14,10 +14,10 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.errors import PlanError
-from ingest.load import Source, find_source, load_source
-from ingest.models import ParseWarning
-from ingest.pipeline import parse_file
+from plangraph.ingest.errors import PlanError
+from plangraph.ingest.load import Source, find_source, load_source
+from plangraph.ingest.models import ParseWarning
+from plangraph.ingest.pipeline import parse_file
 
 
 @lru_cache(maxsize=64)

@@ -17,11 +17,11 @@ from typing import Any
 
 import networkx as nx
 
-from api.settings import Settings
-from graph import corpus
-from graph.adhoc import ClientLimits, WorkerPool
-from graph.stores import Store, StoreUnavailable, open_store
-from ingest.models import PlanDocument
+from plangraph.api.settings import Settings
+from plangraph.graph import corpus
+from plangraph.graph.adhoc import ClientLimits, WorkerPool
+from plangraph.graph.stores import Store, StoreUnavailable, open_store
+from plangraph.ingest.models import PlanDocument
 
 VERSION = "0.1.0"
 

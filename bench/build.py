@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import SOURCE, timed  # noqa: E402
-from graph.build import build_graph, build_many, links_beside  # noqa: E402
-from graph.export import FORMATS, render, select, write_csv  # noqa: E402
-from graph.infer import infer_links, terms  # noqa: E402
-from ingest.pipeline import parse_file  # noqa: E402
+from plangraph.graph.build import build_graph, build_many, links_beside  # noqa: E402
+from plangraph.graph.export import FORMATS, render, select, write_csv  # noqa: E402
+from plangraph.graph.infer import infer_links, terms  # noqa: E402
+from plangraph.ingest.pipeline import parse_file  # noqa: E402
 
 
 def main() -> None:

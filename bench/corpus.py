@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.conformance import FactResult, check_file, load_gold  # noqa: E402
+from plangraph.ingest.conformance import FactResult, check_file, load_gold  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -31,7 +31,7 @@ def _run(args: tuple[str, dict[str, Any]]) -> tuple[str, list[FactResult], float
     try:
         results = check_file(Path(path), gold)
     except Exception as exc:  # a bug in the parser: the table still prints, the test shows the traceback
-        from ingest.conformance import failed_all
+        from plangraph.ingest.conformance import failed_all
 
         results = failed_all(gold, f"CRASH {type(exc).__name__}: {exc}")
     return Path(path).name, results, time.perf_counter() - t

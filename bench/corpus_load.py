@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 
-from graph import corpus  # noqa: E402
-from graph.corpus_batch import Found, _prepared, expand  # noqa: E402
-from graph.crossplan import link_citations  # noqa: E402
-from graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
-from graph.stores.rows import relabel_plan  # noqa: E402
-from queries.library import get_query  # noqa: E402
+from plangraph.graph import corpus  # noqa: E402
+from plangraph.graph.corpus_batch import Found, _prepared, expand  # noqa: E402
+from plangraph.graph.crossplan import link_citations  # noqa: E402
+from plangraph.graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
+from plangraph.graph.stores.rows import relabel_plan  # noqa: E402
+from plangraph.queries.library import get_query  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED = ROOT / "data" / "plans" / "informatization-14fyp"

@@ -32,7 +32,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from graph.adhoc.pool import resident_bytes  # noqa: E402
+from plangraph.graph.adhoc.pool import resident_bytes  # noqa: E402
 from tests.test_cypher_guard import ATTACKS  # noqa: E402  (the same attacks as the tests)
 
 TIMEOUT_S = 2.0

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import timed  # noqa: E402
-from ingest.extract import build_nlp  # noqa: E402
-from ingest.load import load_source  # noqa: E402
-from ingest.pipeline import parse_file  # noqa: E402
+from plangraph.ingest.extract import build_nlp  # noqa: E402
+from plangraph.ingest.load import load_source  # noqa: E402
+from plangraph.ingest.pipeline import parse_file  # noqa: E402
 from tests.plan_formats import render_all  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def main() -> None:
     args = ap.parse_args()
 
     build_nlp()  # start-up once, outside the timings
-    has_pdf = importlib.util.find_spec("ingest.formats.pdf") is not None
+    has_pdf = importlib.util.find_spec("plangraph.ingest.formats.pdf") is not None
     with tempfile.TemporaryDirectory() as tmp:
         paths = render_all(Path(tmp), pdf=has_pdf)
         if not has_pdf:

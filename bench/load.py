@@ -31,14 +31,14 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.build import build_graph, links_beside  # noqa: E402
-from graph.schema import KEY, quote  # noqa: E402
-from graph.stores import StoreUnavailable  # noqa: E402
-from graph.stores import ladybug_store as ls  # noqa: E402
-from graph.stores.ladybug_store import LadybugStore  # noqa: E402
-from graph.stores.neo4j_store import Neo4jStore  # noqa: E402
-from graph.stores.rows import plan_rows, relabel_plan  # noqa: E402
-from ingest.pipeline import parse_file  # noqa: E402
+from plangraph.graph.build import build_graph, links_beside  # noqa: E402
+from plangraph.graph.schema import KEY, quote  # noqa: E402
+from plangraph.graph.stores import StoreUnavailable  # noqa: E402
+from plangraph.graph.stores import ladybug_store as ls  # noqa: E402
+from plangraph.graph.stores.ladybug_store import LadybugStore  # noqa: E402
+from plangraph.graph.stores.neo4j_store import Neo4jStore  # noqa: E402
+from plangraph.graph.stores.rows import plan_rows, relabel_plan  # noqa: E402
+from plangraph.ingest.pipeline import parse_file  # noqa: E402
 
 SOURCE = ROOT / "data" / "plans" / "informatization-14fyp" / "source.txt"
 NEO4J_DATA = Path(os.environ.get("NEO4J_DATA_DIR", ROOT / ".neo4j-data"))

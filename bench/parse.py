@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import SOURCE, timed  # noqa: E402
-from ingest.extract import build_nlp  # noqa: E402
-from ingest.load import load_source  # noqa: E402
-from ingest.pipeline import parse_file  # noqa: E402
+from plangraph.ingest.extract import build_nlp  # noqa: E402
+from plangraph.ingest.load import load_source  # noqa: E402
+from plangraph.ingest.pipeline import parse_file  # noqa: E402
 
 
 def main() -> None:

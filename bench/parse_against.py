@@ -26,7 +26,7 @@ BUNDLED = ROOT / "data" / "plans" / "informatization-14fyp" / "source.txt"
 PROBE = r"""
 import json, sys, time
 sys.path.insert(0, ".")
-from ingest.pipeline import parse_file
+from plangraph.ingest.pipeline import parse_file
 files, repeat = json.loads(sys.argv[1]), int(sys.argv[2])
 def parse(f):
     try:

@@ -37,7 +37,7 @@ def _baseline(data: bytes) -> int:
 
 
 def _loader(data: bytes) -> int:
-    from ingest.formats.pdf import load
+    from plangraph.ingest.formats.pdf import load
 
     return len(load(data, "bench.pdf").original)
 
@@ -47,7 +47,7 @@ def _measure(kind: str, path: Path, repeat: int) -> None:
     data = path.read_bytes()
     fn = _loader if kind == "loader" else _baseline
     if kind == "loader":
-        import ingest.formats.pdf  # noqa: F401  (import cost is not load cost)
+        import plangraph.ingest.formats.pdf  # noqa: F401  (import cost is not load cost)
     else:
         import pypdfium2  # noqa: F401
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -95,7 +95,7 @@ def main() -> None:
     rows = {kind: _child(kind, args.pdf, args.repeat) for kind in ("baseline", "loader")}
     for kind, label in (
         ("baseline", "pdfium get_text_range (baseline)"),
-        ("loader", "ingest.formats.pdf.load"),
+        ("loader", "plangraph.ingest.formats.pdf.load"),
     ):
         r = rows[kind]
         print(
@@ -105,8 +105,8 @@ def main() -> None:
         )
     print(f"  loader / baseline time: {rows['loader']['seconds'] / rows['baseline']['seconds']:.1f}x")
 
-    from ingest.extract import build_nlp
-    from ingest.pipeline import parse_file
+    from plangraph.ingest.extract import build_nlp
+    from plangraph.ingest.pipeline import parse_file
 
     t = time.perf_counter()
     build_nlp()

@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import SOURCE  # noqa: E402
-from graph.build import links_beside  # noqa: E402
-from graph.evaluate import BoundGold, Score, bind, evaluate, load_gold  # noqa: E402
-from graph.fit import GRIDS, START, fit, fit_plan, lopo, serves_score  # noqa: E402
-from graph.infer import Link, infer_links  # noqa: E402
-from graph.inferconfig import DEFAULT_CONFIG, InferConfig  # noqa: E402
-from ingest.models import PlanDocument  # noqa: E402
-from ingest.pipeline import parse_file  # noqa: E402
+from plangraph.graph.build import links_beside  # noqa: E402
+from plangraph.graph.evaluate import BoundGold, Score, bind, evaluate, load_gold  # noqa: E402
+from plangraph.graph.fit import GRIDS, START, fit, fit_plan, lopo, serves_score  # noqa: E402
+from plangraph.graph.infer import Link, infer_links  # noqa: E402
+from plangraph.graph.inferconfig import DEFAULT_CONFIG, InferConfig  # noqa: E402
+from plangraph.ingest.models import PlanDocument  # noqa: E402
+from plangraph.ingest.pipeline import parse_file  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED_GOLD = ROOT / "tests" / "gold" / "informatization-14fyp.yaml"

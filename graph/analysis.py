@@ -13,9 +13,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import ENTITIES, NODE_LABELS, STRUCTURAL
-from graph.tabular import to_csv
-from ingest.errors import PlanGraphError
+from plangraph.graph.schema import ENTITIES, NODE_LABELS, STRUCTURAL
+from plangraph.graph.tabular import to_csv
+from plangraph.ingest.errors import PlanGraphError
 
 Row = dict[str, Any]
 

@@ -32,9 +32,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import ENTITIES, HAS_REL, MEMBERS, NODE_LABELS, PLAN, REL_TYPES
-from ingest.lexicon import load_lexicon
-from ingest.models import Element, EntityKind, Kind, Mention, PlanDocument, Responsibility, Role
+from plangraph.graph.schema import ENTITIES, HAS_REL, MEMBERS, NODE_LABELS, PLAN, REL_TYPES
+from plangraph.ingest.lexicon import load_lexicon
+from plangraph.ingest.models import Element, EntityKind, Kind, Mention, PlanDocument, Responsibility, Role
 
 #: Strongest first: the role an edge shows when a body has several roles for one element.
 ROLE_ORDER = (Role.LEAD, Role.COORDINATE, Role.SUPERVISE, Role.IMPLEMENT)
@@ -297,7 +297,7 @@ def build_graph(doc: PlanDocument, *, infer: bool = True, links: Path | None = N
 def add_metrics(g: nx.MultiDiGraph, plan_id: str, *, curated: bool = True) -> None:
     """The shared Metric of each indicator (:func:`graph.crossplan.add_metrics`); ``curated=False``
     leaves the curated mapping out (name and unit only)."""
-    from graph.crossplan import add_metrics as link_metrics
+    from plangraph.graph.crossplan import add_metrics as link_metrics
 
     link_metrics(g, plan_id, curated=curated)
 
@@ -317,7 +317,7 @@ def add_plan(
     add_entities(g, doc)
     add_metrics(g, doc.plan.id, curated=curated)
     if infer:
-        from graph.infer import add_links
+        from plangraph.graph.infer import add_links
 
         add_links(g, doc, links=links)
 
@@ -341,8 +341,8 @@ def graph_for_source(
 ) -> nx.MultiDiGraph:
     """Parse a plan file (or a plan directory's ``source.*``) and build its graph, with the ``links.yaml``
     beside it unless ``curated=False`` (through the corpus service, :func:`graph.corpus.graph_for_source`)."""
-    from graph.corpus import Options
-    from graph.corpus import graph_for_source as through_corpus
+    from plangraph.graph.corpus import Options
+    from plangraph.graph.corpus import graph_for_source as through_corpus
 
     return through_corpus(source, Options(plan_id=plan_id, infer=infer, curated=curated))
 

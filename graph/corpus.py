@@ -23,13 +23,13 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import add_plan, links_beside
-from graph.crossplan import link_citations
-from graph.stores.base import Progress, Store
-from graph.stores.readback import PlanNotFound, plan_graph
-from ingest.load import find_source
-from ingest.models import PlanDocument
-from queries.library import get_query
+from plangraph.graph.build import add_plan, links_beside
+from plangraph.graph.crossplan import link_citations
+from plangraph.graph.stores.base import Progress, Store
+from plangraph.graph.stores.readback import PlanNotFound, plan_graph
+from plangraph.ingest.load import find_source
+from plangraph.ingest.models import PlanDocument
+from plangraph.queries.library import get_query
 
 __all__ = [
     "Options",
@@ -64,7 +64,7 @@ DEFAULT = Options()
 
 def parse(path: Path | str, options: Options = DEFAULT) -> tuple[Path, PlanDocument]:
     """The source file of ``path`` and its document."""
-    from ingest.pipeline import parse_file
+    from plangraph.ingest.pipeline import parse_file
 
     source = find_source(path)
     doc = parse_file(source, plan_id=options.plan_id, title=options.title, partial=options.partial)

@@ -32,10 +32,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph.corpus import DEFAULT, Options, build, held, install, link_citations, parse
-from graph.stores.base import Store
-from ingest.errors import NotAPlan, PlanError, PlanGraphError
-from ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
+from plangraph.graph.corpus import DEFAULT, Options, build, held, install, link_citations, parse
+from plangraph.graph.stores.base import Store
+from plangraph.ingest.errors import NotAPlan, PlanError, PlanGraphError
+from plangraph.ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
 
 #: The suffixes of the files a folder walk takes as sources (the formats :mod:`ingest.formats` reads).
 SOURCE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")

@@ -23,9 +23,9 @@ from typing import Any
 import networkx as nx
 import yaml
 
-from graph.schema import KEY, METRIC, PLAN, REL_TYPES
-from graph.stores.base import Store
-from ingest.normalize import match_key
+from plangraph.graph.schema import KEY, METRIC, PLAN, REL_TYPES
+from plangraph.graph.stores.base import Store
+from plangraph.ingest.normalize import match_key
 
 METRICS_FILE = Path(__file__).with_name("metrics.yaml")
 #: quotes and title marks that variants of a title add or drop

@@ -34,9 +34,9 @@ from typing import Any
 
 import yaml
 
-from graph.infer import OVERALL_SLUG, Link, is_overall, key
-from ingest.errors import PlanGraphError
-from ingest.models import Element, Kind, PlanDocument
+from plangraph.graph.infer import OVERALL_SLUG, Link, is_overall, key
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.models import Element, Kind, PlanDocument
 
 #: Kinds of SERVES sources whose p@1 is reported separately, in report order.
 P1_KINDS = ("Task", "Subtask", "Column", "Action")

@@ -36,10 +36,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import plan_of
-from graph.refs import graph_rows, pick
-from graph.schema import NODE_LABELS, REL_TYPES, SEMANTIC, STRUCTURAL, neo4j_constraints
-from ingest.errors import PlanGraphError
+from plangraph.graph.build import plan_of
+from plangraph.graph.refs import graph_rows, pick
+from plangraph.graph.schema import NODE_LABELS, REL_TYPES, SEMANTIC, STRUCTURAL, neo4j_constraints
+from plangraph.ingest.errors import PlanGraphError
 
 FONT = "Noto Sans CJK SC"
 MAX_DEPTH = 10

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from graph.evaluate import BoundGold, Score, evaluate
-from graph.infer import Link, serves_signals
-from graph.inferconfig import InferConfig
-from graph.serves import Signals, combine, method, ranked
-from ingest.models import PlanDocument
+from plangraph.graph.evaluate import BoundGold, Score, evaluate
+from plangraph.graph.infer import Link, serves_signals
+from plangraph.graph.inferconfig import InferConfig
+from plangraph.graph.serves import Signals, combine, method, ranked
+from plangraph.ingest.models import PlanDocument
 
 #: The parameters fitted, in the order coordinate ascent visits them, with their grids.
 GRIDS: dict[str, tuple[float, ...]] = {  # max_goals: whole numbers

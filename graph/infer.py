@@ -35,8 +35,8 @@ from typing import Any
 import networkx as nx
 import yaml
 
-from graph.inferconfig import DEFAULT_CONFIG, InferConfig
-from graph.serves import (
+from plangraph.graph.inferconfig import DEFAULT_CONFIG, InferConfig
+from plangraph.graph.serves import (
     OVERALL_SLUG,
     SERVES_SOURCES,
     Signals,
@@ -49,9 +49,9 @@ from graph.serves import (
     signals,
     vectors,
 )
-from graph.terms import Corpus, best_sentence, cosine, key, sentences, shared_terms, terms
-from ingest.errors import PlanGraphError
-from ingest.models import Element, Kind, PlanDocument
+from plangraph.graph.terms import Corpus, best_sentence, cosine, key, sentences, shared_terms, terms
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.models import Element, Kind, PlanDocument
 
 __all__ = [
     "DEFAULT_CONFIG",

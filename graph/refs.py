@@ -24,7 +24,7 @@ raises :class:`UnknownPlan`. Nothing that does not exist answers with an empty l
 >>> pick("数字", rows, labels={"Goal"})
 Traceback (most recent call last):
 ...
-graph.refs.AmbiguousReference: [E402] '数字' names 2 goals (p/goal-5, p/goal-6): give one of their eids
+plangraph.graph.refs.AmbiguousReference: [E402] '数字' names 2 goals (p/goal-5, p/goal-6): give one of their eids
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.stores import QueryResult, Store
-from graph.stores.readback import PlanNotFound
-from ingest.errors import PlanGraphError
-from ingest.ids import label_of_eid, segments_of
-from ingest.normalize import match_key
+from plangraph.graph.stores import QueryResult, Store
+from plangraph.graph.stores.readback import PlanNotFound
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.ids import label_of_eid, segments_of
+from plangraph.ingest.normalize import match_key
 
 Row = Mapping[str, Any]
 #: runs a canned query by name with its parameters (under the caller's limits)
@@ -194,8 +194,8 @@ class Resolver:
     @classmethod
     def for_store(cls, store: Store, *, timeout_s: float | None = None) -> Resolver:
         """A resolver reading ``store`` directly (the CLI's and the Python API's)."""
-        from graph.corpus import held_ids
-        from queries.library import get_query
+        from plangraph.graph.corpus import held_ids
+        from plangraph.queries.library import get_query
 
         def read(name: str, params: dict[str, Any]) -> QueryResult:
             q = get_query(name)

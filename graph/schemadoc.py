@@ -1,6 +1,6 @@
 """The schema tables of ``docs/schema.md``, generated from :mod:`graph.schema`.
 
-Run ``python -m graph.schemadoc`` and paste the block into the document.
+Run ``python -m plangraph.graph.schemadoc`` and paste the block into the document.
 
 A test checks that ``docs/schema.md`` holds exactly this text between its ``BEGIN GENERATED`` and
 ``END GENERATED`` markers, so the document cannot drift from the code.
@@ -8,9 +8,9 @@ A test checks that ``docs/schema.md`` holds exactly this text between its ``BEGI
 
 from __future__ import annotations
 
-from graph.schema import COMMON, ELEMENT, KEY, NODE_LABELS, REL_TYPES, neo4j_constraints
+from plangraph.graph.schema import COMMON, ELEMENT, KEY, NODE_LABELS, REL_TYPES, neo4j_constraints
 
-BEGIN = "<!-- BEGIN GENERATED: python -m graph.schemadoc -->"
+BEGIN = "<!-- BEGIN GENERATED: python -m plangraph.graph.schemadoc -->"
 END = "<!-- END GENERATED -->"
 
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graph.inferconfig import InferConfig
-from graph.terms import Corpus, cosine, sentences, terms
-from ingest.models import Element, Kind, PlanDocument
+from plangraph.graph.inferconfig import InferConfig
+from plangraph.graph.terms import Corpus, cosine, sentences, terms
+from plangraph.ingest.models import Element, Kind, PlanDocument
 
 SERVES_SOURCES = (Kind.TASK, Kind.SUBTASK, Kind.COLUMN, Kind.ACTION)
 OVERALL_SLUG = "goal-overall"

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ingest.jieba_dict import fresh_tokenizer
-from ingest.lexicon import load_lexicon
-from ingest.models import Element
-from ingest.normalize import match_key
+from plangraph.ingest.jieba_dict import fresh_tokenizer
+from plangraph.ingest.lexicon import load_lexicon
+from plangraph.ingest.models import Element
+from plangraph.ingest.normalize import match_key
 
 _TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9+.]*|\d+[A-Za-z][A-Za-z0-9]*)$")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")

@@ -46,10 +46,10 @@ from typing import Any
 
 import yaml
 
-from ingest.jieba_dict import fresh_tokenizer
-from ingest.lexicon import LEXICON_DIR, load_lexicon
-from ingest.models import EntityKind
-from ingest.normalize import fold
+from plangraph.ingest.jieba_dict import fresh_tokenizer
+from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon
+from plangraph.ingest.models import EntityKind
+from plangraph.ingest.normalize import fold
 
 RULES_FILE = "body_rules.yaml"
 MAX_NAME = 20  # characters before the suffix, anchored
@@ -199,7 +199,7 @@ def _tokenizer(lexicon_dir: Path = LEXICON_DIR) -> Any:
     import jieba
     import jieba.posseg
 
-    from ingest import posseg
+    from plangraph.ingest import posseg
 
     jieba.posseg.viterbi = posseg.viterbi  # read by POSTokenizer as a module global
 

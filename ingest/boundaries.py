@@ -28,9 +28,9 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from ingest.models import ParseWarning
-from ingest.normalize import Attachment, Line, Normalized, match_key
-from ingest.planid import period_of
+from plangraph.ingest.models import ParseWarning
+from plangraph.ingest.normalize import Attachment, Line, Normalized, match_key
+from plangraph.ingest.planid import period_of
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 #: a numbering marker at the start of a line (a heading or an item), see ingest.segment

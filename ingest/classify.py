@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ingest.drafts import Draft, Piece
-from ingest.indicators import take_tables
-from ingest.meanings import OVERALL, PRINCIPLE, TASK, Meaning, meaning_of, task_parts
-from ingest.models import Kind, ParseWarning
-from ingest.segment import Block, Role, sub_block
-from ingest.structure import OutlineNode
+from plangraph.ingest.drafts import Draft, Piece
+from plangraph.ingest.indicators import take_tables
+from plangraph.ingest.meanings import OVERALL, PRINCIPLE, TASK, Meaning, meaning_of, task_parts
+from plangraph.ingest.models import Kind, ParseWarning
+from plangraph.ingest.segment import Block, Role, sub_block
+from plangraph.ingest.structure import OutlineNode
 
 _SENTENCE = re.compile(r"^(.+?[。！？])")
 _TIME_OPENING = re.compile(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.models import Element, EntityKind, Kind, PlanDocument
+from plangraph.ingest.models import Element, EntityKind, Kind, PlanDocument
 
 #: The gold keys that are facts (``notes``, ``title_in_file`` … describe, they are not checked).
 FACT_KEYS = (
@@ -85,7 +85,7 @@ class FactResult:
 
 
 def _canonical_body(name: str) -> str:
-    from ingest.lexicon import load_lexicon
+    from plangraph.ingest.lexicon import load_lexicon
 
     return load_lexicon().canonical(EntityKind.BODY, name) or name
 
@@ -178,8 +178,8 @@ def failed_all(gold: dict[str, Any], reason: str) -> list[FactResult]:
 def check_file(path: Path, gold: dict[str, Any]) -> list[FactResult]:
     """Parse one corpus file as a user would (``--partial``; ``--title`` where the file lacks the title)
     and hold the result against its gold. A file the parser refuses fails every fact with the error."""
-    from ingest.errors import PlanError
-    from ingest.pipeline import parse_file
+    from plangraph.ingest.errors import PlanError
+    from plangraph.ingest.pipeline import parse_file
 
     kwargs: dict[str, Any] = {"partial": True}
     if gold.get("title_in_file") is False:

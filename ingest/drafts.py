@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.models import IndicatorValues, Kind, Mention, Responsibility, TableValues
-from ingest.segment import Block
+from plangraph.ingest.models import IndicatorValues, Kind, Mention, Responsibility, TableValues
+from plangraph.ingest.segment import Block
 
 
 @dataclass

@@ -29,13 +29,13 @@ from typing import Any
 
 import yaml
 
-from ingest.bodies import Note, find_bodies, find_notes
-from ingest.drafts import Draft, Piece
-from ingest.ids import make_span
-from ingest.jieba_dict import global_tokenizer
-from ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
-from ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
-from ingest.normalize import Normalized, fold
+from plangraph.ingest.bodies import Note, find_bodies, find_notes
+from plangraph.ingest.drafts import Draft, Piece
+from plangraph.ingest.ids import make_span
+from plangraph.ingest.jieba_dict import global_tokenizer
+from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from plangraph.ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
+from plangraph.ingest.normalize import Normalized, fold
 
 _DOCUMENT = re.compile(r"《([^《》\n]{1,60})》")
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")

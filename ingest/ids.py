@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ingest.drafts import Draft
-from ingest.models import Element, Kind, ParseWarning, SourceSpan
-from ingest.normalize import Normalized
+from plangraph.ingest.drafts import Draft
+from plangraph.ingest.models import Element, Kind, ParseWarning, SourceSpan
+from plangraph.ingest.normalize import Normalized
 
 PLAN_LEVEL: dict[Kind, str] = {
     Kind.ACHIEVEMENT: "achievement",

@@ -32,10 +32,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ingest.drafts import Draft, Piece
-from ingest.models import IndicatorValues, Kind, ParseWarning, TableValues
-from ingest.segment import Block
-from ingest.tables import (
+from plangraph.ingest.drafts import Draft, Piece
+from plangraph.ingest.models import IndicatorValues, Kind, ParseWarning, TableValues
+from plangraph.ingest.segment import Block
+from plangraph.ingest.tables import (
     VALUE,
     VALUE_ROLES,
     Extent,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from ingest.models import EntityKind
-from ingest.normalize import fold
+from plangraph.ingest.models import EntityKind
+from plangraph.ingest.normalize import fold
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 FILES: dict[EntityKind, str] = {

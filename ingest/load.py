@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from ingest.errors import EmptySource, MetadataError, SourceTooLarge
-from ingest.models import ParseWarning, PlanMeta
+from plangraph.ingest.errors import EmptySource, MetadataError, SourceTooLarge
+from plangraph.ingest.models import ParseWarning, PlanMeta
 
 FORMATS = ("text", "html", "markdown", "pdf", "docx")
 
@@ -121,7 +121,7 @@ def load_source(path: Path | str, max_bytes: int = MAX_SOURCE_BYTES) -> Source:
 
 def source_from_bytes(data: bytes, path: str = "<upload>") -> Source:
     """Decode and convert bytes with the loader of their format."""
-    from ingest.formats import loader_for
+    from plangraph.ingest.formats import loader_for
 
     source = loader_for(detect_format(data, path))(data, path)
     if not source.text.strip():
@@ -196,6 +196,6 @@ def load_meta(source_path: Path | str, default_id: str | None = None) -> PlanMet
 
 def _slug(name: str) -> str:
     """An ASCII id from a file or folder name (Chinese as pinyin initials), see :func:`ingest.planid.slug`."""
-    from ingest.planid import slug
+    from plangraph.ingest.planid import slug
 
     return slug(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.models import Kind
+from plangraph.ingest.models import Kind
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ingest.load import Source
+from plangraph.ingest.load import Source
 
 if TYPE_CHECKING:
-    from ingest.boundaries import DocumentMeta
-    from ingest.models import ParseWarning
+    from plangraph.ingest.boundaries import DocumentMeta
+    from plangraph.ingest.models import ParseWarning
 
 # PDF font glyph substitutions seen in Chinese government PDFs: variant → standard form.
 VARIANTS: dict[str, str] = {"臵": "置"}

@@ -17,18 +17,18 @@ import re
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
-from ingest.boundaries import DocumentMeta, find_plan
-from ingest.classify import Classifier
-from ingest.errors import IncompletePlan, NotAPlan
-from ingest.extract import extract
-from ingest.ids import freeze
-from ingest.indicators import split_tables
-from ingest.load import Source, folder_id, load_source, read_meta, source_from_bytes
-from ingest.models import Kind, ParseWarning, PlanDocument, PlanMeta, SourceInfo
-from ingest.normalize import Normalized, match_key, normalize
-from ingest.planid import period_of, plan_id_for, slug
-from ingest.segment import Block, Role, segment
-from ingest.structure import structure
+from plangraph.ingest.boundaries import DocumentMeta, find_plan
+from plangraph.ingest.classify import Classifier
+from plangraph.ingest.errors import IncompletePlan, NotAPlan
+from plangraph.ingest.extract import extract
+from plangraph.ingest.ids import freeze
+from plangraph.ingest.indicators import split_tables
+from plangraph.ingest.load import Source, folder_id, load_source, read_meta, source_from_bytes
+from plangraph.ingest.models import Kind, ParseWarning, PlanDocument, PlanMeta, SourceInfo
+from plangraph.ingest.normalize import Normalized, match_key, normalize
+from plangraph.ingest.planid import period_of, plan_id_for, slug
+from plangraph.ingest.segment import Block, Role, segment
+from plangraph.ingest.structure import structure
 
 _TERMINAL = "。！？”）)」』"
 #: lengths at which a text was cut by the tool it passed through: a spreadsheet cell holds 32,767 characters
@@ -301,7 +301,7 @@ def truncation(
 def _closing_line(text: str) -> bool:
     """A short last line that may end a plan without a full stop: a signature, a date, a number (a table's
     last cell), a label."""
-    from ingest.boundaries import is_closing_line
+    from plangraph.ingest.boundaries import is_closing_line
 
     return is_closing_line(text)
 
@@ -309,7 +309,7 @@ def _closing_line(text: str) -> bool:
 def _toc_missing(norm: Normalized, blocks: list[Block]) -> str | None:
     """The last top-level entry of the table of contents when no block starts with its number (一、,
     第五章 …): the text stops before it. Its number, not its words, so an abridged TOC entry still counts."""
-    from ingest.boundaries import top_marker
+    from plangraph.ingest.boundaries import top_marker
 
     toc = norm.meta.toc if norm.meta is not None else ()
     tops = [(e, top_marker(e)) for e in toc if top_marker(e)]

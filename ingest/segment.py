@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
-from ingest.normalize import Line, Normalized
-from ingest.numerals import CIRCLED, cn_to_int
+from plangraph.ingest.normalize import Line, Normalized
+from plangraph.ingest.numerals import CIRCLED, cn_to_int
 
 _CN = "零〇一二三四五六七八九十百两"
 TERMINATORS = "。！？；：!?;:"

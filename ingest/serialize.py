@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ingest.models import PlanDocument
+from plangraph.ingest.models import PlanDocument
 
 
 def document_json(doc: PlanDocument) -> str:

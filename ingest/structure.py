@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.models import ParseWarning
-from ingest.normalize import Attachment
-from ingest.segment import (
+from plangraph.ingest.models import ParseWarning
+from plangraph.ingest.normalize import Attachment
+from plangraph.ingest.segment import (
     MARKER_BY_NAME,
     Block,
     Marker,

@@ -24,8 +24,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ingest.models import TableValues
-from ingest.segment import Block, find_marker
+from plangraph.ingest.models import TableValues
+from plangraph.ingest.segment import Block, find_marker
 
 LineOf = Callable[[int], int]
 

@@ -1,11 +1,11 @@
 """``docs/queries.md``: the researchers' cookbook, generated from the query headers.
 
-python -m queries.cookbook > docs/queries.md
+python -m plangraph.queries.cookbook > docs/queries.md
 """
 
 from __future__ import annotations
 
-from queries.library import Query, load_queries
+from plangraph.queries.library import Query, load_queries
 
 
 def cookbook(queries: dict[str, Query] | None = None) -> str:
@@ -18,7 +18,7 @@ def cookbook(queries: dict[str, Query] | None = None) -> str:
         "`plangraph query NAME -p key=value [--format table|json|csv] [--neo4j]`, over HTTP with",
         "`GET /queries/NAME?key=value[&format=csv]`, or paste the Cypher into Neo4j Browser.",
         "",
-        "Generated from the query headers by `python -m queries.cookbook`; do not edit by hand.",
+        "Generated from the query headers by `python -m plangraph.queries.cookbook`; do not edit by hand.",
         "",
         "Writing a query that runs on both engines (found by the test, beyond ARCHITECTURE.md's subset):",
         "",

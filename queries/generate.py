@@ -1,14 +1,14 @@
 """Generate the queries that follow the schema: ``neighbours.cypher`` (one UNION branch per relationship
 type and direction, so it needs no ``type()`` and runs on both engines).
 
-    python -m queries.generate        # rewrite queries/neighbours.cypher
+    python -m plangraph.queries.generate        # rewrite queries/neighbours.cypher
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from graph.schema import REL_TYPES
+from plangraph.graph.schema import REL_TYPES
 
 HEADER = (
     "// title: Neighbourhood of a node\n"

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import PlanGraphError
+from plangraph.ingest.errors import PlanGraphError
 
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("STRING", "INT64", "DOUBLE")

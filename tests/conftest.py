@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DIR = ROOT / "data" / "plans" / "informatization-14fyp"

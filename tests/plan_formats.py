@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.indicators import find_tables, parse_table
-from ingest.load import load_source
-from ingest.models import Kind, PlanDocument
-from ingest.normalize import normalize
-from ingest.segment import Block, segment
+from plangraph.ingest.indicators import find_tables, parse_table
+from plangraph.ingest.load import load_source
+from plangraph.ingest.models import Kind, PlanDocument
+from plangraph.ingest.normalize import normalize
+from plangraph.ingest.segment import Block, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_DIR = ROOT / "data" / "plans" / "informatization-14fyp"

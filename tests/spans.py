@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.models import PlanDocument
-from ingest.normalize import fold
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.normalize import fold
 
 
 def squash(text: str) -> str:

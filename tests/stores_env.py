@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from graph.stores import Store, StoreUnavailable, open_store
-from plangraph_cli.store_cmds import neo4j_settings
+from plangraph.cli.store_cmds import neo4j_settings
+from plangraph.graph.stores import Store, StoreUnavailable, open_store
 
 ENGINES = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 

@@ -11,17 +11,17 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.settings import Settings
-from api.state import AppState
-from graph import corpus
-from graph.build import build_graph, links_beside
-from graph.corpus import plan_graph
-from graph.export import select, to_csv_files, to_json, zip_bytes
-from graph.stores import open_store
-from graph.stores.rows import relabel_plan
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.graph import corpus
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.corpus import plan_graph
+from plangraph.graph.export import select, to_csv_files, to_json, zip_bytes
+from plangraph.graph.stores import open_store
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, open_engine
 

@@ -21,11 +21,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.main import create_app
-from api.settings import Settings
-from graph.corpus import held_ids
-from graph.stores import Store
-from ingest.models import PlanDocument
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.graph.corpus import held_ids
+from plangraph.graph.stores import Store
+from plangraph.ingest.models import PlanDocument
 from tests.stores_env import ENGINES
 from tests.test_hostile_cypher import serving
 

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import IncompletePlan, NotAPlan, PlanError
-from ingest.models import PlanMeta
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.errors import IncompletePlan, NotAPlan, PlanError
+from plangraph.ingest.models import PlanMeta
+from plangraph.ingest.pipeline import parse_bytes
 from tests.conftest import BUNDLED_SOURCE, ROOT
 from tests.spans import span_problems
 
-PLANGRAPH = [sys.executable, "-m", "plangraph_cli.main"]
+PLANGRAPH = [sys.executable, "-m", "plangraph.cli.main"]
 LINES = BUNDLED_SOURCE.read_text(encoding="utf-8").split("\n")
 META = PlanMeta(id="mutant")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.bodies import find_bodies, find_notes, is_body_like
-from ingest.models import Element, EntityKind, PlanDocument, PlanMeta, Role
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.bodies import find_bodies, find_notes, is_body_like
+from plangraph.ingest.models import Element, EntityKind, PlanDocument, PlanMeta, Role
+from plangraph.ingest.pipeline import parse_bytes
 
 C = pytest.param
 

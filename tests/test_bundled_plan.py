@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import Kind, PlanDocument, Role
-from ingest.pipeline import parse_file
-from ingest.serialize import document_json
+from plangraph.ingest.models import Kind, PlanDocument, Role
+from plangraph.ingest.pipeline import parse_file
+from plangraph.ingest.serialize import document_json
 from tests.conftest import BUNDLED_SOURCE, GOLDEN_DIR
 from tests.spans import span_problems
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.conformance import check_file, load_gold
+from plangraph.ingest.conformance import check_file, load_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.corpus_batch import Found, Status, expand
-from graph.stores import open_store
-from ingest.errors import PlanError
-from plangraph_cli.main import app
+from plangraph.cli.main import app
+from plangraph.graph.corpus_batch import Found, Status, expand
+from plangraph.graph.stores import open_store
+from plangraph.ingest.errors import PlanError
 from tests.conftest import BUNDLED_SOURCE
 from tests.corpus_env import PLANS, SHARED_CORPUS, make_corpus
 

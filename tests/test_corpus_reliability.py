@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph import corpus
-from graph.export import to_json
-from graph.stores import open_store
+from plangraph.graph import corpus
+from plangraph.graph.export import to_json
+from plangraph.graph.stores import open_store
 from tests.conftest import BUNDLED_SOURCE, ROOT
 from tests.corpus_env import make_corpus
 
@@ -22,7 +22,7 @@ def add_cmd(folder: Path, db: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "plangraph_cli.main",
+        "plangraph.cli.main",
         "add",
         str(folder),
         "--db",

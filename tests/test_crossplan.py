@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.settings import Settings
-from api.state import AppState
-from graph import corpus
-from graph.crossplan import curated_metrics, metric_key, title_key
-from graph.stores import Store
-from graph.stores.rows import relabel_plan
-from queries.library import get_query
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.graph import corpus
+from plangraph.graph.crossplan import curated_metrics, metric_key, title_key
+from plangraph.graph.stores import Store
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.queries.library import get_query
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, open_engine
 

@@ -23,11 +23,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.settings import Settings
-from api.state import AppState
-from graph.adhoc.pool import resident_bytes
-from graph.stores import QueryTooLarge, Store
-from ingest.models import PlanDocument
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.graph.adhoc.pool import resident_bytes
+from plangraph.graph.stores import QueryTooLarge, Store
+from plangraph.ingest.models import PlanDocument
 from tests.stores_env import ENGINES
 from tests.test_hostile_cypher import CARTESIAN, assert_unchanged, serving, snapshot
 

@@ -11,19 +11,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.errors import ApiError, install
-from graph.adhoc import PoolBusy, TooManyQueries
-from graph.analysis import AnalysisError
-from graph.export import ExportError
-from graph.infer import LinksError
-from graph.refs import AmbiguousReference, PlanRequired, UnknownPlan, UnknownReference
-from graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
-from graph.stores.base import LoadFailed
-from graph.stores.rows import SchemaError
-from ingest.errors import NotAPlan, PlanGraphError
-from plangraph_cli.common import UsageError
-from plangraph_cli.main import app
-from queries.library import QueryError, UnknownQuery
+from plangraph.api.errors import ApiError, install
+from plangraph.cli.common import UsageError
+from plangraph.cli.main import app
+from plangraph.graph.adhoc import PoolBusy, TooManyQueries
+from plangraph.graph.analysis import AnalysisError
+from plangraph.graph.export import ExportError
+from plangraph.graph.infer import LinksError
+from plangraph.graph.refs import AmbiguousReference, PlanRequired, UnknownPlan, UnknownReference
+from plangraph.graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
+from plangraph.graph.stores.base import LoadFailed
+from plangraph.graph.stores.rows import SchemaError
+from plangraph.ingest.errors import NotAPlan, PlanGraphError
+from plangraph.queries.library import QueryError, UnknownQuery
 from tests.conftest import BUNDLED_DIR
 
 # (the error raised, the status, the problem code, a member the problem must carry)
@@ -122,7 +122,7 @@ def test_cli_bug_keeps_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("a bug in the parser")
 
-    monkeypatch.setattr("graph.corpus.parse", broken)
+    monkeypatch.setattr("plangraph.graph.corpus.parse", broken)
     res = CliRunner().invoke(app, ["parse", str(BUNDLED_DIR), "--summary"])
     assert res.exit_code == 1 and isinstance(res.exception, ValueError)
     assert "error: a bug in the parser" not in res.output

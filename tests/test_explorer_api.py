@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.routes.explorer import STATIC
-from api.settings import Settings
-from api.state import AppState
-from graph.build import build_graph, links_beside
-from graph.stores.rows import relabel_plan
-from ingest.load import load_source
-from ingest.models import PlanDocument
+from plangraph.api.main import create_app
+from plangraph.api.routes.explorer import STATIC
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.load import load_source
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 
@@ -198,7 +198,7 @@ def test_nothing_in_the_explorer_writes() -> None:
 def test_sources_may_be_a_folder_of_plan_folders_or_a_folder_of_files(tmp_path: Path) -> None:
     """``PLANGRAPH_SOURCES`` as the defaults give it (``data/plans``: plan folders) or as a researcher's
     corpus folder (plan files side by side) finds the file by its sha256; other entries are passed over."""
-    from api.source_text import source_file
+    from plangraph.api.source_text import source_file
 
     sha = hashlib.sha256(BUNDLED_SOURCE.read_bytes()).hexdigest()
     assert source_file([BUNDLED_DIR.parent], sha) == BUNDLED_SOURCE

@@ -27,8 +27,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.build import build_graph, links_beside
-from graph.export import (
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.export import (
     AFTER_IMPORT,
     CSV_MARKER,
     MERMAID_MAX_EDGES,
@@ -38,8 +38,8 @@ from graph.export import (
     to_gexf,
     zip_bytes,
 )
-from graph.schema import NODE_LABELS, REL_TYPES
-from ingest.models import PlanDocument
+from plangraph.graph.schema import NODE_LABELS, REL_TYPES
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import in_ci
 

@@ -16,13 +16,13 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 
-from ingest.errors import DecompressionBomb, DocumentFormatError, PlanError
-from ingest.formats.docx import MAX_UNCOMPRESSED, format_number, load
-from ingest.load import source_from_bytes
-from ingest.models import PlanDocument
-from ingest.normalize import normalize
-from ingest.pipeline import parse_file
-from ingest.segment import segment
+from plangraph.ingest.errors import DecompressionBomb, DocumentFormatError, PlanError
+from plangraph.ingest.formats.docx import MAX_UNCOMPRESSED, format_number, load
+from plangraph.ingest.load import source_from_bytes
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.normalize import normalize
+from plangraph.ingest.pipeline import parse_file
+from plangraph.ingest.segment import segment
 from tests.conftest import ROOT
 from tests.plan_formats import (
     TITLE,
@@ -376,7 +376,7 @@ def test_cli_prints_one_line_for_a_zip_bomb(tmp_path: Path) -> None:
                 f.write(b"\x00" * (1 << 20))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     res = subprocess.run(
-        [sys.executable, "-m", "plangraph_cli.main", "parse", str(bomb)],
+        [sys.executable, "-m", "plangraph.cli.main", "parse", str(bomb)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.formats.markdown import convert, load
-from ingest.load import Source, source_from_bytes
-from ingest.models import Kind, PlanDocument, PlanMeta
-from ingest.normalize import normalize
-from ingest.pipeline import parse_bytes, parse_file
-from ingest.segment import segment
+from plangraph.ingest.formats.markdown import convert, load
+from plangraph.ingest.load import Source, source_from_bytes
+from plangraph.ingest.models import Kind, PlanDocument, PlanMeta
+from plangraph.ingest.normalize import normalize
+from plangraph.ingest.pipeline import parse_bytes, parse_file
+from plangraph.ingest.segment import segment
 from tests.plan_formats import TITLE, joined_rows, render_all, summary
 from tests.spans import span_problems
 

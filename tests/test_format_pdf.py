@@ -20,11 +20,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from ingest.errors import PdfError
-from ingest.formats import pdf as pdf_format
-from ingest.load import Source, source_from_bytes
-from ingest.normalize import normalize
-from ingest.segment import segment
+from plangraph.ingest.errors import PdfError
+from plangraph.ingest.formats import pdf as pdf_format
+from plangraph.ingest.load import Source, source_from_bytes
+from plangraph.ingest.normalize import normalize
+from plangraph.ingest.segment import segment
 from tests.plan_formats import write_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import load_source
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
+from plangraph.ingest.load import load_source
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 from tests.plan_formats import chromium_available, joined_rows, render_all, summary, write_pdf
 
 

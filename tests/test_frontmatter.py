@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.boundaries import DocumentMeta, find_plan
-from ingest.errors import IncompletePlan
-from ingest.load import source_from_bytes
-from ingest.models import Kind, PlanDocument, PlanMeta
-from ingest.normalize import Normalized, normalize
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.boundaries import DocumentMeta, find_plan
+from plangraph.ingest.errors import IncompletePlan
+from plangraph.ingest.load import source_from_bytes
+from plangraph.ingest.models import Kind, PlanDocument, PlanMeta
+from plangraph.ingest.normalize import Normalized, normalize
+from plangraph.ingest.pipeline import parse_bytes
 
 BODY = """一、总体要求
 （一）指导思想

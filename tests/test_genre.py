@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ingest.models import Element, Kind, PlanDocument, PlanMeta, Role, SourceSpan
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.models import Element, Kind, PlanDocument, PlanMeta, Role, SourceSpan
+from plangraph.ingest.pipeline import parse_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "genre"
 BODIES_YAML = Path(__file__).parent.parent / "ingest" / "lexicons" / "bodies.yaml"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.models import Kind, PlanDocument, PlanMeta
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.models import Kind, PlanDocument, PlanMeta
+from plangraph.ingest.pipeline import parse_bytes
 from tests.test_genre import assert_spans
 
 WRAP = "这是一段用于填充宽度的正文文字，用来模拟从版式文件中复制出的定宽折行文本，"

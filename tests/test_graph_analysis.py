@@ -10,7 +10,9 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from graph.analysis import (
+from plangraph.cli import graph_cmds
+from plangraph.cli.main import app
+from plangraph.graph.analysis import (
     analysis_graph,
     centrality,
     comention,
@@ -20,11 +22,9 @@ from graph.analysis import (
     render_rows,
     shortest_path,
 )
-from graph.build import build_graph, links_beside
-from ingest.errors import PlanGraphError
-from ingest.models import PlanDocument
-from plangraph_cli import graph_cmds
-from plangraph_cli.main import app
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
 
 P = "informatization-14fyp"

@@ -7,8 +7,15 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from graph.build import GraphBuildError, build_graph, build_many, entity_eid, graph_for_source, links_beside
-from graph.schema import (
+from plangraph.graph.build import (
+    GraphBuildError,
+    build_graph,
+    build_many,
+    entity_eid,
+    graph_for_source,
+    links_beside,
+)
+from plangraph.graph.schema import (
     DOCUMENT_LABELS,
     ENTITIES,
     MEMBERS,
@@ -18,8 +25,8 @@ from graph.schema import (
     STRUCTURAL,
     check_graph,
 )
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
 from tests.spans import squash
 

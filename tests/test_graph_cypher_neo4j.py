@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from graph.build import build_graph, links_beside
-from graph.export import select, to_cypher
-from ingest.pipeline import parse_file
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.export import select, to_cypher
+from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE
 from tests.integration.conftest import in_ci, neo4j_config
 

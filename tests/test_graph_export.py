@@ -16,8 +16,10 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from graph.build import build_graph, links_beside
-from graph.export import (
+from plangraph.cli import graph_cmds
+from plangraph.cli.main import app
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.export import (
     CSV_MARKER,
     FORMATS,
     ExportError,
@@ -28,11 +30,9 @@ from graph.export import (
     to_json,
     write_csv,
 )
-from graph.schema import NODE_LABELS, REL_TYPES, neo4j_constraints
-from ingest.errors import PlanGraphError
-from ingest.models import PlanDocument
-from plangraph_cli import graph_cmds
-from plangraph_cli.main import app
+from plangraph.graph.schema import NODE_LABELS, REL_TYPES, neo4j_constraints
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
 
 P = "informatization-14fyp"

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.evaluate import BoundGold, bind, load_gold
-from graph.fit import GRIDS, START, FitPlan, fit, fit_plan, lopo, serves_score
-from graph.inferconfig import DEFAULT_CONFIG
-from graph.serves import SIGNALS, Signals, ranked
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
-from plangraph_cli.main import app
+from plangraph.cli.main import app
+from plangraph.graph.evaluate import BoundGold, bind, load_gold
+from plangraph.graph.fit import GRIDS, START, FitPlan, fit, fit_plan, lopo, serves_score
+from plangraph.graph.inferconfig import DEFAULT_CONFIG
+from plangraph.graph.serves import SIGNALS, Signals, ranked
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE, ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -227,7 +227,7 @@ def test_confidence_is_low_when_the_runner_up_is_close() -> None:
 
 
 def test_inferred_edges_carry_confidence(bundled_doc: PlanDocument) -> None:
-    from graph.infer import infer_links
+    from plangraph.graph.infer import infer_links
 
     serves = [lk for lk in infer_links(bundled_doc) if lk.rel == "SERVES"]
     assert {lk.props()["confidence"] for lk in serves} == {"high", "low"}

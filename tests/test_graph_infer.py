@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 import yaml
 
-from graph.build import build_graph, links_beside
-from graph.evaluate import Score, bind, evaluate, load_gold
-from graph.infer import (
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.evaluate import Score, bind, evaluate, load_gold
+from plangraph.graph.infer import (
     DEFAULT_CONFIG,
     Link,
     apply_curation,
@@ -20,8 +20,8 @@ from graph.infer import (
     sentences,
     terms,
 )
-from ingest.errors import PlanGraphError
-from ingest.models import Kind, PlanDocument
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.models import Kind, PlanDocument
 from tests.conftest import BUNDLED_SOURCE, ROOT
 
 P = "informatization-14fyp"

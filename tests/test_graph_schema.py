@@ -8,8 +8,8 @@ import ladybug as lb
 import networkx as nx
 import pytest
 
-from graph import schema
-from graph.schema import (
+from plangraph.graph import schema
+from plangraph.graph.schema import (
     COMMON,
     ENTITIES,
     KEY,
@@ -23,9 +23,9 @@ from graph.schema import (
     ladybug_ddl,
     neo4j_constraints,
 )
-from graph.schemadoc import BEGIN, END, block
-from ingest.ids import NESTED, PLAN_LEVEL
-from ingest.models import Kind
+from plangraph.graph.schemadoc import BEGIN, END, block
+from plangraph.ingest.ids import NESTED, PLAN_LEVEL
+from plangraph.ingest.models import Kind
 from tests.conftest import ROOT
 
 LABELS = [
@@ -161,7 +161,9 @@ def test_docs_schema_md_is_generated_from_the_schema() -> None:
     text = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     assert BEGIN in text and END in text, "docs/schema.md lost its generated block"
     current = text[text.index(BEGIN) : text.index(END) + len(END)] + "\n"
-    assert current == block(), "docs/schema.md is stale: run `python -m graph.schemadoc` and paste the block"
+    assert current == block(), (
+        "docs/schema.md is stale: run `python -m plangraph.graph.schemadoc` and paste the block"
+    )
 
 
 def test_schema_module_has_no_plan_specifics() -> None:

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from ingest.formats.html import html_to_text, parse_tree, plan_title_of
-from ingest.load import source_from_bytes
-from ingest.models import Kind, PlanDocument, PlanMeta
-from ingest.normalize import normalize
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.formats.html import html_to_text, parse_tree, plan_title_of
+from plangraph.ingest.load import source_from_bytes
+from plangraph.ingest.models import Kind, PlanDocument, PlanMeta
+from plangraph.ingest.normalize import normalize
+from plangraph.ingest.pipeline import parse_bytes
 
 ARTICLE = """<div class="pages_content" id="UCAP-CONTENT">
 <p align="center">国务院关于印发“十四五”数字经济发展规划的通知</p>

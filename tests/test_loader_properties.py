@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import PlanError
-from ingest.load import load_source, source_from_bytes
-from ingest.models import PlanMeta
-from ingest.pipeline import parse_bytes
+from plangraph.ingest.errors import PlanError
+from plangraph.ingest.load import load_source, source_from_bytes
+from plangraph.ingest.models import PlanMeta
+from plangraph.ingest.pipeline import parse_bytes
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ingest.errors import MetadataError
-from ingest.load import folder_id, load_meta, meta_file_for
-from ingest.pipeline import parse_file
-from ingest.planid import period_of, plan_id_for, slug
-from plangraph_cli.main import app
+from plangraph.cli.main import app
+from plangraph.ingest.errors import MetadataError
+from plangraph.ingest.load import folder_id, load_meta, meta_file_for
+from plangraph.ingest.pipeline import parse_file
+from plangraph.ingest.planid import period_of, plan_id_for, slug
 from tests.test_frontmatter import BODY, INTRO
 
 runner = CliRunner()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_graph, links_beside
-from graph.stores import Store, open_store
-from ingest.models import PlanDocument
-from queries.cookbook import cookbook
-from queries.generate import neighbours_query
-from queries.library import QueryError, get_query, load_queries, parse_query
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.stores import Store, open_store
+from plangraph.ingest.models import PlanDocument
+from plangraph.queries.cookbook import cookbook
+from plangraph.queries.generate import neighbours_query
+from plangraph.queries.library import QueryError, get_query, load_queries, parse_query
 from tests.conftest import BUNDLED_SOURCE, ROOT
 
 QUERIES = load_queries()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from plangraph_cli.main import app
+from plangraph.cli.main import app
 from tests.test_format_pdf import _encrypted_pdf
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

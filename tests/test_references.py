@@ -16,15 +16,15 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.main import create_app
-from api.settings import Settings
-from api.state import AppState
-from graph.build import build_graph, links_beside
-from graph.refs import AmbiguousReference, Resolver, UnknownPlan, UnknownReference, pick
-from graph.stores import Store, open_store
-from graph.stores.rows import relabel_plan
-from ingest.models import PlanDocument
-from plangraph_cli.main import app
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.cli.main import app
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.refs import AmbiguousReference, Resolver, UnknownPlan, UnknownReference, pick
+from plangraph.graph.stores import Store, open_store
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, open_engine
 

@@ -16,14 +16,14 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from api import services
-from api.main import create_app
-from api.settings import Settings
-from api.state import AppState, open_state
-from graph.stores import Store, StoreUnavailable
-from ingest.models import PlanDocument
-from plangraph_cli import api_cmds
-from plangraph_cli.main import app as cli
+from plangraph.api import services
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState, open_state
+from plangraph.cli import api_cmds
+from plangraph.cli.main import app as cli
+from plangraph.graph.stores import Store, StoreUnavailable
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import neo4j_config, open_engine
 from tests.test_hostile_cypher import serving

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from plangraph_cli.main import app
+from plangraph.cli.main import app
 
-PLANGRAPH = [sys.executable, "-m", "plangraph_cli.main"]
+PLANGRAPH = [sys.executable, "-m", "plangraph.cli.main"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.classify import first_sentence, lead_sentence
-from ingest.errors import BinarySource, EmptySource, EncodingError
-from ingest.formats.html import html_to_text
-from ingest.formats.text import decode
-from ingest.ids import eid_segment
-from ingest.load import source_from_bytes
-from ingest.meanings import meaning_of
-from ingest.models import Kind
-from ingest.normalize import fold, match_key, normalize
-from ingest.numerals import cn_to_int
-from ingest.segment import find_marker, segment
+from plangraph.ingest.classify import first_sentence, lead_sentence
+from plangraph.ingest.errors import BinarySource, EmptySource, EncodingError
+from plangraph.ingest.formats.html import html_to_text
+from plangraph.ingest.formats.text import decode
+from plangraph.ingest.ids import eid_segment
+from plangraph.ingest.load import source_from_bytes
+from plangraph.ingest.meanings import meaning_of
+from plangraph.ingest.models import Kind
+from plangraph.ingest.normalize import fold, match_key, normalize
+from plangraph.ingest.numerals import cn_to_int
+from plangraph.ingest.segment import find_marker, segment
 
 # -- load ------------------------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.stores import QueryResult, StoreUnavailable
-from graph.stores.ladybug_store import LadybugStore
-from plangraph_cli.main import app
-from plangraph_cli.store_cmds import Format, parse_params, render
+from plangraph.cli.main import app
+from plangraph.cli.store_cmds import Format, parse_params, render
+from plangraph.graph.stores import QueryResult, StoreUnavailable
+from plangraph.graph.stores.ladybug_store import LadybugStore
 from tests.conftest import BUNDLED_DIR, ROOT
 
 runner = CliRunner()

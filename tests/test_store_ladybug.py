@@ -15,9 +15,9 @@ import ladybug as lb
 import networkx as nx
 import pytest
 
-from graph.build import build_graph, links_beside
-from graph.schema import NODE_LABELS, REL_TYPES, SHARED
-from graph.stores import (
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.schema import NODE_LABELS, REL_TYPES, SHARED
+from plangraph.graph.stores import (
     LoadFailed,
     QueryRefused,
     QueryTimeout,
@@ -26,12 +26,12 @@ from graph.stores import (
     check_read_only,
     open_store,
 )
-from graph.stores import ladybug_store as ls
-from graph.stores.ladybug_store import LadybugStore, ladybug_ddl
-from graph.stores.rows import plan_rows, relabel_plan
-from ingest.errors import PlanGraphError
-from ingest.models import PlanDocument
-from ingest.pipeline import parse_file
+from plangraph.graph.stores import ladybug_store as ls
+from plangraph.graph.stores.ladybug_store import LadybugStore, ladybug_ddl
+from plangraph.graph.stores.rows import plan_rows, relabel_plan
+from plangraph.ingest.errors import PlanGraphError
+from plangraph.ingest.models import PlanDocument
+from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE
 from tests.killed_load import kill_midway, rerun
 

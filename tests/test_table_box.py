@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.models import Kind
-from ingest.pipeline import parse_file
+from plangraph.ingest.models import Kind
+from plangraph.ingest.pipeline import parse_file
 from tests.conftest import ROOT
 from tests.spans import span_problems
 

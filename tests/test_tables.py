@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from ingest.drafts import Draft
-from ingest.indicators import find_tables, parse_table, split_tables, table_form, take_tables
-from ingest.load import load_source
-from ingest.models import Kind, ParseWarning
-from ingest.normalize import Normalized, fold, normalize
-from ingest.segment import Block, segment
-from ingest.structure import structure
-from ingest.tables import is_value, lines_of, locate, number_of, read_header
+from plangraph.ingest.drafts import Draft
+from plangraph.ingest.indicators import find_tables, parse_table, split_tables, table_form, take_tables
+from plangraph.ingest.load import load_source
+from plangraph.ingest.models import Kind, ParseWarning
+from plangraph.ingest.normalize import Normalized, fold, normalize
+from plangraph.ingest.segment import Block, segment
+from plangraph.ingest.structure import structure
+from plangraph.ingest.tables import is_value, lines_of, locate, number_of, read_header
 from tests.conftest import ROOT
 
 # not among test_genre.py's fixtures: a layout table interleaves values with the lines of a name, so a
@@ -375,7 +375,7 @@ def test_a_page_number_inside_a_table_is_ignored_with_a_warning() -> None:
     ],
 )
 def test_pipeline_reads_tables_in_their_own_blocks(name: str, count: int) -> None:
-    from ingest.pipeline import parse_file
+    from plangraph.ingest.pipeline import parse_file
 
     doc = parse_file(FIX / name, plan_id="t")
     assert len(doc.by_kind(Kind.INDICATOR)) == count
@@ -408,7 +408,7 @@ def test_corpus_scrambled_annex_table() -> None:
 
 def test_corpus_layout_table_across_a_page_break() -> None:
     """hubei 主要指标: 25 rows (约束性 6, 预期性 19), 指标 / 2025 年 / 属性, names wrapped over 2-3 lines."""
-    pytest.importorskip("ingest.formats.pdf")
+    pytest.importorskip("plangraph.ingest.formats.pdf")
     inds = _indicators(_corpus("hubei_wenwu_14th_2021.pdf"))
     assert len(inds) == 25
     attrs = [d.indicator.attribute for d in inds if d.indicator]
@@ -420,7 +420,7 @@ def test_corpus_layout_table_across_a_page_break() -> None:
 
 
 def test_corpus_investment_annex_is_not_indicators() -> None:
-    pytest.importorskip("ingest.formats.pdf")
+    pytest.importorskip("plangraph.ingest.formats.pdf")
     drafts, _, _, _ = _take(_corpus("weifei_12th_2012.pdf"))
     assert not [d for d in drafts if d.kind == Kind.INDICATOR]
     assert [d.title for d in drafts if d.kind == Kind.TABLE] == ["附表 重点工程项目投资需求"]
@@ -428,9 +428,9 @@ def test_corpus_investment_annex_is_not_indicators() -> None:
 
 # -- the graph ---------------------------------------------------------------------------------------------
 def test_graph_keeps_every_target_year() -> None:
-    from graph.build import build_graph
-    from graph.schema import check_graph
-    from ingest.pipeline import parse_file
+    from plangraph.graph.build import build_graph
+    from plangraph.graph.schema import check_graph
+    from plangraph.ingest.pipeline import parse_file
 
     g = build_graph(parse_file(FIX / "tables_three_years.txt", plan_id="t"), infer=False)
     assert check_graph(g) == []

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.extract import build_nlp, lexicon_entities, lexicon_windows
-from ingest.lexicon import LEXICON_DIR
-from ingest.load import load_source
-from ingest.posseg import viterbi
+from plangraph.ingest.extract import build_nlp, lexicon_entities, lexicon_windows
+from plangraph.ingest.lexicon import LEXICON_DIR
+from plangraph.ingest.load import load_source
+from plangraph.ingest.posseg import viterbi
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "plans" / "informatization-14fyp" / "source.txt"

@@ -3,7 +3,7 @@ explorer and the API docs last). A new endpoint: a router module here, and one l
 
 from fastapi import APIRouter
 
-from api.routes import (
+from plangraph.api.routes import (
     compare,
     document,
     elements,

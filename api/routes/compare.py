@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api import services
-from api.deps import Consistent, State
-from api.errors import READS, problems
-from api.schemas import PlanComparison
-from graph.corpus import held
-from graph.crossplan import COMPARISON
+from plangraph.api import services
+from plangraph.api.deps import Consistent, State
+from plangraph.api.errors import READS, problems
+from plangraph.api.schemas import PlanComparison
+from plangraph.graph.corpus import held
+from plangraph.graph.crossplan import COMPARISON
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=READS, dependencies=[Consistent])
 PlanParam = Annotated[str, Query(min_length=1, max_length=64, description="a plan id")]

@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api import services
-from api.deps import Consistent, State
-from api.errors import READS, ApiError, problems
-from api.schemas import Rows, Span
-from api.source_text import original_text, parse_warnings, source_file
-from ingest.ids import label_of_eid
+from plangraph.api import services
+from plangraph.api.deps import Consistent, State
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.schemas import Rows, Span
+from plangraph.api.source_text import original_text, parse_warnings, source_file
+from plangraph.ingest.ids import label_of_eid
 
 router = APIRouter(tags=["document"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 #: the most characters of context on either side of a span that /source returns

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path
 
-from api import services
-from api.deps import Consistent, Pages, PlanId, State
-from api.errors import READS, problems
-from api.schemas import Page
+from plangraph.api import services
+from plangraph.api.deps import Consistent, Pages, PlanId, State
+from plangraph.api.errors import READS, problems
+from plangraph.api.schemas import Page
 
 router = APIRouter(tags=["elements"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 AMBIGUOUS = problems(409)

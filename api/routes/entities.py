@@ -6,10 +6,10 @@ from typing import Literal
 
 from fastapi import APIRouter, Path, Query
 
-from api import services
-from api.deps import Consistent, Pages, State
-from api.errors import READS, problems
-from api.schemas import Page
+from plangraph.api import services
+from plangraph.api.deps import Consistent, Pages, State
+from plangraph.api.errors import READS, problems
+from plangraph.api.schemas import Page
 
 router = APIRouter(tags=["entities"], responses={**READS, **problems(404, 409)}, dependencies=[Consistent])
 EntityType = Literal["body", "technology", "region", "document", "initiative"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
-from api.errors import ApiError, problems
+from plangraph.api.errors import ApiError, problems
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).resolve().parent.parent / "static"

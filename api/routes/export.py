@@ -5,10 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import Consistent, PlanId, State
-from api.errors import READS, ApiError, problems
-from graph.corpus import plan_graph
-from graph.export import DEFAULT_FORMAT, MEDIA, ExportFormat, render, select, to_csv_files, zip_bytes
+from plangraph.api.deps import Consistent, PlanId, State
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.graph.corpus import plan_graph
+from plangraph.graph.export import (
+    DEFAULT_FORMAT,
+    MEDIA,
+    ExportFormat,
+    render,
+    select,
+    to_csv_files,
+    zip_bytes,
+)
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import services
-from api.deps import Consistent, State
-from api.errors import problems
-from api.schemas import Health, Version
+from plangraph.api import services
+from plangraph.api.deps import Consistent, State
+from plangraph.api.errors import problems
+from plangraph.api.schemas import Health, Version
 
 router = APIRouter(tags=["meta"], dependencies=[Consistent])
 

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api import services
-from api.deps import Consistent, Pages, State
-from api.errors import READS, ApiError, problems
-from api.schemas import NodeView, Page, Rows
+from plangraph.api import services
+from plangraph.api.deps import Consistent, Pages, State
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.schemas import NodeView, Page, Rows
 
 router = APIRouter(tags=["nodes"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 

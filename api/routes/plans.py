@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import services
-from api.deps import Consistent, Pages, State, WriteAccess
-from api.errors import READS, ApiError, problems
-from api.schemas import Page, PlanLoaded, PlanUpload, Rows
-from ingest.models import PlanDocument, PlanMeta
-from ingest.pipeline import parse_bytes
+from plangraph.api import services
+from plangraph.api.deps import Consistent, Pages, State, WriteAccess
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.schemas import Page, PlanLoaded, PlanUpload, Rows
+from plangraph.ingest.models import PlanDocument, PlanMeta
+from plangraph.ingest.pipeline import parse_bytes
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=READS)
 WRITE = problems(400, 401, 403, 404, 409, 413, 500)

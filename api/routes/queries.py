@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
-from api import services
-from api.deps import Consistent, State
-from api.errors import READS, ApiError, problems
-from api.schemas import CypherRequest, QueryInfo, Rows
-from queries.library import get_query, load_queries
+from plangraph.api import services
+from plangraph.api.deps import Consistent, State
+from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.schemas import CypherRequest, QueryInfo, Rows
+from plangraph.queries.library import get_query, load_queries
 
 router = APIRouter(tags=["queries"], dependencies=[Consistent])
 CSV = "text/csv; charset=utf-8"

@@ -11,8 +11,8 @@
 Every query passes :func:`graph.stores.check_read_only` in the caller and again in the worker.
 """
 
-from graph.adhoc.clients import ClientLimits, TooManyQueries
-from graph.adhoc.limits import Limits
-from graph.adhoc.pool import PoolBusy, WorkerPool
+from plangraph.graph.adhoc.clients import ClientLimits, TooManyQueries
+from plangraph.graph.adhoc.limits import Limits
+from plangraph.graph.adhoc.pool import PoolBusy, WorkerPool
 
 __all__ = ["ClientLimits", "Limits", "PoolBusy", "TooManyQueries", "WorkerPool"]

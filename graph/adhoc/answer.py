@@ -5,7 +5,7 @@
 >>> cap_rows([[list(range(20))]], ["xs"], truncated=False, max_bytes=10_000, max_list_items=10)
 Traceback (most recent call last):
 ...
-graph.stores.base.QueryTooLarge: [E305] a list in row 1 holds 20 items, over the cap of 10 per list
+plangraph.graph.stores.base.QueryTooLarge: [E305] a list in row 1 holds 20 items, over the cap of 10 per list
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph.stores import QueryResult, QueryTooLarge
+from plangraph.graph.stores import QueryResult, QueryTooLarge
 
 
 def _longest_list(value: Any) -> int:

@@ -5,7 +5,7 @@
 ...     limits.admit("10.0.0.1").__enter__()
 Traceback (most recent call last):
 ...
-graph.adhoc.clients.TooManyQueries: [E307] this client already runs 1 ad-hoc query at once (the limit)
+plangraph.graph.adhoc.clients.TooManyQueries: [E307] this client already runs 1 ad-hoc query at once (the limit)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from graph.stores import StoreError
+from plangraph.graph.stores import StoreError
 
 
 class TooManyQueries(StoreError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.stores import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from plangraph.graph.stores import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from graph.adhoc.limits import Limits
-from graph.stores import (
+from plangraph.graph.adhoc.limits import Limits
+from plangraph.graph.stores import (
     LoadFailed,
     QueryRefused,
     QueryResult,
@@ -85,7 +85,7 @@ class OverMemory(Exception):
 
 
 class _Worker:
-    """A worker process (``python -m graph.adhoc FD``, see :mod:`graph.adhoc.worker`) and our end of its
+    """A worker process (``python -m plangraph.graph.adhoc FD``, see :mod:`graph.adhoc.worker`) and our end of its
     socket. A new process, not a fork: the service has engine threads, and a fork would not have them."""
 
     def __init__(self) -> None:
@@ -96,7 +96,7 @@ class _Worker:
         }
         with theirs:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "graph.adhoc", str(theirs.fileno())],
+                [sys.executable, "-m", "plangraph.graph.adhoc", str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=env,

@@ -20,9 +20,9 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from graph.adhoc.answer import cap_rows
-from graph.adhoc.limits import Limits
-from graph.stores import QueryTooLarge, Store, StoreError, open_store
+from plangraph.graph.adhoc.answer import cap_rows
+from plangraph.graph.adhoc.limits import Limits
+from plangraph.graph.stores import QueryTooLarge, Store, StoreError, open_store
 
 #: the worker's CPU priority below the service's (``nice``): the service answers others first
 NICE = 10

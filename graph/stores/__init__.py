@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.stores.base import (
+from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
@@ -52,11 +52,11 @@ def open_store(kind: str, **config: Any) -> Store:
     """Open a store: ``ladybug`` (``path=None`` in memory, ``read_only``, ``batch_size``) or ``neo4j``
     (``uri``, ``user``, ``password``, ``database``, ``batch_size``, ``connection_timeout_s``)."""
     if kind == "ladybug":
-        from graph.stores.ladybug_store import LadybugStore
+        from plangraph.graph.stores.ladybug_store import LadybugStore
 
         return LadybugStore(**config)
     if kind == "neo4j":
-        from graph.stores.neo4j_store import Neo4jStore
+        from plangraph.graph.stores.neo4j_store import Neo4jStore
 
         return Neo4jStore(**config)
     raise ValueError(f"unknown store kind {kind!r}: one of {', '.join(KINDS)}")

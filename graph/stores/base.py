@@ -20,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
-from ingest.errors import PlanGraphError
+from plangraph.ingest.errors import PlanGraphError
 
 #: ``progress(done, total)``: elements (nodes + relationships) written so far, out of ``total``.
 Progress = Callable[[int, int], None]
@@ -191,7 +191,7 @@ def check_read_only(query: str) -> None:
     >>> check_read_only("MATCH (n) DETACH DELETE n")
     Traceback (most recent call last):
     ...
-    graph.stores.base.QueryRefused: [E302] only read queries are allowed: DETACH is not
+    plangraph.graph.stores.base.QueryRefused: [E302] only read queries are allowed: DETACH is not
     """
     if not query.strip():
         raise QueryRefused("empty query")

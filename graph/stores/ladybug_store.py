@@ -28,8 +28,8 @@ from typing import Any
 import ladybug as lb
 import networkx as nx
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, ladybug_ddl, quote
-from graph.stores.base import (
+from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, ladybug_ddl, quote
+from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
@@ -43,7 +43,7 @@ from graph.stores.base import (
     check_read_only,
     stats_dict,
 )
-from graph.stores.rows import PlanRows, link_rows, plan_rows
+from plangraph.graph.stores.rows import PlanRows, link_rows, plan_rows
 
 MEMORY = ":memory:"
 #: Checkpoint the write-ahead log when it passes this size. The engine's default (-1, about 16 MiB)

@@ -29,8 +29,8 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, SHARED, neo4j_constraints, quote
-from graph.stores.base import (
+from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, SHARED, neo4j_constraints, quote
+from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
@@ -46,7 +46,7 @@ from graph.stores.base import (
     safe_uri,
     stats_dict,
 )
-from graph.stores.rows import PlanRows, link_rows, plan_rows
+from plangraph.graph.stores.rows import PlanRows, link_rows, plan_rows
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_DATABASE = "neo4j"

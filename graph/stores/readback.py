@@ -13,10 +13,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import plan_meta_of
-from graph.schema import KEY, PLAN
-from graph.stores.base import Store
-from ingest.errors import PlanGraphError
+from plangraph.graph.build import plan_meta_of
+from plangraph.graph.schema import KEY, PLAN
+from plangraph.graph.stores.base import Store
+from plangraph.ingest.errors import PlanGraphError
 
 #: Reads of a whole plan: no row cap worth the name, the caller's time limit.
 MAX_ROWS = 10_000_000

@@ -13,8 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
-from ingest.errors import PlanGraphError
+from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
+from plangraph.ingest.errors import PlanGraphError
 
 #: Ten problems are enough to show what is wrong.
 _SHOWN = 10

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ingest.load import Source
+    from plangraph.ingest.load import Source
 
 Loader = Callable[[bytes, str], "Source"]
 
@@ -15,5 +15,5 @@ def loader_for(fmt: str) -> Loader:
     """The loader function of a format name (see :data:`ingest.load.FORMATS`)."""
     from importlib import import_module
 
-    module = import_module(f"ingest.formats.{fmt}")
+    module = import_module(f"plangraph.ingest.formats.{fmt}")
     return module.load

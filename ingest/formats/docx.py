@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from ingest.errors import DecompressionBomb, DocumentFormatError
-from ingest.load import Source
-from ingest.models import ParseWarning
+from plangraph.ingest.errors import DecompressionBomb, DocumentFormatError
+from plangraph.ingest.load import Source
+from plangraph.ingest.models import ParseWarning
 
 #: The most the package's members may hold uncompressed together (python-docx reads them all).
 MAX_UNCOMPRESSED = 200 * 1024 * 1024

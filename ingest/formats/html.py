@@ -32,10 +32,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ingest.boundaries import is_web_noise, title_end
-from ingest.formats.text import decode
-from ingest.load import Source
-from ingest.models import ParseWarning
+from plangraph.ingest.boundaries import is_web_noise, title_end
+from plangraph.ingest.formats.text import decode
+from plangraph.ingest.load import Source
+from plangraph.ingest.models import ParseWarning
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<![^>]*>|<\?[^>]*>"

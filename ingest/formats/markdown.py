@@ -25,9 +25,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from ingest.formats.text import decode
-from ingest.load import Source
-from ingest.models import ParseWarning
+from plangraph.ingest.formats.text import decode
+from plangraph.ingest.load import Source
+from plangraph.ingest.models import ParseWarning
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
 _ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|^#+[ \t]*$")
@@ -235,7 +235,7 @@ def _front_title(lines: list[tuple[str, int, int]]) -> str | None:
 
 
 def _is_title(text: str) -> bool:
-    from ingest.segment import find_marker
+    from plangraph.ingest.segment import find_marker
 
     return 0 < len(text) <= 100 and find_marker(text) is None
 

@@ -43,9 +43,9 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ingest.errors import PdfError
-from ingest.load import Source
-from ingest.models import ParseWarning
+from plangraph.ingest.errors import PdfError
+from plangraph.ingest.load import Source
+from plangraph.ingest.models import ParseWarning
 
 #: Larger files are refused before pdfium reads them (E009): parsing time and memory grow with the file.
 MAX_BYTES = 300 * 1024 * 1024

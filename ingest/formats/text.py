@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.errors import BinarySource, EmptySource, EncodingError
-from ingest.load import Source
+from plangraph.ingest.errors import BinarySource, EmptySource, EncodingError
+from plangraph.ingest.load import Source
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:

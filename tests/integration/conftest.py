@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import networkx as nx
 import pytest
 
-from graph.build import build_graph, links_beside
-from graph.stores import StoreUnavailable
-from graph.stores.neo4j_store import Neo4jStore
-from graph.stores.rows import relabel_plan
-from ingest.models import PlanDocument
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.stores import StoreUnavailable
+from plangraph.graph.stores.neo4j_store import Neo4jStore
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import in_ci, neo4j_config
 

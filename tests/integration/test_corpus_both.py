@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.settings import Settings
-from api.state import AppState
-from graph import corpus
-from graph.corpus_batch import Status, add
-from graph.export import to_json
-from graph.stores import Store, open_store
+from plangraph.api.main import create_app
+from plangraph.api.settings import Settings
+from plangraph.api.state import AppState
+from plangraph.graph import corpus
+from plangraph.graph.corpus_batch import Status, add
+from plangraph.graph.export import to_json
+from plangraph.graph.stores import Store, open_store
 from tests.corpus_env import PLANS, make_corpus
 from tests.stores_env import open_engine
 

@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 import networkx as nx
 import pytest
 
-from graph.schema import ENTITIES
-from graph.stores import LoadFailed, QueryRefused, QueryTimeout, StoreUnavailable, open_store
-from graph.stores import neo4j_store as ns
-from graph.stores.ladybug_store import LadybugStore
-from graph.stores.neo4j_store import Neo4jStore
+from plangraph.graph.schema import ENTITIES
+from plangraph.graph.stores import LoadFailed, QueryRefused, QueryTimeout, StoreUnavailable, open_store
+from plangraph.graph.stores import neo4j_store as ns
+from plangraph.graph.stores.ladybug_store import LadybugStore
+from plangraph.graph.stores.neo4j_store import Neo4jStore
 from tests.integration.conftest import neo4j_config
 from tests.killed_load import kill_midway, rerun
 

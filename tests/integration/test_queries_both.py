@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from graph.build import build_graph, links_beside
-from graph.stores import Store, open_store
-from graph.stores.rows import relabel_plan
-from ingest.models import PlanDocument
-from queries.library import load_queries
+from plangraph.graph.build import build_graph, links_beside
+from plangraph.graph.stores import Store, open_store
+from plangraph.graph.stores.rows import relabel_plan
+from plangraph.ingest.models import PlanDocument
+from plangraph.queries.library import load_queries
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import in_ci, open_engine
 

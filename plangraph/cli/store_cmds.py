@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from api.settings import Settings
-from graph.stores import (
+from plangraph.api.settings import Settings
+from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, UsageError, clean_errors, write_output
+from plangraph.graph.stores import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     QueryResult,
@@ -25,11 +26,10 @@ from graph.stores import (
     StoreUnavailable,
     open_store,
 )
-from graph.tabular import to_csv
-from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, UsageError, clean_errors, write_output
+from plangraph.graph.tabular import to_csv
 
 if TYPE_CHECKING:
-    from graph.corpus import Options
+    from plangraph.graph.corpus import Options
 
 DEFAULT_PLAN = Path("data/plans/informatization-14fyp")
 DEFAULT_DB = Path("data/stores/plangraph.lbug")
@@ -118,9 +118,9 @@ def add(
 ) -> None:
     """Add plans to the store: parse in parallel, load each plan atomically (a changed source replaces its
     old version, an unchanged one is skipped), report per file; exit 1 when a file failed."""
-    from graph.corpus import Options
-    from graph.corpus_batch import add as add_all
-    from plangraph_cli.add_report import Progress, table
+    from plangraph.cli.add_report import Progress, table
+    from plangraph.graph.corpus import Options
+    from plangraph.graph.corpus_batch import add as add_all
 
     with clean_errors():
         if (plan_id or title) and len(paths) > 1:
@@ -144,7 +144,7 @@ def plans(
     excel: ExcelOpt = False,
 ) -> None:
     """The plans the store holds: id, title, issuer, date, period, counts, source and sha256."""
-    from queries.library import get_query
+    from plangraph.queries.library import get_query
 
     with clean_errors():
         store = connect(neo4j, db, read_only=True)
@@ -165,9 +165,9 @@ def compare(
 ) -> None:
     """Two plans side by side, as GET /plans/compare: shared entities, tasks naming the same entities,
     indicators of one measure, citations either way."""
-    from graph.crossplan import COMPARISON
-    from graph.refs import Resolver
-    from queries.library import get_query
+    from plangraph.graph.crossplan import COMPARISON
+    from plangraph.graph.refs import Resolver
+    from plangraph.queries.library import get_query
 
     with clean_errors():
         store = connect(neo4j, db, read_only=True)
@@ -194,7 +194,7 @@ def load_one(source: Path, options: Options, neo4j: bool, db: Path, merge: bool)
     """Parse, build and store one plan through the corpus service (``--merge``: into what it holds)."""
     from tqdm import tqdm
 
-    from graph.corpus import graph_for_source, install
+    from plangraph.graph.corpus import graph_for_source, install
 
     graph = graph_for_source(source, options)
     plan_id = next(iter(graph.graph["plans"]))
@@ -232,7 +232,7 @@ def load(
 ) -> None:
     """Parse a plan, build its graph and load it into the store (replacing what the store held of it).
     ``plangraph ingest`` is a deprecated name for it."""
-    from graph.corpus import Options
+    from plangraph.graph.corpus import Options
 
     with clean_errors():
         load_one(plan_dir, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
@@ -272,7 +272,7 @@ def cypher(
     """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
     under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
     PLANGRAPH_MAX_LIST_ITEMS), killed when it overruns --timeout."""
-    from graph.adhoc import WorkerPool
+    from plangraph.graph.adhoc import WorkerPool
 
     with clean_errors():
         params = parse_params(param or [])
@@ -317,7 +317,7 @@ def drop(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Remove a plan from the store (entities other plans still name stay)."""
-    from graph.corpus import remove
+    from plangraph.graph.corpus import remove
 
     with clean_errors():
         store = connect(neo4j, db)

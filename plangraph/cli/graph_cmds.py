@@ -10,8 +10,7 @@ from typing import Annotated
 import networkx as nx
 import typer
 
-from graph.export import DEFAULT_FORMAT, ExportFormat
-from plangraph_cli.common import (
+from plangraph.cli.common import (
     PartialOpt,
     PlanIdOpt,
     TitleOpt,
@@ -20,6 +19,7 @@ from plangraph_cli.common import (
     parse_plan,
     write_output,
 )
+from plangraph.graph.export import DEFAULT_FORMAT, ExportFormat
 
 
 class OutFormat(StrEnum):
@@ -46,7 +46,7 @@ def load_graph(
 ) -> nx.MultiDiGraph:
     """Parse the plan (with the options of ``parse``) and build its graph, with the links.yaml beside the
     source unless ``curated=False``."""
-    from graph.corpus import Options, graph_for_source
+    from plangraph.graph.corpus import Options, graph_for_source
 
     options = Options(plan_id=plan_id, title=title, partial=partial, infer=infer, curated=curated)
     return graph_for_source(source, options)
@@ -94,7 +94,7 @@ def export(
     partial: PartialOpt = False,
 ) -> None:
     """Export the plan's graph (or a subgraph) as JSON, GraphML, GEXF, CSV, Cypher, DOT or Mermaid."""
-    from graph.export import render, select, write_csv
+    from plangraph.graph.export import render, select, write_csv
 
     with clean_errors():
         g = load_graph(
@@ -130,10 +130,10 @@ def evaluate(
     partial: PartialOpt = False,
 ) -> None:
     """Precision@1, precision and recall of the inferred SERVES and MEASURES against a gold mapping."""
-    from graph.analysis import render_rows
-    from graph.build import links_beside
-    from graph.evaluate import P1_KINDS, evaluate_doc, load_gold
-    from graph.infer import infer_links
+    from plangraph.graph.analysis import render_rows
+    from plangraph.graph.build import links_beside
+    from plangraph.graph.evaluate import P1_KINDS, evaluate_doc, load_gold
+    from plangraph.graph.infer import infer_links
 
     with clean_errors():
         src, doc = parse_plan(plan_dir, plan_id, title, partial)
@@ -186,7 +186,7 @@ def evaluate(
 
 
 def _rows_out(rows: list[dict[str, object]], fmt: OutFormat, output: Path | None) -> None:
-    from graph.analysis import render_rows
+    from plangraph.graph.analysis import render_rows
 
     write_output(render_rows(rows, fmt.value), output)
 
@@ -201,7 +201,7 @@ def coverage(
     partial: PartialOpt = False,
 ) -> None:
     """Per goal: the tasks, subtasks, 专栏 and actions serving it, the indicators measuring it, gaps."""
-    from graph.analysis import goal_coverage
+    from plangraph.graph.analysis import goal_coverage
 
     with clean_errors():
         g = load_graph(source, plan_id, curated=not no_curated, title=title, partial=partial)
@@ -221,7 +221,7 @@ def centrality(
     partial: PartialOpt = False,
 ) -> None:
     """Degree and PageRank of tasks and 专栏 (or other labels)."""
-    from graph.analysis import centrality as run
+    from plangraph.graph.analysis import centrality as run
 
     with clean_errors():
         g = load_graph(source, plan_id, title=title, partial=partial)
@@ -243,7 +243,7 @@ def comention(
     partial: PartialOpt = False,
 ) -> None:
     """Pairs of technologies (or other entities) mentioned within the same task, heaviest first."""
-    from graph.analysis import comention as run
+    from plangraph.graph.analysis import comention as run
 
     with clean_errors():
         g = load_graph(source, plan_id, infer=False, title=title, partial=partial)
@@ -265,8 +265,8 @@ def path(
     partial: PartialOpt = False,
 ) -> None:
     """The shortest path between two nodes, with the relationship of each step."""
-    from graph.analysis import shortest_path
-    from graph.export import resolve_ref
+    from plangraph.graph.analysis import shortest_path
+    from plangraph.graph.export import resolve_ref
 
     with clean_errors():
         g = load_graph(source, plan_id, title=title, partial=partial)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ingest.errors import PlanGraphError
+from plangraph.ingest.errors import PlanGraphError
 
 if TYPE_CHECKING:
-    from ingest.models import PlanDocument
+    from plangraph.ingest.models import PlanDocument
 
 
 # The options of every command that parses a plan (parse, export, load, ingest, eval, analyse …).
@@ -33,7 +33,7 @@ def parse_plan(
 ) -> tuple[Path, PlanDocument]:
     """Resolve a plan argument and parse it with the common options (through the corpus service); the
     source file and the document."""
-    from graph.corpus import Options, parse
+    from plangraph.graph.corpus import Options, parse
 
     return parse(source, Options(plan_id=plan_id, title=title, partial=partial))
 

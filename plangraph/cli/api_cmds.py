@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from graph.refs import Resolver
-from plangraph_cli.common import UsageError, clean_errors, write_output
-from plangraph_cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, render
-from queries.cookbook import cookbook
-from queries.library import get_query, load_queries
+from plangraph.cli.common import UsageError, clean_errors, write_output
+from plangraph.cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, render
+from plangraph.graph.refs import Resolver
+from plangraph.queries.cookbook import cookbook
+from plangraph.queries.library import get_query, load_queries
 
 
 def register(app: typer.Typer) -> None:
@@ -42,9 +42,9 @@ def serve(
     store, or Neo4j. Nothing is parsed at start-up. A port in use fails at once, in one line."""
     import uvicorn
 
-    from api.main import create_app
-    from api.settings import Settings
-    from api.state import open_state
+    from plangraph.api.main import create_app
+    from plangraph.api.settings import Settings
+    from plangraph.api.state import open_state
 
     with clean_errors():
         overrides: dict[str, object] = {}

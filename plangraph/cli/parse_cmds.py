@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ingest.serialize import document_json
-from plangraph_cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
+from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
+from plangraph.ingest.serialize import document_json
 
 
 def register(app: typer.Typer) -> None:

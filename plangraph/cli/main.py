@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from plangraph_cli import api_cmds, graph_cmds, parse_cmds, store_cmds
+from plangraph.cli import api_cmds, graph_cmds, parse_cmds, store_cmds
 
 app = typer.Typer(
     name="plangraph",

@@ -9,9 +9,9 @@ from typing import Any
 
 import typer
 
-from graph.corpus_batch import Outcome, Report, Status
-from graph.stores import QueryResult
-from plangraph_cli.store_cmds import Format, render
+from plangraph.cli.store_cmds import Format, render
+from plangraph.graph.corpus_batch import Outcome, Report, Status
+from plangraph.graph.stores import QueryResult
 
 
 class Progress:
