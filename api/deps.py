@@ -7,10 +7,43 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from plangraph.api.errors import ApiError
 from plangraph.api.services import pick_plan
 from plangraph.api.state import AppState
+
+#: operations whose query string is the canned query's own parameters (checked when they are bound)
+FREE_PARAMS = frozenset({"run_query"})
+_PARAMS: dict[int, frozenset[str]] = {}
+
+
+def known_params(request: Request) -> None:
+    """Refuse a query parameter the operation does not take (422, naming it and the ones it takes): a
+    misspelt ``?limt=`` is an error, not a silent default. Applied to every operation of the API."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.include_in_schema or route.operation_id in FREE_PARAMS:
+        return
+    allowed = _PARAMS.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_names(route.dependant))
+        _PARAMS[id(route)] = allowed
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise ApiError(
+            422,
+            "invalid_parameters",
+            f"unknown query parameter {', '.join(unknown)}; "
+            f"this operation takes: {', '.join(sorted(allowed)) or 'none'}",
+            errors=[{"loc": ["query", name], "msg": "unknown parameter"} for name in unknown],
+        )
+
+
+def _query_names(dependant: Dependant) -> Iterator[str]:
+    yield from (p.alias for p in dependant.query_params)
+    for sub in dependant.dependencies:
+        yield from _query_names(sub)
 
 
 async def get_state(request: Request) -> AppState:

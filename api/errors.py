@@ -16,22 +16,20 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plangraph.api.schemas import Problem
-from plangraph.graph.adhoc import PoolBusy, TooManyQueries
-from plangraph.graph.export import ExportError
-from plangraph.graph.stores import QueryRefused, QueryTimeout, QueryTooLarge, StoreUnavailable
-from plangraph.graph.stores.base import LoadFailed
-from plangraph.ingest.errors import PlanError
-from plangraph.queries.library import QueryError
+from plangraph.ingest.errors import PlanGraphError
 
 PROBLEM = "application/problem+json"
 
 
-class ApiError(Exception):
-    """An error with an HTTP status, a code and extra members for the problem document."""
+class ApiError(PlanGraphError):
+    """A request the API refuses for a reason of its own (the token, a size cap …): its HTTP status and
+    problem code are given, not looked up."""
 
-    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status, self.code, self.detail, self.extra = status, code, detail, extra
+    code = "E400"
+
+    def __init__(self, status: int, problem: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.status, self.problem = status, problem
 
 
 #: the setting behind each limit an ad-hoc query can hit (QueryTooLarge.limit, TooManyQueries.limit)
@@ -44,6 +42,53 @@ LIMIT_SETTINGS = {
     "concurrent": "PLANGRAPH_CYPHER_PER_CLIENT",
     "rate": "PLANGRAPH_CYPHER_RATE_PER_MIN",
 }
+
+#: the HTTP status and problem code of each error code (:class:`ingest.errors.PlanGraphError`); the codes
+#: of the source and its parse (E0xx) all answer 422 ``invalid_plan``, a code not listed 422 ``invalid_input``
+STATUS: dict[str, tuple[int, str]] = {
+    "E110": (422, "invalid_export"),
+    "E111": (422, "invalid_parameters"),
+    "E120": (422, "invalid_links"),
+    "E301": (503, "store_unavailable"),
+    "E302": (400, "query_refused"),
+    "E303": (504, "query_timeout"),
+    "E304": (500, "load_failed"),
+    "E305": (413, "query_too_large"),
+    "E306": (503, "workers_busy"),
+    "E307": (429, "too_many_queries"),
+    "E310": (422, "invalid_graph"),
+    "E311": (422, "invalid_query_parameters"),
+    "E312": (404, "unknown_query"),
+    "E401": (404, "unknown_reference"),
+    "E402": (409, "ambiguous_reference"),
+    "E403": (404, "unknown_plan"),
+    "E404": (422, "plan_required"),
+    "E405": (422, "invalid_parameters"),
+}
+#: the setting a limit's problem names, by error code (E305 and E307: by the limit hit, LIMIT_SETTINGS)
+SETTINGS = {"E303": "PLANGRAPH_QUERY_TIMEOUT_S", "E306": "PLANGRAPH_CYPHER_WORKERS"}
+
+
+def status_of(exc: PlanGraphError) -> tuple[int, str]:
+    """The HTTP status and problem code a user's error answers with."""
+    if isinstance(exc, ApiError):
+        return exc.status, exc.problem
+    if exc.code in STATUS:
+        return STATUS[exc.code]
+    return (422, "invalid_plan") if exc.code.startswith("E0") else (422, "invalid_input")
+
+
+def members(exc: PlanGraphError) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """The problem's extra members (the error's own, the code, the setting) and its headers."""
+    extra: dict[str, Any] = dict(exc.extra)
+    if not isinstance(exc, ApiError):
+        extra["error_code"] = exc.code
+    limit = getattr(exc, "limit", None)
+    setting = LIMIT_SETTINGS.get(limit) if isinstance(limit, str) else SETTINGS.get(exc.code)
+    if setting:
+        extra["setting"] = setting
+    retry = getattr(exc, "retry_after_s", None)
+    return extra, {"Retry-After": str(math.ceil(retry))} if retry is not None else None
 
 
 def problem(
@@ -89,9 +134,13 @@ def install(app: FastAPI) -> None:
     def at(request: Request) -> str:
         return request.url.path
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.detail, at(request), **exc.extra)
+    @app.exception_handler(PlanGraphError)
+    async def user_error(request: Request, exc: PlanGraphError) -> JSONResponse:
+        """Every error of the hierarchy, the API's own included: its code decides the status."""
+        status, code = status_of(exc)
+        detail = f"{exc.where}: {exc.message}" if exc.where else exc.message
+        extra, headers = members(exc)
+        return problem(status, code, detail, at(request), headers, **extra)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -104,56 +153,11 @@ def install(app: FastAPI) -> None:
         code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
         return problem(exc.status_code, code, str(exc.detail), at(request))
 
-    @app.exception_handler(QueryError)
-    async def query_error(request: Request, exc: QueryError) -> JSONResponse:
-        return problem(422, "invalid_query_parameters", str(exc), at(request))
-
-    @app.exception_handler(ExportError)
-    async def export_error(request: Request, exc: ExportError) -> JSONResponse:
-        return problem(422, "invalid_export", str(exc), at(request))
-
-    @app.exception_handler(QueryRefused)
-    async def refused(request: Request, exc: QueryRefused) -> JSONResponse:
-        return problem(400, "query_refused", exc.message, at(request))
-
-    @app.exception_handler(QueryTimeout)
-    async def timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
-        return problem(504, "query_timeout", exc.message, at(request), setting="PLANGRAPH_QUERY_TIMEOUT_S")
-
-    @app.exception_handler(QueryTooLarge)
-    async def too_large(request: Request, exc: QueryTooLarge) -> JSONResponse:
-        return problem(413, "query_too_large", exc.message, at(request), setting=LIMIT_SETTINGS[exc.limit])
-
-    @app.exception_handler(TooManyQueries)
-    async def too_many(request: Request, exc: TooManyQueries) -> JSONResponse:
-        retry = {"Retry-After": str(exc.retry_after_s)}
-        setting = LIMIT_SETTINGS[exc.limit]
-        return problem(429, "too_many_queries", exc.message, at(request), retry, setting=setting)
-
-    @app.exception_handler(PoolBusy)
-    async def busy(request: Request, exc: PoolBusy) -> JSONResponse:
-        retry = {"Retry-After": str(math.ceil(exc.retry_after_s))}
-        return problem(
-            503, "workers_busy", exc.message, at(request), retry, setting="PLANGRAPH_CYPHER_WORKERS"
-        )
-
-    @app.exception_handler(StoreUnavailable)
-    async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
-        return problem(503, "store_unavailable", exc.message, at(request))
-
-    @app.exception_handler(LoadFailed)
-    async def load_failed(request: Request, exc: LoadFailed) -> JSONResponse:
-        return problem(500, "load_failed", exc.message, at(request))
-
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
-        # the traceback goes to the server log (the exception is re-raised after this answer), not to
-        # the client
+        # a bug: the traceback goes to the server log (the exception is re-raised after this answer), not
+        # to the client
         return problem(500, "internal_error", "the service failed on this request", at(request))
-
-    @app.exception_handler(PlanError)
-    async def plan_error(request: Request, exc: PlanError) -> JSONResponse:
-        return problem(422, "invalid_plan", str(exc), at(request), error_code=exc.code, line=exc.line)
 
 
 def _document_problems(app: FastAPI) -> None:

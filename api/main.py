@@ -8,16 +8,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plangraph.api import errors
 from plangraph.api.cache import CacheMiddleware, ResponseCache
-from plangraph.api.routes import compare, elements, entities, export, goals, meta, nodes, plans, queries
-from plangraph.api.routes import document as document_routes
-from plangraph.api.routes import explorer as explorer_routes
+from plangraph.api.deps import known_params
+from plangraph.api.routes import ROUTERS
 from plangraph.api.settings import Settings
 from plangraph.api.state import VERSION, AppState, open_state
 
@@ -49,6 +48,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         version=VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(known_params)],
         docs_url=None,
         redoc_url=None,
     )
@@ -65,10 +65,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
 
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
 
-    for module in (meta, compare, plans, goals, elements, entities, nodes, queries, export):
-        app.include_router(module.router)
-    for module in (document_routes, explorer_routes):  # the web explorer at /, the API docs at /docs, /redoc
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -28,11 +28,15 @@ def options(access_log: bool) -> dict[str, Any]:
     }
 
 
-def run(app: Any, host: str, port: int, *, access_log: bool = False) -> None:
-    """Serve ``app`` on ``host:port`` in this process until interrupted."""
+def run(app: Any, host: str, port: int, *, access_log: bool = False, sock: Any = None) -> None:
+    """Serve ``app`` on ``host:port`` in this process until interrupted (on ``sock`` when the caller bound
+    the port already: ``plangraph serve`` does, so that a port in use fails before anything opens)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, **options(access_log))
+    if sock is None:
+        uvicorn.run(app, host=host, port=port, **options(access_log))
+    else:
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, **options(access_log))).run(sockets=[sock])
 
 
 def run_workers(workers: int, host: str, port: int, *, access_log: bool = False) -> None:

@@ -3,30 +3,30 @@ resolve references (eid, ordinal or Chinese name fragment) and pick the plan."""
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
 import math
 import time
+from collections.abc import Iterable
 from typing import Any
 
-from plangraph.api.errors import ApiError
 from plangraph.api.schemas import Item, Page, Rows, Span
 from plangraph.api.state import AppState
+from plangraph.graph import tabular
 from plangraph.graph.corpus import held_ids
+from plangraph.graph.refs import Resolver
 from plangraph.graph.stores import QueryResult
 from plangraph.ingest.ids import label_of_eid
-from plangraph.ingest.normalize import match_key
 from plangraph.queries.library import get_query
 
 SPAN_KEYS = ("char_start", "char_end", "line_start", "line_end")
 
 
-def run(state: AppState, name: str, params: dict[str, Any]) -> QueryResult:
-    """A canned query with its parameters checked, under the query's own row cap and the service's limits."""
+def run(state: AppState, name: str, params: dict[str, Any], *, internal: bool = False) -> QueryResult:
+    """A canned query with its parameters checked, under the query's own row cap and the service's limits
+    (``internal``: a lookup of the service's own, such as a reference's candidates, not capped by
+    PLANGRAPH_MAX_ROWS)."""
     query = get_query(name)
     bound = query.bind(params)
-    cap = min(query.max_rows, state.settings.max_rows)
+    cap = query.max_rows if internal else min(query.max_rows, state.settings.max_rows)
     return state.store.read(query.cypher, bound, timeout_s=state.settings.query_timeout_s, max_rows=cap)
 
 
@@ -91,13 +91,8 @@ def rows(result: QueryResult, name: str | None = None) -> Rows:
     )
 
 
-def to_csv(result: QueryResult) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(result.columns)
-    for r in result.rows:
-        writer.writerow(["" if v is None else ";".join(map(str, v)) if isinstance(v, list) else v for v in r])
-    return buf.getvalue()
+def to_csv(result: QueryResult, *, bom: bool = False) -> str:
+    return tabular.to_csv(result.columns, result.rows, bom=bom)
 
 
 def plan_ids(state: AppState, *, fresh: bool = False) -> list[str]:
@@ -112,57 +107,22 @@ def plan_ids(state: AppState, *, fresh: bool = False) -> list[str]:
     return ids
 
 
-def pick_plan(state: AppState, plan: str | None) -> str:
-    """The plan a request is about: the one given, or the only one loaded."""
-    known = plan_ids(state)
-    if plan is not None and plan not in known:
-        known = plan_ids(state, fresh=True)  # loaded by another process since the list was read?
-    if plan is not None:
-        if plan not in known:
-            raise ApiError(404, "unknown_plan", f"no plan {plan!r} is loaded", valid=known)
-        return plan
-    if len(known) == 1:
-        return known[0]
-    if not known:
-        raise ApiError(404, "unknown_plan", "no plan is loaded: load one (plangraph load, or POST /plans)")
-    raise ApiError(422, "plan_required", "several plans are loaded: say which with ?plan=", valid=known)
-
-
-def resolve(state: AppState, plan: str, ref: str, list_query: str, kind: str) -> dict[str, Any]:
-    """A row of ``list_query`` named by ``ref``: an eid, a plan-relative eid (goal-3), an ordinal, or a
-    fragment of the Chinese title (数字政府 → 数字政府建设水平全面提升). Ambiguous: 409 with the candidates;
-    unknown: 404 with suggestions."""
-    rows_ = run(state, list_query, {"plan": plan}).records()
-    by_eid = {r["eid"]: r for r in rows_}
-    for eid in (ref, f"{plan}/{ref}", f"{plan}/{kind.lower()}-{ref}"):
-        if eid in by_eid:
-            return by_eid[eid]
-    if ref.isdigit():
-        hits = [r for r in rows_ if r.get("ordinal") == int(ref)]
-    else:
-        key = match_key(ref)
-        hits = [r for r in rows_ if key and key in match_key(r.get("title") or "")]
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        raise ApiError(
-            409,
-            "ambiguous_reference",
-            f"{kind} {ref!r} matches {len(hits)} {kind.lower()}s: give one of the candidates' eids",
-            candidates=[_brief(r) for r in hits],
-        )
-    titles = {r.get("title") or "": r for r in rows_}
-    close = difflib.get_close_matches(ref, list(titles), n=5, cutoff=0.2)
-    if not close:
-        shared = sorted(rows_, key=lambda r: -len(set(ref) & set(r.get("title") or "")))
-        close = [r.get("title") or "" for r in shared[:5] if set(ref) & set(r.get("title") or "")]
-    raise ApiError(
-        404,
-        "unknown_reference",
-        f"no {kind.lower()} {ref!r} in plan {plan!r}",
-        suggestions=[_brief(titles[t]) for t in close],
+def resolver(state: AppState) -> Resolver:
+    """The reference grammar (:mod:`graph.refs`) on the service's store, under its time limit; the plan
+    list comes from :func:`plan_ids`."""
+    return Resolver(
+        lambda name, params: run(state, name, params, internal=True),
+        lambda fresh: plan_ids(state, fresh=fresh),
     )
 
 
-def _brief(row: dict[str, Any]) -> dict[str, Any]:
-    return {"eid": row["eid"], "title": row.get("title"), "ordinal": row.get("ordinal")}
+def pick_plan(state: AppState, plan: str | None) -> str:
+    """The plan a request is about: the one given, or the only one loaded."""
+    return resolver(state).plan(plan)
+
+
+def find(
+    state: AppState, ref: str, labels: Iterable[str] | None, plan: str | None, where: str
+) -> dict[str, Any]:
+    """The row of the node ``ref`` names (:mod:`graph.refs`: 409 with candidates, 404 with suggestions)."""
+    return dict(resolver(state).find(ref, labels, plan, where=where))

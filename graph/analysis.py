@@ -6,8 +6,6 @@ prints as a table, JSON or CSV; :func:`comention_graph` also gives the networkx 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from itertools import combinations
@@ -16,11 +14,19 @@ from typing import Any
 import networkx as nx
 
 from plangraph.graph.schema import ENTITIES, NODE_LABELS, STRUCTURAL
+from plangraph.graph.tabular import to_csv
+from plangraph.ingest.errors import PlanGraphError
 
 Row = dict[str, Any]
 
 #: Labels left out of centrality: the hubs of the document tree, which every element hangs from.
 TREE_HUBS = ("Plan", "Part", "Section")
+
+
+class AnalysisError(PlanGraphError):
+    """E111: an analysis asked for wrongly (unknown label, entity kind or output format; no path)."""
+
+    code = "E111"
 
 
 def _title(g: nx.MultiDiGraph, n: str) -> str:
@@ -43,7 +49,7 @@ def _doc_key(g: nx.MultiDiGraph, n: str) -> tuple[str, int, str]:
 def _check_labels(labels: Sequence[str]) -> None:
     for label in labels:
         if label not in NODE_LABELS:
-            raise ValueError(f"unknown label {label!r}; valid: {', '.join(NODE_LABELS)}")
+            raise AnalysisError(f"unknown label {label!r}; valid: {', '.join(NODE_LABELS)}")
 
 
 # -- goal coverage ------------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ def comention_graph(g: nx.MultiDiGraph, kind: str = "Technology", within: str = 
     edge ``weight`` = the number of such elements, ``contexts`` = their eids; node ``mentions`` = in how
     many such elements the entity occurs."""
     if kind not in ENTITIES:
-        raise ValueError(f"unknown entity kind {kind!r}; valid: {', '.join(ENTITIES)}")
+        raise AnalysisError(f"unknown entity kind {kind!r}; valid: {', '.join(ENTITIES)}")
     _check_labels([within])
     h = nx.Graph()
     for ctx in _of_label(g, within):
@@ -229,7 +235,7 @@ def shortest_path(
     Part, Section), which join everything to everything, unless ``via_hubs``."""
     for n in (source, target):
         if n not in g:
-            raise ValueError(f"unknown eid {n!r}")
+            raise AnalysisError(f"unknown eid {n!r}")
     h: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     keep = {n for n, d in g.nodes(data=True) if via_hubs or d["label"] not in TREE_HUBS} | {source, target}
     h.add_nodes_from(sorted(keep))
@@ -237,7 +243,7 @@ def shortest_path(
     try:
         path = nx.shortest_path(h, source, target)
     except nx.NetworkXNoPath:
-        raise ValueError(f"no path from {source} to {target}") from None
+        raise AnalysisError(f"no path from {source} to {target}") from None
     rows = []
     for i, n in enumerate(path):
         rel = ""
@@ -256,13 +262,9 @@ def render_rows(rows: list[Row], fmt: str = "table") -> str:
         return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     keys = list(rows[0]) if rows else []
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=keys, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        return buf.getvalue()
+        return to_csv(keys, [[r.get(k) for k in keys] for r in rows])
     if fmt != "table":
-        raise ValueError(f"unknown output format {fmt!r}; valid: table, json, csv")
+        raise AnalysisError(f"unknown output format {fmt!r}; valid: table, json, csv")
     if not rows:
         return "(no rows)\n"
 

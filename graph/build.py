@@ -41,8 +41,9 @@ from plangraph.ingest.models import Element, EntityKind, Kind, Mention, PlanDocu
 ROLE_ORDER = (Role.LEAD, Role.COORDINATE, Role.SUPERVISE, Role.IMPLEMENT)
 
 
-class GraphBuildError(ValueError):
-    """The document has a shape the schema does not allow (a parser/schema mismatch)."""
+class GraphBuildError(Exception):
+    """The document has a shape the schema does not allow (a parser/schema mismatch): a bug, so not a
+    :class:`ingest.errors.PlanGraphError` (it keeps its traceback)."""
 
 
 def entity_eid(kind: EntityKind | str, name: str) -> str:
@@ -167,15 +168,10 @@ def _add_edge(g: nx.MultiDiGraph, u: str, v: str, rel: str, **props: Any) -> Non
 
 
 def _tree(doc: PlanDocument) -> list[tuple[Element, Element | None, Element | None]]:
-    """(element, tree parent, nearest Part/Section) in document order; Paragraph elements are skipped
-    (their children attach to the Paragraph's parent)."""
+    """(element, tree parent, nearest Part/Section) in document order."""
     out: list[tuple[Element, Element | None, Element | None]] = []
 
     def visit(e: Element, parent: Element | None, container: Element | None) -> None:
-        if e.kind == Kind.PARAGRAPH:
-            for c in e.children:
-                visit(c, parent, container)
-            return
         out.append((e, parent, container))
         inner = e if e.kind in (Kind.PART, Kind.SECTION) else container
         for c in e.children:

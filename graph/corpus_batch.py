@@ -35,8 +35,8 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from plangraph.graph.corpus import DEFAULT, Options, build, held, install_many, link_citations, parse
-from plangraph.graph.stores.base import LoadFailed, Store
-from plangraph.ingest.errors import NotAPlan, PlanError
+from plangraph.graph.stores.base import Store
+from plangraph.ingest.errors import NotAPlan, PlanError, PlanGraphError
 from plangraph.ingest.load import SOURCE_NAMES, find_source, folder_id, read_meta
 
 #: The suffixes of the files a folder walk takes as sources (the formats :mod:`ingest.formats` reads).
@@ -158,7 +158,7 @@ def prepare(found: Found, options: Options) -> Prepared:
         graph = build(doc, source, options)
     except NotAPlan as exc:
         return Prepared(found, error=str(exc), not_a_plan=found.walked)
-    except (PlanError, ValueError, OSError) as exc:
+    except (PlanGraphError, OSError) as exc:  # the user's: a bad file, links.yaml, plan.yaml …
         return Prepared(found, error=str(exc))
     except Exception:  # a bug: keep its traceback in the report
         return Prepared(found, error=traceback.format_exc().rstrip())
@@ -324,7 +324,7 @@ def _install(store: Store, batch: list[Prepared], stored: dict[str, dict[str, An
     plans = [(p.plan_id, p.graph) for p in batch if p.plan_id is not None and p.graph is not None]
     try:
         install_many(store, plans, link=False)
-    except (ValueError, LoadFailed) as exc:  # refused or rolled back: the store holds what it held
+    except PlanGraphError as exc:  # refused or rolled back: the store holds what it held
         if len(batch) == 1:
             return [_outcome(batch[0], Status.FAILED, str(exc))]
         return [outcome for prep in batch for outcome in _install(store, [prep], stored)]

@@ -35,11 +35,18 @@ from typing import Any
 import yaml
 
 from plangraph.graph.infer import OVERALL_SLUG, Link, is_overall, key
+from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import Element, Kind, PlanDocument
 
 #: Kinds of SERVES sources whose p@1 is reported separately, in report order.
 P1_KINDS = ("Task", "Subtask", "Column", "Action")
 MISSING = "missing:"  # prefix of a gold id the parse has no element for (never found)
+
+
+class GoldError(PlanGraphError):
+    """E121: a gold mapping file that cannot be read; the message names the file and the field."""
+
+    code = "E121"
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ def load_gold(path: Path) -> Gold:
     """Read a gold file; its ids may carry the plan prefix or not."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or "plan" not in data:
-        raise ValueError(f"{path}: a gold file needs 'plan' and 'serves'/'measures' mappings")
+        raise GoldError(f"{path}: a gold file needs 'plan' and 'serves'/'measures' mappings")
     plan = str(data["plan"])
 
     def rel(ref: object) -> str:
@@ -107,7 +114,7 @@ def load_gold(path: Path) -> Gold:
     def mapping(name: str) -> dict[str, tuple[str, ...]]:
         raw = data.get(name) or {}
         if not isinstance(raw, dict):
-            raise ValueError(f"{path}: '{name}' must be a mapping of ids to lists of goal ids")
+            raise GoldError(f"{path}: '{name}' must be a mapping of ids to lists of goal ids")
         return {rel(k): tuple(rel(g) for g in (v if isinstance(v, list) else [v])) for k, v in raw.items()}
 
     first = {rel(k): rel(v) for k, v in (data.get("first_task") or {}).items()}

@@ -21,7 +21,6 @@ nodes are sorted by eid, relationships by (start, type, end), so the same input 
 
 from __future__ import annotations
 
-import difflib
 import io
 import json
 import re
@@ -38,7 +37,10 @@ from typing import Any
 import networkx as nx
 
 from plangraph.graph.build import plan_of
+from plangraph.graph.formats import FORMATS
+from plangraph.graph.refs import graph_rows, pick
 from plangraph.graph.schema import NODE_LABELS, REL_TYPES, SEMANTIC, STRUCTURAL, neo4j_constraints
+from plangraph.ingest.errors import PlanGraphError
 
 FONT = "Noto Sans CJK SC"
 MAX_DEPTH = 10
@@ -74,40 +76,23 @@ COLOURS: dict[str, str] = {
 }
 
 
-class ExportError(ValueError):
-    """Bad export parameters (unknown format, label, eid …); the message lists the valid values."""
+class ExportError(PlanGraphError):
+    """E110: bad export parameters (unknown format, label, depth …); the message lists the valid values.
+    A reference that names nothing or several nodes raises :mod:`graph.refs`' errors."""
+
+    code = "E110"
 
 
 # -- selection ----------------------------------------------------------------------------------------
-def resolve_ref(g: nx.MultiDiGraph, ref: str, label: str | None = None) -> str:
-    """An eid from a full eid, a plan-relative one (``task-4``, ``goal-overall``) or, for goals, a number.
+def resolve_ref(g: nx.MultiDiGraph, ref: str, label: str | None = None, where: str | None = None) -> str:
+    """The eid ``ref`` names in ``g`` by the one reference grammar (:mod:`graph.refs`): a full eid, a
+    plan-relative one (``task-4``, ``goal-overall``), an ordinal, a title, name or alias, or a fragment.
 
-    >>> g = nx.MultiDiGraph(); g.add_node("p/goal-3", label="Goal")
-    >>> resolve_ref(g, "3", "Goal"), resolve_ref(g, "goal-3")
-    ('p/goal-3', 'p/goal-3')
+    >>> g = nx.MultiDiGraph(); g.add_node("p/goal-3", label="Goal", title="数字政府", ordinal=3)
+    >>> resolve_ref(g, "3", "Goal"), resolve_ref(g, "goal-3"), resolve_ref(g, "政府", "Goal")
+    ('p/goal-3', 'p/goal-3', 'p/goal-3')
     """
-    cands = [n for n, d in g.nodes(data=True) if label is None or d.get("label") == label]
-    if ref in g and (label is None or g.nodes[ref].get("label") == label):
-        return ref
-    tails = [n for n in cands if n.endswith("/" + ref) or (label == "Goal" and n.endswith(f"/goal-{ref}"))]
-    if len(tails) == 1:
-        return tails[0]
-    what = f"{label} " if label else ""
-    if len(tails) > 1:
-        raise ExportError(f"{what}{ref!r} is ambiguous: {', '.join(sorted(tails))}")
-    if label == "Goal" or len(cands) <= 40:
-        raise ExportError(f"unknown {what}{ref!r}; valid: {', '.join(sorted(cands))}")
-    short: dict[str, str] = {
-        n.split("/", 1)[1] if g.nodes[n].get("plan_id") and "/" in n else n: n for n in sorted(cands)
-    }
-    example = next((n for n in sorted(cands) if g.nodes[n].get("plan_id") and "/" in n), "plan/task-1")
-    close = difflib.get_close_matches(ref, sorted(set(short) | set(cands)), n=8, cutoff=0.6)
-    named = [str(short.get(c) or c) for c in close]
-    hint = f"; did you mean: {', '.join(dict.fromkeys(named))}" if close else ""
-    raise ExportError(
-        f"unknown {what}eid {ref!r} (the graph has {len(cands)} nodes; eids look like "
-        f"{example} or body/…, technology/…){hint}"
-    )
+    return str(pick(ref, graph_rows(g), labels={label} if label else None, where=where)["eid"])
 
 
 def _check_names(given: Iterable[str], valid: Iterable[str], what: str) -> list[str]:
@@ -156,7 +141,7 @@ def select(
     keep: set[str] = set(g.nodes)
     pinned: set[str] = set()
     if root is not None:
-        start = resolve_ref(g, root)
+        start = resolve_ref(g, root, where="root")
         pinned.add(start)
         seen = {start}
         queue = deque([(start, 0)])
@@ -171,7 +156,7 @@ def select(
                     queue.append((nxt, d + 1))
         keep &= seen
     if goal is not None:
-        gid = resolve_ref(g, goal, "Goal")
+        gid = resolve_ref(g, goal, "Goal", where="goal")
         pinned.add(gid)
         view = {gid}
         for u, _, k in g.in_edges(gid, keys=True):
@@ -598,7 +583,6 @@ TEXT_FORMATS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
     "dot": to_dot,
     "mermaid": to_mermaid,
 }
-FORMATS = ("json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid")
 
 
 def check_format(fmt: str) -> str:

@@ -50,6 +50,7 @@ from plangraph.graph.serves import (
     vectors,
 )
 from plangraph.graph.terms import Corpus, best_sentence, cosine, key, sentences, shared_terms, terms
+from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import Element, Kind, PlanDocument
 
 __all__ = [
@@ -69,6 +70,12 @@ __all__ = [
 METHOD_MEASURES = "indicator-category-tfidf"
 METHOD_OVERALL = "overall-index"
 _OVERALL_CATEGORY = re.compile(r"总体|综合|总指数|总体发展水平")
+
+
+class LinksError(PlanGraphError):
+    """E120: a curated links file (links.yaml) that cannot be applied; the message names the entry."""
+
+    code = "E120"
 
 
 @dataclass(frozen=True)
@@ -265,33 +272,33 @@ def load_curation(path: Path, doc: PlanDocument) -> Curation:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     entries = data.get("links") or [] if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise ValueError(f"{path}: expected a mapping with a 'links' list")
+        raise LinksError(f"{path}: expected a mapping with a 'links' list")
     kinds = {e.eid: e.kind.value for e in doc.elements()}
     add: list[Link] = []
     remove: list[tuple[str, str, str, str]] = []
     for n, entry in enumerate(entries, 1):
         where = f"{path}: link {n}"
         if not isinstance(entry, dict):
-            raise ValueError(f"{where}: expected a mapping with rel, from, to, op, note")
+            raise LinksError(f"{where}: expected a mapping with rel, from, to, op, note")
         rel = str(entry.get("rel", "")).upper()
         if rel not in _REL_ENDS:
-            raise ValueError(
+            raise LinksError(
                 f"{where}: rel {entry.get('rel')!r} is not one of {', '.join(sorted(_REL_ENDS))}"
             )
         op = str(entry.get("op", "add"))
         if op not in ("add", "remove"):
-            raise ValueError(f"{where}: op {op!r} is not add or remove")
+            raise LinksError(f"{where}: op {op!r} is not add or remove")
         note = str(entry.get("note") or "").strip()
         if not note:
-            raise ValueError(f"{where}: a curated link needs a note saying why")
+            raise LinksError(f"{where}: a curated link needs a note saying why")
         ends = []
         for side, allowed in zip(("from", "to"), _REL_ENDS[rel], strict=True):
             ref = str(entry.get(side, ""))
             eid = ref if ref in kinds else f"{doc.plan.id}/{ref}"
             if eid not in kinds:
-                raise ValueError(f"{where}: {side} {ref!r} is not an element of {doc.plan.id}")
+                raise LinksError(f"{where}: {side} {ref!r} is not an element of {doc.plan.id}")
             if kinds[eid] not in allowed:
-                raise ValueError(
+                raise LinksError(
                     f"{where}: {side} {ref!r} is a {kinds[eid]}, {rel} needs {' or '.join(sorted(allowed))}"
                 )
             ends.append(eid)

@@ -4,18 +4,17 @@ and the sentence that carries the shared terms (the evidence)."""
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from plangraph.ingest.jieba_dict import fresh_tokenizer
 from plangraph.ingest.lexicon import load_lexicon
 from plangraph.ingest.models import Element
-from plangraph.ingest.normalize import fold
+from plangraph.ingest.normalize import match_key
 
 _TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9+.]*|\d+[A-Za-z][A-Za-z0-9]*)$")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -28,14 +27,10 @@ STOP_TERMS = frozenset(
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    """A private jieba tokenizer (the global one is changed by ingest) with the lexicons as user words."""
-    import jieba
-
-    from plangraph.ingest.jieba_dict import tokenizer
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = tokenizer()
-    tk.initialize()
+    """A jieba tokenizer of its own (the global one is changed by ingest) with the lexicons as user words,
+    from :func:`ingest.jieba_dict.fresh_tokenizer`: the one place that makes tokenizers and reads jieba's
+    dictionary (once per process)."""
+    tk = fresh_tokenizer()
     words = sorted({key(s) for e in load_lexicon().entries for s in e.surfaces})
     for w in words:
         if w:
@@ -43,13 +38,8 @@ def _tokenizer() -> Any:
     return tk
 
 
-def key(text: str) -> str:
-    """Text folded for matching: NFKC (full-width → half-width), variant glyphs, no white space.
-
-    >>> key("加快 5G 商用网络")
-    '加快5G商用网络'
-    """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", fold(text)))
+#: text folded for matching (NFKC, variant glyphs, no white space): the one key, ingest.normalize's
+key = match_key
 
 
 @lru_cache(maxsize=65536)

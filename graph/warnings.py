@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from plangraph.ingest.models import Element, Kind, ParseWarning, PlanDocument
+from plangraph.ingest.models import Element, ParseWarning, PlanDocument
 
 #: the members of one stored warning, in order
 KEYS = ("code", "message", "line", "page", "column", "eid")
@@ -50,9 +50,7 @@ def concerned(line: int | None, elements: list[Element]) -> str | None:
 
 def placed(doc: PlanDocument) -> list[dict[str, Any]]:
     """The document's warnings in their order, each with the eid of the element it concerns."""
-    elements = sorted(
-        (e for e in doc.elements() if e.kind != Kind.PARAGRAPH), key=lambda e: (e.span.char_start, e.eid)
-    )
+    elements = sorted(doc.elements(), key=lambda e: (e.span.char_start, e.eid))
     return [warning_dict(w, concerned(w.line, elements)) for w in doc.warnings]
 
 

@@ -1,25 +1,48 @@
-"""Typed parse errors: a code, a message, and the place (file, line) where the problem is."""
+"""The project's one error hierarchy, and the typed parse errors.
+
+:class:`PlanGraphError` is the base of every error a *user* can cause — bad input, a reference to nothing,
+an unknown query or parameter, a store that is down. Each carries a stable ``code`` (``E010``), the place
+(``where``: ``file:line``, a parameter) and a message, and prints as one line ``[E010] where: message``.
+The CLI prints exactly that line (no traceback) and the API answers with the status its code maps to
+(``api/errors.py``); any other exception is a bug and keeps its traceback. Code ranges: E0xx the source
+and its parse, E1xx the graph and its exports, E3xx the stores and queries, E4xx references and requests.
+"""
 
 from __future__ import annotations
 
+from typing import Any
 
-class PlanError(Exception):
-    """Bad input: carries a code and the place, and prints as ``[E010] file:line: message``."""
 
-    def __init__(self, code: str, message: str, path: str | None = None, line: int | None = None):
-        self.code = code
-        self.message = message
-        self.path = path
-        self.line = line
+class PlanGraphError(Exception):
+    """A user's error: ``code``, ``message``, ``where`` (or None) and ``extra`` members for the API's
+    problem document (``candidates``, ``suggestions`` …)."""
+
+    code = "E000"
+
+    def __init__(
+        self, message: str, *, where: str | None = None, code: str | None = None, **extra: Any
+    ) -> None:
+        if code is not None:
+            self.code = code
+        self.message, self.where, self.extra = message, where, extra
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
-        elif self.line is not None:
-            where = f"line {self.line}: "
-        return f"[{self.code}] {where}{self.message}"
+        return f"[{self.code}] {self.where + ': ' if self.where else ''}{self.message}"
+
+
+class PlanError(PlanGraphError):
+    """Bad input: carries a code and the place, and prints as ``[E010] file:line: message``."""
+
+    def __init__(self, code: str, message: str, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = None
+        if path:
+            where = path + (f":{line}" if line is not None else "")
+        elif line is not None:
+            where = f"line {line}"
+        super().__init__(message, where=where, code=code, line=line)
 
 
 class EmptySource(PlanError):

@@ -11,6 +11,8 @@ Scheme (plan-scoped; never random):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from plangraph.ingest.drafts import Draft
 from plangraph.ingest.models import Element, Kind, ParseWarning, SourceSpan
 from plangraph.ingest.normalize import Normalized
@@ -34,7 +36,6 @@ NESTED: dict[Kind, str] = {
     Kind.COLUMN_ITEM: "item",
     Kind.ACTION_ITEM: "item",
     Kind.TARGET: "target",
-    Kind.PARAGRAPH: "paragraph",
 }
 
 
@@ -150,6 +151,7 @@ _ENTITY_PREFIX = {
     "region": "Region",
     "document": "Document",
     "initiative": "Initiative",
+    "metric": "Metric",
 }
 _SEGMENT_KIND = {
     **{seg: kind.value for kind, seg in PLAN_LEVEL.items()},
@@ -160,12 +162,23 @@ _SEGMENT_KIND = {
 }
 
 
+def segments_of(labels: Iterable[str]) -> set[str]:
+    """The eid segments that name these labels (``Goal`` → ``goal``), the inverse of :func:`label_of_eid`.
+
+    >>> sorted(segments_of(["Goal", "Subtask"]))
+    ['goal', 'subtask']
+    """
+    wanted = set(labels)
+    return {seg for seg, kind in _SEGMENT_KIND.items() if kind in wanted}
+
+
 def label_of_eid(eid: str) -> str:
     """The label an eid names, read from the id scheme above (entities: ``body/…``; a plan: its bare id).
 
     >>> [label_of_eid(e) for e in ["p/task-4/subtask-2", "p/column-9/item-3", "p/action-7/item-1",
-    ...  "p/goal-overall", "body/国家发展改革委", "p", "p/action-1/target-2023", "p/part-2/section-1"]]
-    ['Subtask', 'ColumnItem', 'ActionItem', 'Goal', 'Body', 'Plan', 'Target', 'Section']
+    ...  "p/goal-overall", "body/国家发展改革委", "metric/5G用户普及率[%]", "p", "p/action-1/target-2023",
+    ...  "p/part-2/section-1"]]
+    ['Subtask', 'ColumnItem', 'ActionItem', 'Goal', 'Body', 'Metric', 'Plan', 'Target', 'Section']
     """
     head, _, rest = eid.partition("/")
     if head in _ENTITY_PREFIX:
@@ -177,4 +190,6 @@ def label_of_eid(eid: str) -> str:
     if last == "item":
         parent = parts[-2].rsplit("-", 1)[0] if len(parts) > 1 else ""
         return "ColumnItem" if parent == "column" else "ActionItem"
-    return _SEGMENT_KIND.get(last, "Paragraph")
+    if last not in _SEGMENT_KIND:
+        raise ValueError(f"{eid!r}: no label has the eid segment {last!r}")
+    return _SEGMENT_KIND[last]

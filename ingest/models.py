@@ -45,7 +45,6 @@ class Kind(StrEnum):
     ACTION_ITEM = "ActionItem"
     TARGET = "Target"
     MEASURE = "Measure"
-    PARAGRAPH = "Paragraph"
     TABLE = "Table"
 
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from plangraph.ingest.errors import PlanGraphError
+
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("STRING", "INT64", "DOUBLE")
 _HEADER = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:?\s*(?P<value>.*)$")
@@ -23,8 +25,17 @@ _PARAM = re.compile(
 _TOKEN = re.compile(r"\$(\w+)")
 
 
-class QueryError(ValueError):
-    """A canned query was asked for wrongly: unknown name, missing or unknown or ill-typed parameter."""
+class QueryError(PlanGraphError):
+    """E311: a canned query was asked for wrongly: a missing, unknown or ill-typed parameter (or a query
+    file with a bad header)."""
+
+    code = "E311"
+
+
+class UnknownQuery(QueryError):
+    """E312: no canned query of that name."""
+
+    code = "E312"
 
 
 @dataclass(frozen=True)
@@ -120,5 +131,5 @@ def load_queries(directory: Path = QUERY_DIR) -> dict[str, Query]:
 def get_query(name: str) -> Query:
     queries = load_queries()
     if name not in queries:
-        raise QueryError(f"no query {name!r}; valid: {', '.join(queries)}")
+        raise UnknownQuery(f"no query {name!r}; valid: {', '.join(queries)}", valid=list(queries))
     return queries[name]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +17,7 @@ from plangraph.api.state import AppState
 from plangraph.graph import corpus
 from plangraph.graph.build import build_graph, links_beside
 from plangraph.graph.corpus import plan_graph
-from plangraph.graph.export import to_json
+from plangraph.graph.export import select, to_csv_files, to_json, zip_bytes
 from plangraph.graph.stores import open_store
 from plangraph.graph.stores.rows import relabel_plan
 from plangraph.ingest.models import PlanDocument
@@ -43,8 +45,9 @@ def client(request: pytest.FixtureRequest, bundled_doc: PlanDocument) -> Iterato
     store.close()
 
 
-def get(c: TestClient, path: str, **params: object) -> dict:  # type: ignore[type-arg]
-    r = c.get(path, params={"plan": PLAN, **params})
+def get(c: TestClient, path: str, plan: str | None = PLAN, **params: object) -> dict:  # type: ignore[type-arg]
+    """A 200 answer as JSON (``plan=None``: an operation that takes no plan)."""
+    r = c.get(path, params={**({"plan": plan} if plan else {}), **params})
     assert r.status_code == 200, r.text
     return r.json()  # type: ignore[no-any-return]
 
@@ -119,11 +122,11 @@ def test_task_views(client: TestClient) -> None:
 
 
 def test_bodies_and_entities(client: TestClient) -> None:
-    resp = get(client, f"/bodies/{quote('国家发展改革委')}/responsibilities")["items"]
+    resp = get(client, f"/bodies/{quote('国家发展改革委')}/responsibilities", None)["items"]
     assert any(i["role"] == "coordinate" and "国家发展改革委" in i["evidence"] for i in resp)
-    tech = get(client, "/entities/technology", limit=5)["items"]
+    tech = get(client, "/entities/technology", None, limit=5)["items"]
     assert tech[0]["labels"] == ["Technology"] and tech[0]["elements"] >= tech[-1]["elements"]
-    mentions = get(client, f"/entities/technology/{quote('区块链')}/mentions")["items"]
+    mentions = get(client, f"/entities/technology/{quote('区块链')}/mentions", None)["items"]
     assert mentions and all(m["count"] >= 1 for m in mentions)
 
 
@@ -138,7 +141,7 @@ def test_node_neighbours_and_paths(client: TestClient) -> None:
 
 
 def test_search(client: TestClient) -> None:
-    items = get(client, "/search", q="区块链")["items"]
+    items = get(client, "/search", None, q="区块链")["items"]
     assert items and items[0]["match_rank"] == 1 and "区块链" in items[0]["title"]
 
 
@@ -155,7 +158,8 @@ def test_queries_list_and_run_json_csv(client: TestClient) -> None:
     assert r.text.splitlines()[0].startswith("eid,ordinal,title")
     r = client.get("/queries/goal_tasks")
     assert r.status_code == 422 and r.json()["code"] == "invalid_query_parameters"
-    assert client.get("/queries/nope").status_code == 422
+    r = client.get("/queries/nope")
+    assert r.status_code == 404 and r.json()["code"] == "unknown_query"
 
 
 @pytest.mark.parametrize("fmt", ["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"])
@@ -166,8 +170,22 @@ def test_export_formats(client: TestClient, fmt: str) -> None:
     assert len(r.content) > 100
 
 
+def test_export_csv_zip_is_the_one_zip_writers(client: TestClient) -> None:
+    """The API's CSV download is graph/export.py's zip: deflated, fixed timestamps, the same bytes as
+    ``zip_bytes`` over the same files."""
+    r = client.get("/export", params={"plan": PLAN, "format": "csv", "goal": "5"})
+    assert r.status_code == 200, r.text
+    sub = select(plan_graph(client.app.state.plangraph.store, PLAN), goal="5")  # type: ignore[attr-defined]
+    assert r.content == zip_bytes(to_csv_files(sub))
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_export_bad_input(client: TestClient) -> None:
     r = client.get("/export", params={"plan": PLAN, "format": "json", "root": "nope/none"})
+    assert r.status_code == 404 and r.json()["code"] == "unknown_reference"
+    r = client.get("/export", params={"plan": PLAN, "format": "json", "label": "Taks"})
     assert r.status_code == 422 and r.json()["code"] == "invalid_export"
     r = client.get("/export", params={"plan": PLAN, "format": "pdf"})
     assert r.status_code == 422
@@ -191,7 +209,7 @@ def test_writes_need_the_token(client: TestClient) -> None:
         "/plans", json={**body, "text": "这不是规划。"}, headers={"Authorization": f"Bearer {TOKEN}"}
     )
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_plan"
-    assert "pgtest-upload" not in [p["eid"] for p in get(client, "/plans")["items"]]
+    assert "pgtest-upload" not in [p["eid"] for p in get(client, "/plans", None)["items"]]
     ok = client.post("/plans", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert ok.status_code == 201, ok.text
     assert ok.json()["nodes"] > 400

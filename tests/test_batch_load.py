@@ -16,7 +16,7 @@ from plangraph.graph.build import build_graph
 from plangraph.graph.corpus_batch import Found, Prepared, Status, _install
 from plangraph.graph.export import to_json
 from plangraph.graph.stores import Store
-from plangraph.graph.stores.rows import relabel_plan
+from plangraph.graph.stores.rows import SchemaError, relabel_plan
 from plangraph.ingest.models import PlanDocument
 from tests.stores_env import ENGINES, open_engine
 
@@ -94,7 +94,7 @@ def test_a_batch_that_fails_leaves_the_store_as_it_was(store: Store, base: nx.Mu
     before = ours(store), exported(store, IDS[0])
     broken = relabel_plan(base, IDS[1])
     broken.add_node("pgtest-batch-2/x", label="NoSuchLabel", eid="pgtest-batch-2/x")
-    with pytest.raises(ValueError, match=r"\[E310\].*NoSuchLabel"):
+    with pytest.raises(SchemaError, match=r"\[E310\].*NoSuchLabel"):
         store.load_many([(IDS[0], relabel_plan(base, IDS[0])), (IDS[1], broken)])
     assert (ours(store), exported(store, IDS[0])) == before
 
@@ -129,7 +129,7 @@ def test_a_plan_the_engine_refuses_fails_alone(store: Store, base: nx.MultiDiGra
     clash = relabel_plan(base, IDS[1])
     taken = IDS[0] + "/task-1"
     clash.add_node(taken, **{**first.nodes[taken], "plan_id": IDS[1]})
-    with pytest.raises(ValueError, match="two plans of one batch"):
+    with pytest.raises(SchemaError, match="two plans of one batch"):
         store.load_many([(IDS[0], first), (IDS[1], clash)])
     batch = [
         Prepared(Found(Path(f"{plan_id}.txt")), plan_id, "sha", "t", graph)

@@ -97,7 +97,7 @@ def test_source_gives_the_span_in_the_original_text(client: TestClient) -> None:
 
 def test_source_errors_name_the_problem(client: TestClient, bundled_doc: PlanDocument) -> None:
     r = client.get("/source", params={"eid": f"{PLAN}/no-such"})
-    assert r.status_code == 404 and r.json()["code"] == "unknown_node"
+    assert r.status_code == 404 and r.json()["code"] == "unknown_reference"
     r = client.get("/source", params={"eid": "technology/区块链"})
     assert r.status_code == 404 and r.json()["code"] == "no_span"
     r = client.get("/source", params={"eid": f"{PLAN}/goal-5", "context": 999_999})

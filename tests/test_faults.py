@@ -152,7 +152,7 @@ def test_neo4j_outage_answers_503_and_the_service_recovers(
     store, settings = neo4j_through(relay.port)
     state = AppState(settings, store)
     caplog.set_level(logging.DEBUG)
-    paths = ["/health", f"/goals/5/tasks?plan={PLAN}", f"/search?q=区块链&plan={PLAN}", "/plans"]
+    paths = ["/health", f"/goals/5/tasks?plan={PLAN}", "/search?q=区块链", "/plans"]
     try:
         with TestClient(create_app(settings, state), raise_server_exceptions=False) as client:
             for path in paths:

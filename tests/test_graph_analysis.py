@@ -23,6 +23,7 @@ from plangraph.graph.analysis import (
     shortest_path,
 )
 from plangraph.graph.build import build_graph, links_beside
+from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
 
@@ -70,7 +71,7 @@ def test_centrality(g: nx.MultiDiGraph) -> None:
     assert all(r["pagerank"] > 0 for r in rows)
     assert "Plan" not in {d.get("label") for _, d in analysis_graph(g).nodes(data=True)}
     assert len(centrality(g, ["Task"], top=3)) == 3
-    with pytest.raises(ValueError, match="unknown label 'Taks'"):
+    with pytest.raises(PlanGraphError, match="unknown label 'Taks'"):
         centrality(g, ["Taks"])
 
 
@@ -83,7 +84,7 @@ def test_comention(g: nx.MultiDiGraph) -> None:
     assert [r["weight"] for r in rows] == sorted((r["weight"] for r in rows), reverse=True)
     for r in rows[:5]:
         assert len(r["contexts"].split()) == r["weight"]
-    with pytest.raises(ValueError, match="unknown entity kind"):
+    with pytest.raises(PlanGraphError, match="unknown entity kind"):
         comention(g, kind="Task")
 
 
@@ -93,7 +94,7 @@ def test_shortest_path(g: nx.MultiDiGraph) -> None:
     rows = shortest_path(g, f"{P}/goal-3", f"{P}/task-4")
     assert rows[-1]["via"] == "<-[SERVES]-"
     assert all(r["label"] not in ("Plan", "Part", "Section") for r in rows)
-    with pytest.raises(ValueError, match="unknown eid"):
+    with pytest.raises(PlanGraphError, match="unknown eid"):
         shortest_path(g, "nope", "technology/5G")
 
 
@@ -106,7 +107,7 @@ def test_render_rows() -> None:
         {"a": "数字", "n": "1"},
         {"a": "x", "n": "22"},
     ]
-    with pytest.raises(ValueError, match="valid: table, json, csv"):
+    with pytest.raises(PlanGraphError, match="valid: table, json, csv"):
         render_rows(rows, "xml")
 
 

@@ -31,6 +31,7 @@ from plangraph.graph.export import (
     write_csv,
 )
 from plangraph.graph.schema import NODE_LABELS, REL_TYPES, neo4j_constraints
+from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE
 
@@ -226,16 +227,17 @@ def test_label_and_rel_filters(g: nx.MultiDiGraph) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"root": "task-99"}, "unknown eid 'task-99'.*did you mean"),
+        ({"root": "task-99"}, r"\[E401\] root: no node 'task-99'; did you mean: .*/task-9"),
         ({"root": "task-4", "depth": 11}, "out of range: 0–10"),
         ({"depth": 2}, "--depth needs --root"),
         ({"labels": ["Taks"]}, "unknown label 'Taks'; valid: Plan, Part"),
         ({"rels": ["SERVE"]}, "unknown relationship type 'SERVE'; valid: HAS_PART"),
-        ({"goal": "9"}, "unknown Goal '9'; valid: .*goal-overall"),
+        ({"goal": "9"}, r"\[E401\] goal: no goal '9'; did you mean: .*goal-overall"),
+        ({"goal": "数字"}, r"\[E402\] goal: '数字' names 8 goals"),
     ],
 )
 def test_bad_selection(g: nx.MultiDiGraph, kwargs: dict[str, object], message: str) -> None:
-    with pytest.raises(ExportError, match=message):
+    with pytest.raises(PlanGraphError, match=message):
         select(g, **kwargs)  # type: ignore[arg-type]
 
 
@@ -279,8 +281,8 @@ def test_cli_export_csv_zip(cli: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "unknown format 'pdf'; valid: json"),
-        (["--root", "nowhere"], "unknown eid 'nowhere'"),
+        (["--format", "pdf"], "'pdf' is not one of"),
+        (["--root", "nowhere"], "[E401] root: no node 'nowhere'"),
         (["--root", "task-4", "--depth", "42"], "out of range"),
         (["--label", "Goals"], "unknown label 'Goals'"),
     ],

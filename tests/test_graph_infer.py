@@ -20,6 +20,7 @@ from plangraph.graph.infer import (
     sentences,
     terms,
 )
+from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import Kind, PlanDocument
 from tests.conftest import BUNDLED_SOURCE, ROOT
 
@@ -144,7 +145,7 @@ def test_bad_links_file(
     tmp_path: Path, bundled_doc: PlanDocument, entry: dict[str, str], message: str
 ) -> None:
     path = write_links(tmp_path, [entry])
-    with pytest.raises(ValueError, match=message) as err:
+    with pytest.raises(PlanGraphError, match=message) as err:
         load_curation(path, bundled_doc)
     assert "links.yaml: link 1" in str(err.value)
 

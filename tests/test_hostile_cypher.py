@@ -393,7 +393,7 @@ INJECTIONS = [
     ("GET", "/queries/goal_tasks", {"goal": "x", "format": "csv"}, None),
     ("POST", "/queries/search", None, {"q": INJECTION}),
     ("POST", "/queries/search", None, {"q": INJECTION, "extra": "CREATE (:Pwn)"}),
-    ("POST", "/queries/goal_tasks", None, {"goal": 1}),
+    ("POST", "/queries/goal_tasks", None, {"goal": 1.5}),
     ("GET", "/search", {"q": INJECTION}, None),
     ("GET", "/search", {"q": "*/ MATCH (n) DETACH DELETE n /*"}, None),
     ("GET", f"/goals/{quote(INJECTION, safe='')}/tasks", {"plan": PLAN}, None),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -60,15 +61,21 @@ def test_defaults_are_closed(clean_env: None) -> None:
     assert settings.host == "127.0.0.1"
     assert settings.token is None
     assert settings.cors_origins == []
-    assert inspect.signature(api_cmds.serve).parameters["host"].default == "127.0.0.1"
+    assert inspect.signature(api_cmds.serve).parameters["host"].default is None  # the settings' then
 
 
-def test_serve_binds_loopback_by_default(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(kw))
-    result = CliRunner().invoke(cli, ["serve"])
+def test_serve_binds_loopback_by_default(
+    clean_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[tuple[Any, str]] = []
+    monkeypatch.setattr(
+        "uvicorn.Server.run", lambda self, sockets: calls.append((self.config, sockets[0].getsockname()[0]))
+    )
+    monkeypatch.setenv("PLANGRAPH_PORT", "0")  # any free port: the default's may be taken on this machine
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "s.lbug")])
     assert result.exit_code == 0, result.output
-    assert calls and calls[0]["host"] == "127.0.0.1"
+    config, bound = calls[0]
+    assert config.host == "127.0.0.1" and bound == "127.0.0.1"
 
 
 # -- writes need the token -----------------------------------------------------------------------------
@@ -124,7 +131,8 @@ def test_writes_refuse_a_missing_or_wrong_token(
         r = client.request(method, path, json=upload(BUNDLED_SOURCE.read_text("utf-8")), headers=headers)
         assert r.status_code == 401 and r.json()["code"] == "unauthorized", r.text
         r = client.request(method, path + f"?token={TOKEN}", json=upload(), headers=headers)
-        assert r.status_code == 401
+        assert r.status_code == 422 and "unknown query parameter token" in r.json()["detail"]  # not a way in
+        assert TOKEN not in r.text
     assert store.stats() == before
 
 

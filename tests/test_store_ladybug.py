@@ -29,6 +29,7 @@ from plangraph.graph.stores import (
 from plangraph.graph.stores import ladybug_store as ls
 from plangraph.graph.stores.ladybug_store import LadybugStore, ladybug_ddl
 from plangraph.graph.stores.rows import plan_rows, relabel_plan
+from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import PlanDocument
 from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE
@@ -227,9 +228,9 @@ def test_a_graph_that_breaks_the_schema_is_refused_whole(store: LadybugStore, gr
     before = dump(store)
     bad = graph.copy()
     bad.nodes[f"{PLAN}/task-1"]["colour"] = "red"
-    with pytest.raises(ValueError, match=r"\[E310\].*'colour' is not a property of Task"):
+    with pytest.raises(PlanGraphError, match=r"\[E310\].*'colour' is not a property of Task"):
         store.load(bad, PLAN)
-    with pytest.raises(ValueError, match="is not the plan being loaded"):
+    with pytest.raises(PlanGraphError, match="is not the plan being loaded"):
         store.load(graph, "another-id")
     assert dump(store) == before
 

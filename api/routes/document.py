@@ -72,10 +72,8 @@ class SourceContext(BaseModel):
 def _node(state: State, eid: str) -> dict[str, Any]:
     if len(eid) > 300:
         raise ApiError(422, "invalid_parameters", "eid is longer than 300 characters")
-    found = services.run(state, "node", {"eid": eid}).records()
-    if not found:
-        raise ApiError(404, "unknown_node", f"no node {eid!r}")
-    return found[0]
+    ref = services.find(state, eid, None, None, "eid")
+    return services.run(state, "node", {"eid": ref["eid"]}).records()[0]
 
 
 def _plan_row(state: State, query: str, plan: str) -> dict[str, Any]:

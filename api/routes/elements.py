@@ -25,7 +25,7 @@ def list_tasks(state: State, plan: PlanId, paging: Pages) -> Page:
 
 
 def _task(state: State, plan: str, ref: str) -> str:
-    return str(services.resolve(state, plan, ref, "tasks", "Task")["eid"])
+    return str(services.find(state, ref, {"Task"}, plan, "ref")["eid"])
 
 
 @router.get("/tasks/{ref:path}/goals", operation_id="task_goals", response_model=Page, responses=AMBIGUOUS)

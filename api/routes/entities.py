@@ -11,7 +11,7 @@ from plangraph.api.deps import Consistent, Pages, State
 from plangraph.api.errors import READS, problems
 from plangraph.api.schemas import Page
 
-router = APIRouter(tags=["entities"], responses={**READS, **problems(404)}, dependencies=[Consistent])
+router = APIRouter(tags=["entities"], responses={**READS, **problems(404, 409)}, dependencies=[Consistent])
 EntityType = Literal["body", "technology", "region", "document", "initiative"]
 LABELS = {
     "body": "Body",
@@ -34,7 +34,8 @@ def body_responsibilities(
     state: State, paging: Pages, name: str = Path(max_length=100, examples=["国家发展改革委"])
 ) -> Page:
     """What a body is responsible for, with role (lead, coordinate, implement, supervise) and evidence."""
-    res = services.run(state, "body_responsibilities", {"body": name})
+    body = services.find(state, name, {"Body"}, None, "name")
+    res = services.run(state, "body_responsibilities", {"body": body.get("name") or body["title"]})
     return services.page(res, paging.limit, paging.offset)
 
 
@@ -50,5 +51,6 @@ def entity_mentions(
     state: State, type: EntityType, paging: Pages, name: str = Path(max_length=100, examples=["区块链"])
 ) -> Page:
     """The elements whose own text names the entity, with the count of mentions."""
-    res = services.run(state, "mentions", {"entity": f"{type}/{name}"})
+    entity = services.find(state, name, {LABELS[type]}, None, "name")
+    res = services.run(state, "mentions", {"entity": entity["eid"]})
     return services.page(res, paging.limit, paging.offset)

@@ -21,29 +21,14 @@ from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, ApiError, problems
 from plangraph.graph.corpus import plan_graph
 from plangraph.graph.export import FORMATS, render, select, to_csv_files, zip_bytes
+from plangraph.graph.formats import MEDIA as FORMAT_MEDIA
 from plangraph.graph.stores.readback import NodesNotFound, nodes_graph
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 Format = Literal["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"]
 assert set(get_args(Format)) == set(FORMATS)
-MEDIA = {
-    "json": "application/json",
-    "graphml": "application/graphml+xml",
-    "gexf": "application/gexf+xml",
-    "csv": "application/zip",
-    "cypher": "application/x-cypher-query; charset=utf-8",
-    "dot": "text/vnd.graphviz; charset=utf-8",
-    "mermaid": "text/plain; charset=utf-8",
-}
-SUFFIX = {
-    "json": "json",
-    "graphml": "graphml",
-    "gexf": "gexf",
-    "csv": "zip",
-    "cypher": "cypher",
-    "dot": "dot",
-    "mermaid": "mmd",
-}
+MEDIA = {fmt: media for fmt, (media, _) in FORMAT_MEDIA.items()}
+SUFFIX = {fmt: suffix for fmt, (_, suffix) in FORMAT_MEDIA.items()}
 #: the most eids one export may name (a console result of PLANGRAPH_MAX_ROWS rows of several nodes each)
 MAX_EIDS = 20_000
 EID_LENGTH = 300

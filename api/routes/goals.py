@@ -34,7 +34,7 @@ def coverage(state: State, plan: PlanId) -> Rows:
 
 
 def _served(state: State, plan: str, ref: str, query: str, label: str) -> GoalTasks:
-    goal = services.resolve(state, plan, ref, "goals", "Goal")
+    goal = services.find(state, ref, {"Goal"}, plan, "ref")
     found = services.run(state, query, {"goal": goal["eid"]})
     return GoalTasks(goal=services.to_item(goal, "Goal"), items=services.items(found, label))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
 
 from plangraph.api import services
 from plangraph.api.deps import Consistent, Pages, State
@@ -12,27 +14,36 @@ from plangraph.api.schemas import NodeView, Page, Rows
 router = APIRouter(tags=["nodes"], responses={**READS, **problems(404)}, dependencies=[Consistent])
 
 
-@router.get("/nodes/{eid:path}", operation_id="get_node", response_model=NodeView)
-def get_node(state: State, eid: str) -> NodeView:
+AMBIGUOUS = problems(409)
+REF = (
+    "a reference: an eid, a plan-relative eid (goal-5), an ordinal, a title, name or alias, or a fragment "
+    "of one (graph/refs.py)"
+)
+#: the plan a relative reference is in (optional when one plan is loaded, or with a full eid)
+PlanScope = Annotated[str | None, Query(max_length=64, description="plan id of a relative reference")]
+
+
+@router.get("/nodes/{eid:path}", operation_id="get_node", response_model=NodeView, responses=AMBIGUOUS)
+def get_node(state: State, eid: str = Path(description=REF), plan: PlanScope = None) -> NodeView:
     """A node (any label) and every node one step away, with relationship type and direction."""
     if len(eid) > 300:
         raise ApiError(422, "invalid_parameters", "eid is longer than 300 characters")
-    found = services.run(state, "node", {"eid": eid}).records()
-    if not found:
-        raise ApiError(404, "unknown_node", f"no node {eid!r}")
-    neighbours = services.items(services.run(state, "neighbours", {"eid": eid}))
+    ref = services.find(state, eid, None, plan, "eid")
+    found = services.run(state, "node", {"eid": ref["eid"]}).records()
+    neighbours = services.items(services.run(state, "neighbours", {"eid": ref["eid"]}))
     return NodeView(node=services.to_item(found[0]), neighbours=neighbours)
 
 
-@router.get("/paths", operation_id="paths", response_model=Rows)
+@router.get("/paths", operation_id="paths", response_model=Rows, responses=AMBIGUOUS)
 def paths(
-    state: State, from_: str = Query(alias="from", max_length=300), to: str = Query(max_length=300)
+    state: State,
+    from_: str = Query(alias="from", max_length=300, description=REF),
+    to: str = Query(max_length=300, description=REF),
+    plan: PlanScope = None,
 ) -> Rows:
     """Paths of one to three steps between two nodes (bounded; no unbounded search)."""
-    for eid in (from_, to):
-        if not services.run(state, "node", {"eid": eid}).rows:
-            raise ApiError(404, "unknown_node", f"no node {eid!r}")
-    return services.rows(services.run(state, "path", {"from": from_, "to": to}), "path")
+    ends = [services.find(state, ref, None, plan, name)["eid"] for name, ref in (("from", from_), ("to", to))]
+    return services.rows(services.run(state, "path", {"from": ends[0], "to": ends[1]}), "path")
 
 
 @router.get("/search", operation_id="search", response_model=Page)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
 from plangraph.api import services
@@ -17,6 +17,8 @@ router = APIRouter(tags=["queries"], dependencies=[Consistent])
 CSV = "text/csv; charset=utf-8"
 #: the longest value a canned query's parameter may have (the path's and search's own limits are shorter)
 MAX_PARAM_CHARS = 1000
+#: CSV with a UTF-8 byte order mark first, for Excel and WPS
+Bom = Annotated[bool, Query(description="CSV: start with a UTF-8 byte order mark (Excel, WPS)")]
 
 
 @router.get("/queries", operation_id="list_queries", response_model=list[QueryInfo])
@@ -37,16 +39,18 @@ def list_queries() -> list[QueryInfo]:
     ]
 
 
-def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows | Response:
+def _answer(state: State, name: str, params: dict[str, Any], fmt: str, bom: bool = False) -> Rows | Response:
     for key, value in params.items():
         if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
             raise ApiError(
                 422, "invalid_query_parameters", f"parameter {key!r} is over {MAX_PARAM_CHARS} characters"
             )
+    query = get_query(name)
+    params = services.resolver(state).params([p.name for p in query.params], params)
     result = services.run(state, name, params)
     if fmt == "csv":
         return Response(
-            services.to_csv(result),
+            services.to_csv(result, bom=bom),
             media_type=CSV,
             headers={
                 "Content-Disposition": f'attachment; filename="{name}.csv"',
@@ -60,30 +64,33 @@ def _answer(state: State, name: str, params: dict[str, Any], fmt: str) -> Rows |
     "/queries/{name}",
     operation_id="run_query",
     response_model=Rows,
-    responses={200: {"content": {CSV: {}}}, **READS, **problems(400)},
+    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 404, 409)},
 )
-def run_query_get(state: State, name: str, request: Request, format: Literal["json", "csv"] = "json") -> Any:
+def run_query_get(
+    state: State, name: str, request: Request, format: Literal["json", "csv"] = "json", bom: Bom = False
+) -> Any:
     """Run a canned query; its parameters are query-string parameters (``?goal=…``)."""
     get_query(name)
-    params = {k: v for k, v in request.query_params.items() if k != "format"}
-    return _answer(state, name, params, format)
+    params = {k: v for k, v in request.query_params.items() if k not in ("format", "bom")}
+    return _answer(state, name, params, format, bom)
 
 
 @router.post(
     "/queries/{name}",
     operation_id="run_query_post",
     response_model=Rows,
-    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 413)},
+    responses={200: {"content": {CSV: {}}}, **READS, **problems(400, 404, 409, 413)},
 )
 def run_query_post(
     state: State,
     name: str,
     params: dict[str, str | int | float] = Body(default_factory=dict),
     format: Literal["json", "csv"] = "json",
+    bom: Bom = False,
 ) -> Any:
     """Run a canned query with its parameters as a JSON object."""
     get_query(name)
-    return _answer(state, name, params, format)
+    return _answer(state, name, params, format, bom)
 
 
 @router.post(

@@ -7,8 +7,8 @@ load that fails midway leaves the old one in place.
 
 Errors carry a code, like the parser's: ``[E301]`` store unavailable, ``[E302]`` query refused,
 ``[E303]`` query timed out, ``[E304]`` load failed (rolled back), ``[E305]`` query or answer too large;
-``[E310]`` (a ``ValueError``) marks a graph that breaks the schema. Messages name the URI or path and
-what failed, never a password.
+``[E310]`` marks a graph that breaks the schema. All are :class:`ingest.errors.PlanGraphError`. Messages
+name the URI or path and what failed, never a password.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:  # networkx is not loaded by commands that only read a store
     import networkx as nx
 
+from plangraph.ingest.errors import PlanGraphError
+
 #: ``progress(done, total)``: elements (nodes + relationships) written so far, out of ``total``.
 Progress = Callable[[int, int], None]
 
@@ -29,17 +31,10 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_ROWS = 1000
 
 
-class StoreError(Exception):
+class StoreError(PlanGraphError):
     """Base of the store errors: ``[code] message``."""
 
     code = "E300"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"[{self.code}] {self.message}"
 
 
 class StoreUnavailable(StoreError):

@@ -18,6 +18,7 @@ import networkx as nx
 from plangraph.graph.build import plan_meta_of
 from plangraph.graph.schema import KEY, PLAN
 from plangraph.graph.stores.base import Store
+from plangraph.ingest.errors import PlanGraphError
 
 #: Reads of a whole plan: no row cap worth the name, the caller's time limit.
 MAX_ROWS = 10_000_000
@@ -34,8 +35,10 @@ AMONG = "MATCH (a)-[r]->(b) WHERE a.eid IN $eids AND b.eid IN $eids RETURN a.eid
 PLANS = "MATCH (p:Plan) WHERE p.eid IN $eids RETURN p"
 
 
-class PlanNotFound(ValueError):
-    """The store holds no plan of that id."""
+class PlanNotFound(PlanGraphError):
+    """E403: the store holds no plan of that id (or none at all); ``valid`` lists the ones it holds."""
+
+    code = "E403"
 
 
 class NodesNotFound(ValueError):

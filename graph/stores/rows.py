@@ -15,9 +15,16 @@ import networkx as nx
 
 from plangraph.graph import warnings
 from plangraph.graph.schema import KEY, NODE_LABELS, REL_TYPES, check_graph
+from plangraph.ingest.errors import PlanGraphError
 
 #: Ten problems are enough to show what is wrong.
 _SHOWN = 10
+
+
+class SchemaError(PlanGraphError):
+    """E310: a graph that breaks :mod:`graph.schema` (refused whole, the store unchanged)."""
+
+    code = "E310"
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,6 @@ class PlanRows:
         return self.node_count + self.rel_count
 
 
-def is_shared(props: dict[str, Any]) -> bool:
-    """An entity node shared by plans: no plan id (``""`` or absent)."""
-    return not props.get("plan_id")
-
-
 def _value(value: Any, typ: str) -> Any:
     if typ == "DOUBLE":
         return float(value)
@@ -66,7 +68,7 @@ def plan_rows(graph: nx.MultiDiGraph, plan_id: str) -> PlanRows:
     does not know, a value of the wrong type, or a node of another plan.
     """
     if not plan_id:
-        raise ValueError("[E310] the plan id is empty")
+        raise SchemaError("the plan id is empty")
     problems = check_graph(graph)
     for node, attrs in graph.nodes(data=True):
         other = attrs.get("plan_id")
@@ -74,8 +76,8 @@ def plan_rows(graph: nx.MultiDiGraph, plan_id: str) -> PlanRows:
             problems.append(f"node {node}: plan_id {other!r} is not the plan being loaded ({plan_id!r})")
     if problems:
         more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
-        raise ValueError(
-            f"[E310] the graph of plan {plan_id} breaks the schema: " + "; ".join(problems[:_SHOWN]) + more
+        raise SchemaError(
+            f"the graph of plan {plan_id} breaks the schema: " + "; ".join(problems[:_SHOWN]) + more
         )
 
     nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -119,10 +121,10 @@ def combine(parts: Sequence[PlanRows]) -> PlanRows:
                 eid = row[KEY]
                 if eid not in into:
                     into[eid] = row
-                elif is_shared(row):
+                elif not row.get("plan_id"):  # an entity shared by plans
                     into[eid] = {**into[eid], **row}
                 else:
-                    raise ValueError(f"[E310] node {eid} is a node of two plans of one batch")
+                    raise SchemaError(f"node {eid} is a node of two plans of one batch")
         for group, items in part.rels.items():
             rels[group].extend(items)
     plan_id = ",".join(p.plan_id for p in parts)
@@ -133,7 +135,7 @@ def link_rows(rels: Mapping[tuple[str, str, str], Sequence[Mapping[str, Any]]]) 
     """Rows of relationships between stored nodes (no nodes), checked against the schema's endpoints."""
     for typ, src, dst in rels:
         if typ not in REL_TYPES or (src, dst) not in REL_TYPES[typ].endpoints:
-            raise ValueError(f"[E310] ({src})-[{typ}]->({dst}) is not allowed by the schema")
+            raise SchemaError(f"({src})-[{typ}]->({dst}) is not allowed by the schema")
     out = {
         group: [{"s": r["s"], "t": r["t"], "props": dict(r["props"])} for r in items]
         for group, items in sorted(rels.items())
@@ -149,7 +151,7 @@ def relabel_plan(graph: nx.MultiDiGraph, plan_id: str) -> nx.MultiDiGraph:
     """
     olds = {a["plan_id"] for _, a in graph.nodes(data=True) if a.get("plan_id")}
     if len(olds) != 1:
-        raise ValueError(f"[E310] expected the nodes of one plan, found plan ids {sorted(olds)}")
+        raise SchemaError(f"expected the nodes of one plan, found plan ids {sorted(olds)}")
     old = olds.pop()
 
     def new_id(eid: str) -> str:

@@ -1,4 +1,4 @@
-"""Shared CLI helpers: resolving a plan argument and turning typed errors into one clean line."""
+"""Shared CLI helpers: resolving a plan argument and turning user errors into one clean line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plangraph.ingest.errors import PlanError
+from plangraph.ingest.errors import PlanGraphError
 
 if TYPE_CHECKING:
     from plangraph.ingest.models import PlanDocument
@@ -38,15 +38,22 @@ def parse_plan(
     return parse(source, Options(plan_id=plan_id, title=title, partial=partial))
 
 
+class UsageError(PlanGraphError):
+    """E405: options that do not go together, or a value the command cannot use."""
+
+    code = "E405"
+
+
 @contextmanager
 def clean_errors() -> Iterator[None]:
-    """Print typed errors as one line on stderr and exit 2."""
+    """A user's error (:class:`ingest.errors.PlanGraphError`, or a file the system cannot open) as one
+    line on stderr, exit 2. Anything else is a bug: it propagates with its traceback."""
     try:
         yield
-    except PlanError as exc:
+    except PlanGraphError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 

@@ -12,7 +12,16 @@ import typer
 if TYPE_CHECKING:
     import networkx as nx
 
-from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, parse_plan, write_output
+from plangraph.cli.common import (
+    PartialOpt,
+    PlanIdOpt,
+    TitleOpt,
+    UsageError,
+    clean_errors,
+    parse_plan,
+    write_output,
+)
+from plangraph.graph.formats import DEFAULT_FORMAT, ExportFormat
 
 
 class OutFormat(StrEnum):
@@ -61,9 +70,7 @@ def register(app: typer.Typer) -> None:
 
 def export(
     source: SourceArg,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="json, graphml, gexf, csv, cypher, dot, mermaid.")
-    ] = "json",
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The export format.")] = DEFAULT_FORMAT,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -89,22 +96,21 @@ def export(
     partial: PartialOpt = False,
 ) -> None:
     """Export the plan's graph (or a subgraph) as JSON, GraphML, GEXF, CSV, Cypher, DOT or Mermaid."""
-    from plangraph.graph.export import check_format, render, select, write_csv
+    from plangraph.graph.export import render, select, write_csv
 
     with clean_errors():
-        check_format(fmt)
         g = load_graph(
             source, plan_id, infer=not no_infer, curated=not no_curated, title=title, partial=partial
         )
         sub = select(g, root=root, depth=depth, labels=label or (), rels=rel or (), goal=goal)
-        if fmt == "csv" and output is not None:
+        if fmt.value == "csv" and output is not None:
             write_csv(sub, output)
             typer.echo(
                 f"wrote {sub.number_of_nodes()} nodes, {sub.number_of_edges()} relationships to {output}",
                 err=True,
             )
             return
-        write_output(render(sub, fmt), output)
+        write_output(render(sub, str(fmt.value)), output)
 
 
 def evaluate(
@@ -140,7 +146,7 @@ def evaluate(
                 None,
             )
             if gold is None:
-                raise ValueError(f"no gold mapping for {doc.plan.id}: give --gold FILE")
+                raise UsageError(f"no gold mapping for {doc.plan.id}: give --gold FILE")
         links = infer_links(doc, links=links_beside(src) if curated else None)
         scores, warnings = evaluate_doc(doc, load_gold(gold), links)
         for w in warnings:

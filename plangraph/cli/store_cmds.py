@@ -7,29 +7,25 @@ point, and nowhere else).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, clean_errors, write_output
+from plangraph.cli.common import PartialOpt, PlanIdOpt, TitleOpt, UsageError, clean_errors, write_output
 from plangraph.graph.stores import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     QueryResult,
     Store,
-    StoreError,
     StoreUnavailable,
     open_store,
 )
+from plangraph.graph.tabular import to_csv
 from plangraph.home import bundled_plan, default_store
 
 if TYPE_CHECKING:
@@ -52,6 +48,9 @@ Neo4jOpt = Annotated[
     ),
 ]
 DbOpt = Annotated[Path, typer.Option("--db", help="The embedded Ladybug store file.")]
+ExcelOpt = Annotated[
+    bool, typer.Option("--excel", help="CSV with a UTF-8 byte order mark, for Excel and WPS.")
+]
 MergeOpt = Annotated[
     bool, typer.Option("--merge", help="Merge into what the store holds of the plan instead of replacing it.")
 ]
@@ -63,7 +62,7 @@ def register(app: typer.Typer) -> None:
     app.command("plans")(plans)
     app.command("compare")(compare)
     app.command("load")(load)
-    app.command("ingest")(ingest)
+    app.command("ingest", deprecated=True, help="Deprecated: the same as plangraph load.")(load)
     app.command("cypher")(cypher)
     app.command("stats")(stats)
     app.command("drop")(drop)
@@ -98,17 +97,6 @@ def connect(neo4j: bool, db: Path, *, read_only: bool = False, wait_s: float = 0
             time.sleep(0.2)
 
 
-@contextmanager
-def store_errors() -> Iterator[None]:
-    """Parse errors, bad graphs and store errors as one line on stderr, exit 2."""
-    with clean_errors():
-        try:
-            yield
-        except StoreError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-
-
 # -- add / plans / load / ingest -------------------------------------------------------------------
 JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: one per core).")
@@ -138,9 +126,9 @@ def add(
     from plangraph.graph.corpus import Options
     from plangraph.graph.corpus_batch import add as add_all
 
-    with store_errors():
+    with clean_errors():
         if (plan_id or title) and len(paths) > 1:
-            raise ValueError("--plan-id and --title name one plan: give one path with them")
+            raise UsageError("--plan-id and --title name one plan: give one path with them")
         options = Options(plan_id=plan_id, title=title, partial=partial)
         store = connect(neo4j, db, wait_s=wait)
         try:
@@ -157,18 +145,19 @@ def plans(
     neo4j: Neo4jOpt = False,
     db: DbOpt = DEFAULT_DB,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+    excel: ExcelOpt = False,
 ) -> None:
     """The plans the store holds: id, title, issuer, date, period, counts, source and sha256."""
     from plangraph.queries.library import get_query
 
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
             q = get_query("plan_catalogue")
             result = store.read(q.cypher, {}, max_rows=q.max_rows)
         finally:
             store.close()
-        write_output(render(result, fmt), None)
+        write_output(render(result, fmt, excel=excel), None)
 
 
 def compare(
@@ -180,17 +169,16 @@ def compare(
 ) -> None:
     """Two plans side by side, as GET /plans/compare: shared entities, tasks naming the same entities,
     indicators of one measure, citations either way."""
-    from plangraph.graph.corpus import held_ids
     from plangraph.graph.crossplan import COMPARISON
+    from plangraph.graph.refs import Resolver
     from plangraph.queries.library import get_query
 
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
-            known = held_ids(store)
+            refs = Resolver.for_store(store)
             for plan in (plan_a, plan_b):
-                if plan not in known:
-                    raise ValueError(f"the store holds no plan {plan!r}")
+                refs.plan(plan)
             parts = {}
             for part, name in COMPARISON.items():
                 q = get_query(name)
@@ -237,7 +225,7 @@ def load_one(source: Path, options: Options, neo4j: bool, db: Path, merge: bool)
 
 def load(
     plan_dir: Annotated[
-        Path, typer.Argument(help="A plan directory (source.txt + plan.yaml).")
+        Path, typer.Argument(help="A plan file, or a plan directory (source.* + plan.yaml).")
     ] = DEFAULT_PLAN,
     neo4j: Neo4jOpt = False,
     db: DbOpt = DEFAULT_DB,
@@ -246,27 +234,12 @@ def load(
     title: TitleOpt = None,
     partial: PartialOpt = False,
 ) -> None:
-    """Parse a plan, build its graph and load it into the store (replacing what the store held of it)."""
+    """Parse a plan, build its graph and load it into the store (replacing what the store held of it).
+    ``plangraph ingest`` is a deprecated name for it."""
     from plangraph.graph.corpus import Options
 
-    with store_errors():
+    with clean_errors():
         load_one(plan_dir, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
-
-
-def ingest(
-    source: Annotated[Path, typer.Argument(help="A plan file (.txt/.html) or a plan directory.")],
-    neo4j: Neo4jOpt = False,
-    db: DbOpt = DEFAULT_DB,
-    plan_id: PlanIdOpt = None,
-    partial: PartialOpt = False,
-    merge: MergeOpt = False,
-    title: TitleOpt = None,
-) -> None:
-    """Parse, build and store a plan in one step."""
-    from plangraph.graph.corpus import Options
-
-    with store_errors():
-        load_one(source, Options(plan_id=plan_id, title=title, partial=partial), neo4j, db, merge)
 
 
 # -- cypher / stats / drop --------------------------------------------------------------------------
@@ -280,7 +253,7 @@ def parse_params(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ValueError(f"parameter {item!r}: write it as name=value")
+            raise UsageError(f"parameter {item!r}: write it as name=value", where="-p")
         try:
             params[key.strip()] = json.loads(value)
         except ValueError:
@@ -298,6 +271,7 @@ def cypher(
         DEFAULT_TIMEOUT_S
     ),
     max_rows: Annotated[int, typer.Option("--max-rows", help="Rows to print at most.")] = DEFAULT_MAX_ROWS,
+    excel: ExcelOpt = False,
 ) -> None:
     """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
     under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
@@ -305,7 +279,7 @@ def cypher(
     from plangraph.api.settings import Settings
     from plangraph.graph.adhoc import WorkerPool
 
-    with store_errors():
+    with clean_errors():
         params = parse_params(param or [])
         store = connect(neo4j, db, read_only=True)
         try:
@@ -314,7 +288,7 @@ def cypher(
                 result = pool.run(query, params, Settings().adhoc_limits(timeout, max_rows))
         finally:
             store.close()
-        write_output(render(result, fmt), None)
+        write_output(render(result, fmt, excel=excel), None)
         if result.truncated:
             typer.echo(f"note: only the first {max_rows} rows are shown (--max-rows)", err=True)
 
@@ -325,7 +299,7 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Plans loaded, and nodes per label and relationships per type."""
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
             data = store.stats()
@@ -350,7 +324,7 @@ def drop(
     """Remove a plan from the store (entities other plans still name stay)."""
     from plangraph.graph.corpus import remove
 
-    with store_errors():
+    with clean_errors():
         store = connect(neo4j, db)
         try:
             remove(store, plan_id)
@@ -372,18 +346,15 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def render(result: QueryResult, fmt: Format) -> str:
-    """The rows as an aligned table (CJK counted double width), JSON or CSV."""
+def render(result: QueryResult, fmt: Format, *, excel: bool = False) -> str:
+    """The rows as an aligned table (CJK counted double width), JSON or CSV (``excel``: with a UTF-8 byte
+    order mark first)."""
     if fmt is Format.json:
         payload = {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
         return json.dumps(payload, ensure_ascii=False, indent=2)
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
     if fmt is Format.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows([[_cell(v) for v in row] for row in result.rows])
-        return buf.getvalue()
+        return to_csv(result.columns, result.rows, bom=excel)
     table = [result.columns, *cells]
     widths = [max(_width(row[i]) for row in table) for i in range(len(result.columns))]
 
