@@ -12,7 +12,6 @@ import typer
 
 from plangraph.cli.common import UsageError, clean_errors, write_output
 from plangraph.cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, render
-from plangraph.graph.refs import Resolver
 from plangraph.queries.cookbook import cookbook
 from plangraph.queries.library import get_query, load_queries
 
@@ -150,6 +149,8 @@ def query(
     excel: ExcelOpt = False,
 ) -> None:
     """Run a canned query with its parameters (checked and typed from the query's header)."""
+    from plangraph.graph.refs import Resolver
+
     with clean_errors():
         q = get_query(name)
         given = parse_params(param or [])
