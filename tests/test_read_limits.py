@@ -57,7 +57,8 @@ def _api(db: Path, env: dict[str, str]) -> list[str]:
     with TestClient(create_app(settings)) as client:
         answer = client.get("/queries/tasks", params={"plan": PLAN})
         assert answer.status_code == 200, answer.text
-        return [row["eid"] for row in answer.json()["rows"]]
+        body = answer.json()
+        return [row[body["columns"].index("eid")] for row in body["rows"]]
 
 
 def _command(db: Path, env: dict[str, str]) -> list[str]:
