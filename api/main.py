@@ -17,8 +17,8 @@ from plangraph.api import errors
 from plangraph.api.cache import CacheMiddleware, ResponseCache
 from plangraph.api.deps import known_params
 from plangraph.api.routes import ROUTERS
-from plangraph.api.settings import Settings
 from plangraph.api.state import VERSION, AppState, open_state
+from plangraph.settings import Settings
 
 DESCRIPTION = """Traversal queries over Chinese national plans parsed into knowledge graphs.
 Every item carries its eid, labels, title and source span (character offsets and lines in the original

@@ -15,19 +15,15 @@ from plangraph.graph.corpus import held_ids
 from plangraph.graph.refs import Resolver
 from plangraph.graph.stores import QueryResult
 from plangraph.ingest.ids import label_of_eid
-from plangraph.queries.library import get_query
+from plangraph.queries.library import run_query
 
 SPAN_KEYS = ("char_start", "char_end", "line_start", "line_end")
 
 
 def run(state: AppState, name: str, params: dict[str, Any], *, internal: bool = False) -> QueryResult:
-    """A canned query with its parameters checked, under the query's own row cap and the service's limits
-    (``internal``: a lookup of the service's own, such as a reference's candidates, not capped by
-    PLANGRAPH_MAX_ROWS)."""
-    query = get_query(name)
-    bound = query.bind(params)
-    cap = query.max_rows if internal else min(query.max_rows, state.settings.max_rows)
-    return state.store.read(query.cypher, bound, timeout_s=state.settings.query_timeout_s, max_rows=cap)
+    """A canned query under the service's limits (``internal``: a lookup of the service's own, such as a
+    reference's candidates, not capped by PLANGRAPH_MAX_ROWS)."""
+    return run_query(state.store, name, params, state.settings.read_limits(), internal=internal)
 
 
 def json_safe(value: Any) -> Any:

@@ -17,12 +17,12 @@ from typing import Any
 
 import networkx as nx
 
-from plangraph.api.settings import Settings
 from plangraph.api.versions import FileWatch, fingerprint
 from plangraph.graph import corpus
 from plangraph.graph.adhoc import ClientLimits, WorkerPool
 from plangraph.graph.stores import Store, StoreUnavailable, open_store
 from plangraph.ingest.models import PlanDocument
+from plangraph.settings import Settings
 
 VERSION = "0.1.0"
 

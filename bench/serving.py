@@ -66,9 +66,9 @@ def raw_store(server: bc.Server) -> tuple[float, float]:
     """p50/p99 (ms) of the store calls behind the route, in this process, on the store ``server`` serves
     (its embedded file opened read-only beside it, or the same Neo4j)."""
     from plangraph.api import services
-    from plangraph.api.settings import Settings
     from plangraph.api.state import AppState
     from plangraph.graph.stores import open_store
+    from plangraph.settings import Settings
 
     settings = Settings(store=server.store)  # type: ignore[arg-type]
     if server.db is None:

@@ -30,7 +30,7 @@ from plangraph.graph.stores.base import Progress, Store
 from plangraph.graph.stores.readback import PlanNotFound, plan_graph
 from plangraph.ingest.load import find_source
 from plangraph.ingest.models import PlanDocument
-from plangraph.queries.library import get_query
+from plangraph.queries.library import run_query
 
 __all__ = [
     "Options",
@@ -131,8 +131,7 @@ def remove(store: Store, plan_id: str) -> None:
 
 def held(store: Store, query: str = "plans", params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The rows of a canned query over the store's plans (``plans``: id, title, issuer, period, sha256 …)."""
-    q = get_query(query)
-    return store.read(q.cypher, q.bind(dict(params or {})), max_rows=q.max_rows).records()
+    return run_query(store, query, dict(params or {}), internal=True).records()
 
 
 def held_ids(store: Store) -> list[str]:

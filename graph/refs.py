@@ -39,6 +39,7 @@ from plangraph.graph.stores.readback import PlanNotFound
 from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.ids import label_of_eid, segments_of
 from plangraph.ingest.normalize import match_key
+from plangraph.queries.library import ReadLimits
 
 Row = Mapping[str, Any]
 #: runs a canned query by name with its parameters (under the caller's limits)
@@ -192,17 +193,14 @@ class Resolver:
     plans: PlanLister
 
     @classmethod
-    def for_store(cls, store: Store, *, timeout_s: float | None = None) -> Resolver:
-        """A resolver reading ``store`` directly (the CLI's and the Python API's)."""
+    def for_store(cls, store: Store, *, limits: ReadLimits | None = None) -> Resolver:
+        """A resolver reading ``store`` directly (the CLI's and the Python API's), its lookups under
+        ``limits``' time limit."""
         from plangraph.graph.corpus import held_ids
-        from plangraph.queries.library import get_query
+        from plangraph.queries.library import run_query
 
         def read(name: str, params: dict[str, Any]) -> QueryResult:
-            q = get_query(name)
-            kwargs: dict[str, Any] = {"max_rows": q.max_rows}
-            if timeout_s is not None:
-                kwargs["timeout_s"] = timeout_s
-            return store.read(q.cypher, q.bind(params), **kwargs)
+            return run_query(store, name, params, limits, internal=True)
 
         return cls(read, lambda fresh: held_ids(store))
 

@@ -139,10 +139,12 @@ def list_queries() -> list[dict[str, Any]]:
 
 def query(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
     """The rows of a canned query (``plangraph queries`` or :func:`list_queries` lists them), its
-    parameters checked and typed from the query's header."""
-    from plangraph.graph.corpus import held
+    parameters checked and typed from the query's header, under the settings' limits as everywhere
+    (``PLANGRAPH_QUERY_TIMEOUT_S``, ``PLANGRAPH_MAX_ROWS``)."""
+    from plangraph.queries.library import run_query
+    from plangraph.settings import Settings
 
-    return held(store, name, params)
+    return run_query(store, name, params, Settings().read_limits()).records()
 
 
 def export(

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plangraph.ingest.errors import PlanGraphError
+
+if TYPE_CHECKING:
+    from plangraph.graph.stores.base import QueryResult, Store
 
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("STRING", "INT64", "DOUBLE")
@@ -133,3 +136,31 @@ def get_query(name: str) -> Query:
     if name not in queries:
         raise UnknownQuery(f"no query {name!r}; valid: {', '.join(queries)}", valid=list(queries))
     return queries[name]
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """The limits a canned query runs under: a time limit and a row cap (``PLANGRAPH_QUERY_TIMEOUT_S``,
+    ``PLANGRAPH_MAX_ROWS``; :meth:`plangraph.settings.Settings.read_limits`). The query's own ``max_rows``
+    caps it further."""
+
+    timeout_s: float = 10.0
+    max_rows: int = 1000
+
+
+def run_query(
+    store: Store,
+    name: str,
+    params: dict[str, Any] | None = None,
+    limits: ReadLimits | None = None,
+    *,
+    internal: bool = False,
+) -> QueryResult:
+    """Run a canned query on ``store``: its parameters checked and typed, under ``limits`` — the one place
+    where canned reads get their limits, for the API, the command and the Python API alike. ``internal``: a
+    lookup of PlanGraph's own (the plans a store holds, a reference's candidates), capped by the query's own
+    ``max_rows`` only."""
+    q = get_query(name)
+    limits = limits or ReadLimits()
+    cap = q.max_rows if internal else min(q.max_rows, limits.max_rows)
+    return store.read(q.cypher, q.bind(dict(params or {})), timeout_s=limits.timeout_s, max_rows=cap)

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.graph import corpus
 from plangraph.graph.build import build_graph, links_beside
@@ -22,6 +21,7 @@ from plangraph.graph.stores import open_store
 from plangraph.graph.stores.rows import relabel_plan
 from plangraph.ingest.models import PlanDocument
 from plangraph.ingest.pipeline import parse_file
+from plangraph.settings import Settings
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, open_engine
 

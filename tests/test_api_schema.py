@@ -22,10 +22,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.graph.corpus import held_ids
 from plangraph.graph.stores import Store
 from plangraph.ingest.models import PlanDocument
+from plangraph.settings import Settings
 from tests.stores_env import ENGINES
 from tests.test_hostile_cypher import serving
 

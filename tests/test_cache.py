@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from plangraph.api.cache import Entry, ResponseCache
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
+from plangraph.settings import Settings
 from tests.stores_env import ENGINES, open_engine
 
 ROOT = Path(__file__).resolve().parent.parent

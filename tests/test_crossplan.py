@@ -11,13 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.graph import corpus
 from plangraph.graph.crossplan import curated_metrics, metric_key, title_key
 from plangraph.graph.stores import Store
 from plangraph.graph.stores.rows import relabel_plan
 from plangraph.queries.library import get_query
+from plangraph.settings import Settings
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, open_engine
 

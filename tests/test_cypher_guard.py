@@ -28,11 +28,11 @@ from fastapi.testclient import TestClient
 
 from plangraph.api.errors import LIMIT_SETTINGS
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.graph.adhoc.pool import resident_bytes
 from plangraph.graph.stores import QueryTooLarge, Store
 from plangraph.ingest.models import PlanDocument
+from plangraph.settings import Settings
 from tests.stores_env import ENGINES, neo4j_config, open_engine
 from tests.test_faults import Relay, neo4j_through
 from tests.test_hostile_cypher import CARTESIAN, assert_unchanged, serving, snapshot

@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 
 from plangraph.api.main import create_app
 from plangraph.api.routes.explorer import STATIC
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.graph.build import build_graph, links_beside
 from plangraph.graph.export import render, to_csv_files, to_json, zip_bytes
 from plangraph.graph.stores.rows import relabel_plan
 from plangraph.ingest.load import load_source
 from plangraph.ingest.models import PlanDocument
+from plangraph.settings import Settings
 from tests.conftest import BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 

@@ -23,13 +23,13 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.cli.main import app as cli
 from plangraph.graph.build import build_graph, links_beside
 from plangraph.graph.stores import Store, open_store
 from plangraph.graph.stores.rows import relabel_plan
 from plangraph.ingest.models import PlanDocument
+from plangraph.settings import Settings
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import ENGINES, neo4j_config, open_engine
 

@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 from plangraph.api import services
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState, open_state
 from plangraph.cli import api_cmds
 from plangraph.cli.main import app as cli
 from plangraph.graph.stores import Store, StoreUnavailable
 from plangraph.ingest.models import PlanDocument
+from plangraph.settings import Settings
 from tests.conftest import BUNDLED_SOURCE
 from tests.stores_env import neo4j_config, open_engine
 from tests.test_hostile_cypher import serving

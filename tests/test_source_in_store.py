@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.cli.main import app
 from plangraph.graph.build import build_graph, links_beside
@@ -27,6 +26,7 @@ from plangraph.graph.warnings import from_property, placed
 from plangraph.ingest.load import load_source
 from plangraph.ingest.models import PlanDocument
 from plangraph.queries.library import get_query
+from plangraph.settings import Settings
 from tests.conftest import BUNDLED_DIR, BUNDLED_SOURCE, ROOT
 from tests.stores_env import ENGINES, open_engine
 

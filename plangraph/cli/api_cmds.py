@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plangraph.cli.common import UsageError, clean_errors, write_output
-from plangraph.cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, render
+from plangraph.cli.store_cmds import DEFAULT_DB, ExcelOpt, Format, connect, parse_params, read_limits, render
 from plangraph.queries.cookbook import cookbook
-from plangraph.queries.library import get_query, load_queries
+from plangraph.queries.library import get_query, load_queries, run_query
 
 if TYPE_CHECKING:
-    from plangraph.api.settings import Settings
+    from plangraph.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -55,8 +55,8 @@ def serve(
     store, or Neo4j. Nothing is parsed at start-up. A port in use fails at once, in one line."""
     from plangraph.api import server
     from plangraph.api.main import create_app
-    from plangraph.api.settings import Settings
     from plangraph.api.state import open_state
+    from plangraph.settings import Settings
 
     with clean_errors():
         overrides: dict[str, object] = {}
@@ -156,8 +156,9 @@ def query(
         given = parse_params(param or [])
         store = connect(neo4j, db, read_only=True)
         try:
-            params = Resolver.for_store(store).params([p.name for p in q.params], given)
-            result = store.read(q.cypher, q.bind(params), max_rows=q.max_rows)
+            limits = read_limits()
+            params = Resolver.for_store(store, limits=limits).params([p.name for p in q.params], given)
+            result = run_query(store, name, params, limits)
         finally:
             store.close()
         write_output(render(result, fmt, excel=excel), None)

@@ -30,6 +30,7 @@ from plangraph.home import bundled_plan, default_store
 
 if TYPE_CHECKING:
     from plangraph.graph.corpus import Options
+    from plangraph.queries.library import ReadLimits
 
 DEFAULT_PLAN = bundled_plan()
 DEFAULT_DB = default_store()
@@ -69,9 +70,16 @@ def register(app: typer.Typer) -> None:
 
 
 # -- settings and errors (entry point only) ---------------------------------------------------------
+def read_limits() -> ReadLimits:
+    """The canned queries' limits from the one settings object (PLANGRAPH_QUERY_TIMEOUT_S, _MAX_ROWS)."""
+    from plangraph.settings import Settings
+
+    return Settings().read_limits()
+
+
 def neo4j_settings() -> dict[str, Any]:
     """``open_store("neo4j", …)`` arguments from the one settings object (NEO4J_* environment)."""
-    from plangraph.api.settings import Settings
+    from plangraph.settings import Settings
 
     return Settings().neo4j_config()
 
@@ -148,13 +156,12 @@ def plans(
     excel: ExcelOpt = False,
 ) -> None:
     """The plans the store holds: id, title, issuer, date, period, counts, source and sha256."""
-    from plangraph.queries.library import get_query
+    from plangraph.queries.library import run_query
 
     with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
-            q = get_query("plan_catalogue")
-            result = store.read(q.cypher, {}, max_rows=q.max_rows)
+            result = run_query(store, "plan_catalogue", {}, read_limits())
         finally:
             store.close()
         write_output(render(result, fmt, excel=excel), None)
@@ -171,20 +178,19 @@ def compare(
     indicators of one measure, citations either way."""
     from plangraph.graph.crossplan import COMPARISON
     from plangraph.graph.refs import Resolver
-    from plangraph.queries.library import get_query
+    from plangraph.queries.library import run_query
 
     with clean_errors():
         store = connect(neo4j, db, read_only=True)
         try:
-            refs = Resolver.for_store(store)
+            limits = read_limits()
+            refs = Resolver.for_store(store, limits=limits)
             for plan in (plan_a, plan_b):
                 refs.plan(plan)
-            parts = {}
-            for part, name in COMPARISON.items():
-                q = get_query(name)
-                parts[part] = store.read(
-                    q.cypher, q.bind({"plan_a": plan_a, "plan_b": plan_b}), max_rows=q.max_rows
-                )
+            parts = {
+                part: run_query(store, name, {"plan_a": plan_a, "plan_b": plan_b}, limits)
+                for part, name in COMPARISON.items()
+            }
         finally:
             store.close()
         if fmt is Format.json:
@@ -276,8 +282,8 @@ def cypher(
     """Run a read-only Cypher query (writes are refused) and print the rows. It runs in a worker process
     under the service's memory limit and answer caps (PLANGRAPH_QUERY_MEMORY_MB, PLANGRAPH_MAX_ANSWER_BYTES,
     PLANGRAPH_MAX_LIST_ITEMS), killed when it overruns --timeout."""
-    from plangraph.api.settings import Settings
     from plangraph.graph.adhoc import WorkerPool
+    from plangraph.settings import Settings
 
     with clean_errors():
         params = parse_params(param or [])

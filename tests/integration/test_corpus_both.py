@@ -12,12 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plangraph.api.main import create_app
-from plangraph.api.settings import Settings
 from plangraph.api.state import AppState
 from plangraph.graph import corpus
 from plangraph.graph.corpus_batch import Status, add
 from plangraph.graph.export import to_json
 from plangraph.graph.stores import Store, open_store
+from plangraph.settings import Settings
 from tests.corpus_env import PLANS, make_corpus
 from tests.stores_env import open_engine
 

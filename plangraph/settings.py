@@ -1,4 +1,5 @@
-"""Service settings: ``PLANGRAPH_*`` environment variables plus the standard ``NEO4J_*`` ones.
+"""PlanGraph's settings, read by the service and the command: ``PLANGRAPH_*`` environment variables plus
+the standard ``NEO4J_*`` ones.
 
 Read only by entry points (``plangraph serve``, ``create_app()`` without arguments); everything below
 them takes the settings object as an argument.
@@ -13,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from plangraph.graph.adhoc.limits import Limits
+from plangraph.queries.library import ReadLimits
 
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
 
@@ -80,6 +82,10 @@ class Settings(BaseSettings):
             "password": self.neo4j_password.get_secret_value(),
             "database": self.neo4j_database,
         }
+
+    def read_limits(self) -> ReadLimits:
+        """The limits of every canned query (:func:`queries.library.run_query`)."""
+        return ReadLimits(timeout_s=self.query_timeout_s, max_rows=self.max_rows)
 
     def adhoc_limits(self, timeout_s: float | None = None, max_rows: int | None = None) -> Limits:
         """The limits of one ad-hoc query (``timeout_s``, ``max_rows``: the command line's own)."""
