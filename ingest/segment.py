@@ -41,6 +41,8 @@ class MarkerType:
     level: int  # GB/T 9704 order: smaller is higher
     pattern: re.Pattern[str]
     role: Role
+    #: a list number that could be a quantity (``1.`` vs ``7.8%``): the text after it must start an item
+    item_body: bool = False
 
 
 # Order matters only where patterns could both match; levels give the outline order.
@@ -51,11 +53,11 @@ MARKERS: tuple[MarkerType, ...] = (
     MarkerType("box", 3, re.compile(rf"^(?:任务|重点|工程)?专\s*栏\s*([{_CN}\d]+)\s*[:：]?\s*"), Role.BOX),
     MarkerType("cn", 4, re.compile(rf"^([{_CN}]+)\s*[、]\s*"), Role.OUTLINE),
     MarkerType("paren_cn", 5, re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*"), Role.OUTLINE),
-    MarkerType("arabic", 6, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])\s*"), Role.LIST),
+    MarkerType("arabic", 6, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])\s*"), Role.LIST, item_body=True),
     MarkerType("arabic0", 6, re.compile(r"^(0\d)\s+(?=[\u4e00-\u9fff])"), Role.LIST),
     MarkerType("paren_arabic", 7, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*"), Role.LIST),
     MarkerType("circled", 8, re.compile(rf"^([{CIRCLED}])\s*"), Role.LIST),
-    MarkerType("arabic_paren", 9, re.compile(r"^(\d{1,2})\s*[)）](?![\d%％])\s*"), Role.LIST),
+    MarkerType("arabic_paren", 9, re.compile(r"^(\d{1,2})\s*[)）](?![\d%％])\s*"), Role.LIST, item_body=True),
     MarkerType("attachment", -1, re.compile(r"^附\s*[件表]\s*(\d*)"), Role.ATTACHMENT),
     MarkerType("dash", 50, re.compile(r"^(?:—{2,3}|－{2}|-{2,3})\s*(?=\S)"), Role.DASH),
 )
@@ -127,7 +129,7 @@ def find_marker(text: str) -> tuple[Marker, int] | None:
             except ValueError:
                 continue
             rest = text[m.end() :]
-            if mt.name in ("arabic", "arabic_paren") and not _item_body(rest, m.group(0)):
+            if mt.item_body and not _item_body(rest, m.group(0)):
                 continue
             return Marker(mt.name, mt.level, number, text[: m.end()].strip()), m.end()
     return None

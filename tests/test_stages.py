@@ -14,7 +14,7 @@ from plangraph.ingest.meanings import meaning_of
 from plangraph.ingest.models import Kind
 from plangraph.ingest.normalize import fold, match_key, normalize
 from plangraph.ingest.numerals import cn_to_int
-from plangraph.ingest.segment import find_marker, segment
+from plangraph.ingest.segment import MARKERS, Role, find_marker, segment
 
 # -- load ------------------------------------------------------------------------------------------
 
@@ -121,6 +121,8 @@ def test_normalize_page_numbers_and_offsets() -> None:
         ("第一节 数字基础设施", "jie", 1),
         ("第二篇 创新驱动", "pian", 2),
         ("专栏 12  智慧公安建设提升工程", "box", 12),
+        ("01 加快数字化转型", "arabic0", 1),
+        ("——数字经济迈向全面扩展期", "dash", 0),
         ("7.8%，数字产业化基础更加坚实", None, None),
         ("2025 年，全民数字技能教育培训广泛普及", None, None),
         ("3.5* 5.8 预期性", None, None),
@@ -134,6 +136,31 @@ def test_find_marker(text: str, marker: str | None, number: int | None) -> None:
         assert found is None
     else:
         assert found is not None and (found[0].type, found[0].number) == (marker, number)
+
+
+#: what each numbering marker does in the outline: a new marker type needs a row here and in the table above
+ROLES = {
+    "pian": Role.OUTLINE,
+    "zhang": Role.OUTLINE,
+    "jie": Role.OUTLINE,
+    "box": Role.BOX,
+    "cn": Role.OUTLINE,
+    "paren_cn": Role.OUTLINE,
+    "arabic": Role.LIST,
+    "arabic0": Role.LIST,
+    "paren_arabic": Role.LIST,
+    "circled": Role.LIST,
+    "arabic_paren": Role.LIST,
+    "attachment": Role.ATTACHMENT,
+    "dash": Role.DASH,
+}
+
+
+def test_every_marker_type_has_its_role_and_a_row() -> None:
+    assert {m.name: m.role for m in MARKERS} == ROLES
+    rows = {row[1] for row in test_find_marker.pytestmark[0].args[1]}  # type: ignore[attr-defined]
+    found_in_text = {m.name for m in MARKERS if m.role is not Role.ATTACHMENT}  # 附件 is set by a stage
+    assert found_in_text <= rows
 
 
 def _blocks(raw: str) -> list[str]:
