@@ -39,16 +39,11 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def _environment(env: dict[str, str]) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    """``env`` set for the block, restored after it (pytest's monkeypatch does the restoring)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
         yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _api(db: Path, env: dict[str, str]) -> list[str]:
