@@ -81,6 +81,28 @@ def resident_bytes(pid: int) -> int:
         return 0
 
 
+def reset_peak(pid: int) -> bool:
+    """Make the current resident memory of ``pid`` its peak (Linux ``clear_refs`` 5); False if refused."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_resident_bytes(pid: int) -> int:
+    """The highest resident memory of ``pid`` since :func:`reset_peak` (``VmHWM``; 0 once it has exited)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 class OverMemory(Exception):
     """The worker passed its resident memory cap and was killed."""
 
@@ -108,6 +130,8 @@ class _Worker:
         self.generation: int | None = None
         #: the thread that opens the store in it ahead of time, and what went wrong there
         self.warming: threading.Thread | None = None
+        #: whether :meth:`rss` is the peak since the last message (see :meth:`wait`)
+        self.peaks = False
         #: False while ``warming`` runs
         self.warmed = True
         self.failure: StoreError | None = None
@@ -118,24 +142,31 @@ class _Worker:
     def ask(self, message: tuple[Any, ...], wait_s: float, max_rss: int = 0) -> tuple[Any, ...] | None:
         """Send ``message``; the reply, or None when none came within ``wait_s``. EOFError: it died.
         ``max_rss``: kill it when its resident memory passes that many bytes (:class:`OverMemory`)."""
+        self.peaks = max_rss > 0 and reset_peak(self.proc.pid)
         self.conn.send(message)
         return self.wait(wait_s, max_rss)
 
     def wait(self, wait_s: float, max_rss: int = 0) -> tuple[Any, ...] | None:
-        """The reply to the last message, as :meth:`ask`."""
+        """The reply to the last message, as :meth:`ask`. The memory looked at is the worker's peak since
+        the message was sent, so a query that passes the cap between two looks, or just before it answers,
+        is caught too (where the kernel refuses to reset the peak: the memory at each look)."""
         conn: Connection = self.conn
         deadline = time.monotonic() + wait_s
-        while not conn.poll(min(WATCH_S, max(0.0, deadline - time.monotonic()))):
+        while True:
+            answered = conn.poll(min(WATCH_S, max(0.0, deadline - time.monotonic())))
             if max_rss and self.rss() > max_rss:
                 self.proc.kill()
                 raise OverMemory
+            if answered:
+                break
             if time.monotonic() >= deadline:
                 return None
         reply: tuple[Any, ...] = conn.recv()
         return reply
 
     def rss(self) -> int:
-        return resident_bytes(self.proc.pid)
+        """The memory the cap is held against: the peak since the last message, or the present one."""
+        return peak_resident_bytes(self.proc.pid) if self.peaks else resident_bytes(self.proc.pid)
 
     def stop(self) -> None:
         if self.alive():

@@ -1,15 +1,15 @@
-"""A worker process of :class:`graph.adhoc.pool.WorkerPool`: it opens the store read-only and runs the
-queries the pool sends it, one at a time, under a memory limit.
+"""A worker process of :class:`graph.adhoc.pool.WorkerPool`: it opens the store read-only and runs the queries
+the pool sends it, one at a time, under a memory limit.
 
-The pool talks to it through a socket: ``("open", kind, config)`` → ``("ok", None)``, then
-``("run", query, params, limits)`` → ``("ok", QueryResult)``; a store error comes back as
-``("error", class name, message, limit)``, anything else as ``("bug", traceback)``. The worker runs at a
-lower CPU priority than the service (``nice`` 10; not ``SCHED_IDLE``, under which a busy machine starves
-it), with one engine thread. The pool watches its resident memory and kills
-it past ``limits.memory_mb``. No ``RLIMIT_AS``: Ladybug reserves address space it never touches (8 TiB when
-it opens a database, and about 2.5 GiB more a second while it expands a variable-length path, at 30 MiB
-resident), and it crashes (SIGSEGV) instead of failing when a reservation is refused. A ``MemoryError``
-still answers :class:`~graph.stores.QueryTooLarge`, after which the worker exits and is replaced.
+The pool talks to it through a socket: ``("open", kind, config)`` → ``("ok", None)``, then ``("run", query,
+params, limits)`` → ``("ok", QueryResult)``; a store error comes back as ``("error", class name, message,
+limit)``, anything else as ``("bug", traceback)``. The worker runs at a lower CPU priority than the service
+(``nice`` 10; not ``SCHED_IDLE``, under which a busy machine starves it), with one engine thread. The pool
+watches its resident memory (its peak since the query was sent) and kills it past ``limits.memory_mb``. No
+``RLIMIT_AS``: Ladybug reserves address space it never touches (8 TiB when it opens a database, and about
+2.5 GiB more a second while it expands a variable-length path, at 30 MiB resident), and it crashes (SIGSEGV)
+instead of failing when a reservation is refused. A ``MemoryError`` still answers
+:class:`~graph.stores.QueryTooLarge`, after which the worker exits and is replaced.
 """
 
 from __future__ import annotations
