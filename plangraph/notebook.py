@@ -98,9 +98,7 @@ def open_store(
         return open_kind("neo4j", uri=neo4j, user=user, password=password, database=database)
     if path == MEMORY:
         return open_kind("ladybug")
-    file = Path(path) if path is not None else default_store()
-    if not read_only:
-        file.parent.mkdir(parents=True, exist_ok=True)
+    file = Path(path) if path is not None else default_store()  # the store makes its folder
     return open_kind("ladybug", path=file, read_only=read_only)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
 import networkx as nx
 import pytest
@@ -111,20 +112,35 @@ def test_render_rows() -> None:
         render_rows(rows, "xml")
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["coverage"],
-        ["centrality", "--top", "5", "-f", "json"],
-        ["comention", "--min-weight", "3", "-f", "csv"],
-        ["path", "task-4", "technology/人工智能"],
-    ],
-)
-def test_cli_analyse(g: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
-    monkeypatch.setattr(graph_cmds, "load_graph", lambda *a, **k: g)
+ANALYSES = [  # the command line, the rows it must print, how it must build the graph
+    (["coverage", "--no-curated"], lambda g: render_rows(goal_coverage(g), "table"), (True, False)),
+    (["centrality", "--top", "5", "-f", "json"], lambda g: render_rows(centrality(g, ("Task", "Column"), 5), "json"), (True, True)),
+    (["comention", "--min-weight", "3", "-f", "csv"], lambda g: render_rows(comention(g, "Technology", "Task", 3, None), "csv"), (False, True)),
+    (["path", "task-4", "technology/人工智能", "--plan-id", P], lambda g: render_rows(shortest_path(g, f"{P}/task-4", "technology/人工智能", False, False), "table"), (True, True)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args, rows, graph_options", ANALYSES, ids=[a[0][0] for a in ANALYSES])
+def test_cli_analyse(
+    g: nx.MultiDiGraph,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    rows: Callable[[nx.MultiDiGraph], str],
+    graph_options: tuple[bool, bool],
+) -> None:
+    """Each analysis prints its function's rows in the format asked, from the graph its options ask for."""
+    asked: list[tuple[object, ...]] = []
+
+    def load_graph(source: object, plan_id: object, **options: object) -> nx.MultiDiGraph:
+        asked.append((source, plan_id, options["infer"], options["curated"]))
+        return g
+
+    monkeypatch.setattr(graph_cmds, "load_graph", load_graph)
     res = CliRunner().invoke(app, ["analyse", args[0], str(BUNDLED_DIR), *args[1:]])
     assert res.exit_code == 0, res.output
-    assert res.stdout.strip()
+    assert res.stdout.rstrip("\n") == rows(g).rstrip("\n") and rows(g).strip()
+    plan_id = P if "--plan-id" in args else None
+    assert asked == [(BUNDLED_DIR, plan_id, *graph_options)]
 
 
 def test_cli_analyse_bad_label(g: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch) -> None:

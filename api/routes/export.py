@@ -8,7 +8,7 @@ neighbours, across plans.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any
 from urllib.parse import quote
 
 import networkx as nx
@@ -20,13 +20,12 @@ from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, ApiError, problems
 from plangraph.graph.corpus import plan_graph
-from plangraph.graph.export import FORMATS, render, select, to_csv_files, zip_bytes
+from plangraph.graph.export import render, select, to_csv_files, zip_bytes
+from plangraph.graph.formats import DEFAULT_FORMAT, ExportFormat
 from plangraph.graph.formats import MEDIA as FORMAT_MEDIA
 from plangraph.graph.stores.readback import NodesNotFound, nodes_graph
 
 router = APIRouter(tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent])
-Format = Literal["json", "graphml", "gexf", "csv", "cypher", "dot", "mermaid"]
-assert set(get_args(Format)) == set(FORMATS)
 MEDIA = {fmt: media for fmt, (media, _) in FORMAT_MEDIA.items()}
 SUFFIX = {fmt: suffix for fmt, (_, suffix) in FORMAT_MEDIA.items()}
 #: the most eids one export may name (a console result of PLANGRAPH_MAX_ROWS rows of several nodes each)
@@ -40,14 +39,14 @@ class NodesExport(BaseModel):
 
     eids: list[str] = Field(min_length=1, max_length=MAX_EIDS, examples=[["informatization-14fyp/goal-5"]])
     neighbours: bool = Field(False, description="add every node one step from the eids")
-    format: Format = "json"
+    format: ExportFormat = DEFAULT_FORMAT
 
 
 @router.get("/export", operation_id="export", responses=RESPONSES)
 def export(
     state: State,
     plan: str | None = Query(None, max_length=64, description="plan id; optional when one plan is loaded"),
-    format: Format = "json",
+    format: ExportFormat = DEFAULT_FORMAT,
     root: str | None = Query(None, max_length=EID_LENGTH),
     depth: int | None = Query(None, ge=0, le=10),
     goal: str | None = Query(None, max_length=200),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -187,91 +190,112 @@ def evaluate(
         write_output((head if fmt == OutFormat.table else "") + render_rows(table, fmt.value), None)
 
 
-def _rows_out(rows: list[dict[str, object]], fmt: OutFormat, output: Path | None) -> None:
-    from plangraph.graph.analysis import render_rows
+def analysis(
+    *, infer: bool = True, curated_option: bool = False
+) -> Callable[[Callable[..., list[dict[str, object]]]], Callable[..., None]]:
+    """An ``analyse`` command made of ``run(g, **its options) -> rows``. The plan argument and the options
+    every analysis takes (``--format``, ``-o``, ``--plan-id``, ``--title``, ``--partial``, and
+    ``--no-curated`` where ``curated_option``: where links.yaml changes the answer) are added here, after
+    ``run``'s own, and so are parsing, the graph (``infer``: with SERVES/MEASURES) and writing the rows."""
 
-    write_output(render_rows(rows, fmt.value), output)
+    def make(run: Callable[..., list[dict[str, object]]]) -> Callable[..., None]:
+        def param(
+            name: str, annotation: object, default: object = inspect.Parameter.empty
+        ) -> inspect.Parameter:
+            return inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+            )
+
+        own = [  # run's own options, their annotations resolved (they are strings in this module)
+            param(p.name, eval(p.annotation, run.__globals__), p.default)
+            for p in list(inspect.signature(run).parameters.values())[1:]
+        ]
+        params = [
+            param("source", SourceArg),
+            *own,
+            param("fmt", FormatOpt, OutFormat.table),
+            param("output", OutputOpt, None),
+            param("plan_id", PlanIdOpt, None),
+            *([param("no_curated", NoCuratedOpt, False)] if curated_option else []),
+            param("title", TitleOpt, None),
+            param("partial", PartialOpt, False),
+        ]
+        names = {p.name for p in own}
+
+        @functools.wraps(run, assigned=("__module__", "__name__", "__qualname__", "__doc__"))
+        def command(**given: object) -> None:
+            from plangraph.graph.analysis import render_rows
+
+            with clean_errors():
+                g = load_graph(
+                    given["source"],  # type: ignore[arg-type]
+                    given["plan_id"],  # type: ignore[arg-type]
+                    infer=infer,
+                    curated=not given.get("no_curated", False),
+                    title=given["title"],  # type: ignore[arg-type]
+                    partial=given["partial"],  # type: ignore[arg-type]
+                )
+                rows = run(g, **{name: value for name, value in given.items() if name in names})
+                fmt: OutFormat = given["fmt"]  # type: ignore[assignment]
+                write_output(render_rows(rows, fmt.value), given["output"])  # type: ignore[arg-type]
+
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return make
 
 
-def coverage(
-    source: SourceArg,
-    fmt: FormatOpt = OutFormat.table,
-    output: OutputOpt = None,
-    plan_id: PlanIdOpt = None,
-    no_curated: NoCuratedOpt = False,
-    title: TitleOpt = None,
-    partial: PartialOpt = False,
-) -> None:
+@analysis(curated_option=True)
+def coverage(g: nx.MultiDiGraph) -> list[dict[str, object]]:
     """Per goal: the tasks, subtasks, 专栏 and actions serving it, the indicators measuring it, gaps."""
     from plangraph.graph.analysis import goal_coverage
 
-    with clean_errors():
-        g = load_graph(source, plan_id, curated=not no_curated, title=title, partial=partial)
-        _rows_out(goal_coverage(g), fmt, output)
+    return goal_coverage(g)
 
 
+@analysis()
 def centrality(
-    source: SourceArg,
+    g: nx.MultiDiGraph,
     label: Annotated[
         list[str] | None, typer.Option("--label", help="Labels to rank (default Task, Column).")
     ] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Only the first N.")] = None,
-    fmt: FormatOpt = OutFormat.table,
-    output: OutputOpt = None,
-    plan_id: PlanIdOpt = None,
-    title: TitleOpt = None,
-    partial: PartialOpt = False,
-) -> None:
+) -> list[dict[str, object]]:
     """Degree and PageRank of tasks and 专栏 (or other labels)."""
     from plangraph.graph.analysis import centrality as run
 
-    with clean_errors():
-        g = load_graph(source, plan_id, title=title, partial=partial)
-        _rows_out(run(g, label or ("Task", "Column"), top), fmt, output)
+    return run(g, label or ("Task", "Column"), top)
 
 
+@analysis(infer=False)
 def comention(
-    source: SourceArg,
+    g: nx.MultiDiGraph,
     kind: Annotated[
         str, typer.Option("--kind", help="Entity label: Technology, Body, Region, …")
     ] = "Technology",
     within: Annotated[str, typer.Option("--within", help="Element label that groups mentions.")] = "Task",
     min_weight: Annotated[int, typer.Option("--min-weight", min=1)] = 1,
     top: Annotated[int | None, typer.Option("--top", min=1)] = None,
-    fmt: FormatOpt = OutFormat.table,
-    output: OutputOpt = None,
-    plan_id: PlanIdOpt = None,
-    title: TitleOpt = None,
-    partial: PartialOpt = False,
-) -> None:
+) -> list[dict[str, object]]:
     """Pairs of technologies (or other entities) mentioned within the same task, heaviest first."""
     from plangraph.graph.analysis import comention as run
 
-    with clean_errors():
-        g = load_graph(source, plan_id, infer=False, title=title, partial=partial)
-        _rows_out(run(g, kind, within, min_weight, top), fmt, output)
+    return run(g, kind, within, min_weight, top)
 
 
+@analysis()
 def path(
-    source: SourceArg,
+    g: nx.MultiDiGraph,
     start: Annotated[str, typer.Argument(help="From this eid (or plan-relative: task-4).")],
     end: Annotated[str, typer.Argument(help="To this eid (or body/…, technology/…).")],
     directed: Annotated[bool, typer.Option("--directed", help="Follow edge directions.")] = False,
     via_hubs: Annotated[
         bool, typer.Option("--via-hubs", help="Allow paths through Plan, Part, Section.")
     ] = False,
-    fmt: FormatOpt = OutFormat.table,
-    output: OutputOpt = None,
-    plan_id: PlanIdOpt = None,
-    title: TitleOpt = None,
-    partial: PartialOpt = False,
-) -> None:
+) -> list[dict[str, object]]:
     """The shortest path between two nodes, with the relationship of each step."""
     from plangraph.graph.analysis import shortest_path
     from plangraph.graph.export import resolve_ref
 
-    with clean_errors():
-        g = load_graph(source, plan_id, title=title, partial=partial)
-        _rows_out(
-            shortest_path(g, resolve_ref(g, start), resolve_ref(g, end), directed, via_hubs), fmt, output
-        )
+    return shortest_path(g, resolve_ref(g, start), resolve_ref(g, end), directed, via_hubs)

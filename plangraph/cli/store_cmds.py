@@ -88,8 +88,6 @@ def connect(neo4j: bool, db: Path, *, read_only: bool = False, wait_s: float = 0
     """The store; an embedded file another process holds is waited for up to ``wait_s`` seconds."""
     if neo4j:
         return open_store("neo4j", **neo4j_settings())
-    if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_s
     while True:
         try:
