@@ -17,7 +17,7 @@ order included):
    overrides of a ``links.yaml`` applied on top when one is given (:func:`graph_for_source` uses the one
    beside the source file).
 
->>> from ingest.pipeline import parse_file
+>>> from plangraph.ingest.pipeline import parse_file
 >>> g = build_graph(parse_file("data/plans/informatization-14fyp/source.txt"))  # doctest: +SKIP
 >>> g.nodes["informatization-14fyp/task-1"]["label"]  # doctest: +SKIP
 'Task'

@@ -217,7 +217,7 @@ def signals(
 def method(cfg: InferConfig) -> str:
     """The ``method`` of an inferred SERVES edge: the signals with a weight, and the steps after them.
 
-    >>> from graph.inferconfig import InferConfig
+    >>> from plangraph.graph.inferconfig import InferConfig
     >>> method(InferConfig(title_signal=0.3, plan_scale=1.0))
     'weighted-signals/lexical+title/context-blend/plan-scaled'
     """

@@ -2,12 +2,11 @@
 ``rows``: stores keep flat properties), each placed at the element it concerns, so any process that reads
 the store shows them beside their elements without the source file.
 
-A warning concerns the innermost element whose lines hold its line: of the elements (Paragraphs are not in
-the graph) whose ``line_start``–``line_end`` holds it, the one that starts last; among equals, the first
-in document order. A warning with no line (or on lines no element holds) concerns the plan as a whole
+A warning concerns the innermost element whose lines hold its line: of the elements whose
+``line_start``–``line_end`` holds it, the one that starts last; among equals, the first in document order. A warning with no line (or on lines no element holds) concerns the plan as a whole
 (``eid`` null).
 
->>> from ingest.models import ParseWarning
+>>> from plangraph.ingest.models import ParseWarning
 >>> warning_dict(ParseWarning(code="W101", message="m", line=3), "p/task-1")["eid"]
 'p/task-1'
 """

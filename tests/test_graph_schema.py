@@ -100,11 +100,10 @@ def test_every_label_has_the_key_and_common_props(label: str) -> None:
 
 
 def test_document_kinds_are_labels() -> None:
-    # every kind the parser makes (except the unused Paragraph) is a label of the graph
-    kinds = {k.value for k in Kind} - {"Paragraph"}
-    assert kinds <= set(NODE_LABELS)
+    # every kind the parser makes is a label of the graph
+    assert {k.value for k in Kind} <= set(NODE_LABELS)
     assert {k.value for k in PLAN_LEVEL} <= set(NODE_LABELS)
-    assert {k.value for k in NESTED} - {"Paragraph"} <= set(NODE_LABELS)
+    assert {k.value for k in NESTED} <= set(NODE_LABELS)
 
 
 def test_endpoints_are_declared_labels_and_unique() -> None:

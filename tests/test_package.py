@@ -23,7 +23,7 @@ PACKAGES = ("ingest", "graph", "api", "queries")
 def test_no_module_imports_the_old_top_level_names() -> None:
     """Code imports ``plangraph.ingest…``, never ``ingest…`` (which works in a checkout only by accident
     of the current folder, and clashes with other packages in a notebook)."""
-    old = re.compile(rf"^\s*(from|import) ({'|'.join(PACKAGES)}|plangraph_cli)(\.|\s|$)", re.M)
+    old = re.compile(rf"^\s*(>>> )?(from|import) ({'|'.join(PACKAGES)}|plangraph_cli)(\.|\s|$)", re.M)
     offenders = []
     for folder in (*PACKAGES, "plangraph", "tests", "bench", "docs"):
         for path in sorted((ROOT / folder).rglob("*.py")):

@@ -178,7 +178,7 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes for one store.
 
-    >>> from graph.stores import open_store
+    >>> from plangraph.graph.stores import open_store
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "doc.lbug"
     >>> store = open_store("ladybug", path=path)
