@@ -3,8 +3,8 @@
 the store shows them beside their elements without the source file.
 
 A warning concerns the innermost element whose lines hold its line: of the elements whose
-``line_start``–``line_end`` holds it, the one that starts last; among equals, the first in document order. A warning with no line (or on lines no element holds) concerns the plan as a whole
-(``eid`` null).
+``line_start``–``line_end`` holds it, the one that starts last; among equals, the first in document order. A
+warning with no line (or on lines no element holds) concerns the plan as a whole (``eid`` null).
 
 >>> from plangraph.ingest.models import ParseWarning
 >>> warning_dict(ParseWarning(code="W101", message="m", line=3), "p/task-1")["eid"]
