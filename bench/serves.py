@@ -5,8 +5,11 @@ Prints one row per plan and the macro average (the mean of the plans' figures; a
 for is left out of its mean): goal p@1 (each goal's first task), p@1 of the priority actions, of the 专栏
 and of every source, SERVES precision, recall and F1, MEASURES F1. Inference alone first, then with the
 curated ``links.yaml`` beside each plan. Asserts nothing (tests/test_graph_infer.py holds the line).
+``--errors`` also lists, for each plan left out, the goals whose first task is wrong and every gold source
+whose rank-1 goal is wrong: the gold goal and the chosen one, their scores, their weighted signals and the
+terms each shares with the source.
 
-    python bench/serves.py [--corpus DIR]
+    python bench/serves.py [--corpus DIR] [--errors]
 """
 
 from __future__ import annotations
@@ -22,10 +25,21 @@ sys.path.insert(0, str(ROOT))
 
 from bench.timing import SOURCE  # noqa: E402
 from plangraph.graph.build import links_beside  # noqa: E402
-from plangraph.graph.evaluate import BoundGold, Score, bind, evaluate, load_gold  # noqa: E402
-from plangraph.graph.fit import GRIDS, START, fit, fit_plan, lopo, serves_score  # noqa: E402
-from plangraph.graph.infer import Link, infer_links  # noqa: E402
+from plangraph.graph.evaluate import BoundGold, Score, bind, evaluate, first_tasks, load_gold  # noqa: E402
+from plangraph.graph.fit import (  # noqa: E402
+    GRIDS,
+    START,
+    FitPlan,
+    fit,
+    fit_plan,
+    links,
+    lopo,
+    misses,
+    serves_score,
+)
+from plangraph.graph.infer import Link, infer_links, serves_signals  # noqa: E402
 from plangraph.graph.inferconfig import DEFAULT_CONFIG, InferConfig  # noqa: E402
+from plangraph.graph.terms import shared_terms  # noqa: E402
 from plangraph.ingest.models import PlanDocument  # noqa: E402
 from plangraph.ingest.pipeline import parse_file  # noqa: E402
 
@@ -106,9 +120,34 @@ def changed(cfg: InferConfig) -> str:
     )
 
 
+def print_errors(plan: GoldPlan, fplan: FitPlan, cfg: InferConfig) -> None:
+    """What ``cfg`` gets wrong on ``plan`` (see the module docstring)."""
+    vec, _ = serves_signals(plan.doc, START)  # the term vectors do not depend on the fitted parameters
+
+    def short(eid: str | None) -> str:
+        return "–" if eid is None else eid.removeprefix(plan.doc.plan.id + "/")
+
+    def terms(s: str, g: str) -> str:
+        return "、".join(shared_terms(vec.sources[s], vec.goals[g], 4)) or "–"
+
+    print(f"\nerrors of {plan.name} (fitted without it)")
+    found = links(fplan, cfg)
+    for goal, task in first_tasks(found, fplan.gold.first_task, fplan.gold.task_ids).items():
+        if task != fplan.gold.first_task[goal]:
+            print(f"  {short(goal)}: first task {short(task)}, gold {short(fplan.gold.first_task[goal])}")
+    for m in misses(fplan, cfg):
+        gold = ", ".join(short(g) for g in m.gold)
+        where = f"{m.kind}; context {short(m.context)}"
+        print(f"  {short(m.source)} ({where}): chose {short(m.chosen)}, gold {gold}")
+        for g in dict.fromkeys(x for x in (m.chosen, m.gold_best) if x is not None):
+            parts = " ".join(f"{n} {v:.2f}" for n, v in m.parts[g].items())
+            print(f"      {short(g):<14} {m.scores[g]:.3f}  {parts}  terms {terms(m.source, g)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("PLANGRAPH_CORPUS", DEFAULT_CORPUS)))
+    ap.add_argument("--errors", action="store_true", help="list what leave-one-plan-out gets wrong")
     args = ap.parse_args()
     if not (args.corpus / "serves").is_dir():
         sys.exit(f"error: no serves/ gold folder in {args.corpus} (set --corpus or PLANGRAPH_CORPUS)")
@@ -124,6 +163,9 @@ def main() -> None:
     print_table("leave-one-plan-out: fitted on the other plans, scored on the one left out", rows)
     for h in held:
         print(f"  fitted without {h.name}: {changed(h.cfg)}")
+    if args.errors:
+        for p, fp, h in zip(plans, fplans, held, strict=True):
+            print_errors(p, fp, h.cfg)
     print_table(
         "inference alone, defaults in graph.inferconfig (fitted on all plans)", score_all(plans, inferred)
     )

@@ -228,6 +228,26 @@ def bind(gold: Gold, doc: PlanDocument) -> BoundGold:
     )
 
 
+def first_tasks(
+    links: Sequence[Link],
+    goals: Sequence[str] | dict[str, str],
+    task_ids: frozenset[str] | set[str] | None = None,
+    rel: str = "SERVES",
+) -> dict[str, str | None]:
+    """Each goal's first task among ``links``: the highest-scoring Task (a curated edge first) asserted for
+    it, or None."""
+    out: dict[str, str | None] = {}
+    for goal in goals:
+        cands = [
+            lk
+            for lk in links
+            if lk.rel == rel and lk.end == goal and (task_ids is None or lk.start in task_ids)
+        ]
+        best = min(cands, key=lambda lk: (lk.source != "curated", -lk.score, lk.start), default=None)
+        out[goal] = best.start if best is not None else None
+    return out
+
+
 def score_links(
     rel: str,
     links: Sequence[Link],
@@ -253,15 +273,8 @@ def score_links(
                 by_kind[kind] = p1(of_kind)
     goal_p1 = None
     if first_task is not None:
-        hits = 0
-        for goal, task in first_task.items():
-            cands = [
-                lk
-                for lk in links
-                if lk.rel == rel and lk.end == goal and (task_ids is None or lk.start in task_ids)
-            ]
-            best = min(cands, key=lambda lk: (lk.source != "curated", -lk.score, lk.start), default=None)
-            hits += best is not None and best.start == task
+        chosen = first_tasks(links, first_task, task_ids, rel)
+        hits = sum(chosen[goal] == task for goal, task in first_task.items())
         goal_p1 = hits / len(first_task) if first_task else 0.0
     return Score(
         rel,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from plangraph.graph.evaluate import BoundGold, Score, evaluate
 from plangraph.graph.infer import Link, serves_signals
 from plangraph.graph.inferconfig import InferConfig
-from plangraph.graph.serves import Signals, combine, method, ranked
+from plangraph.graph.serves import SIGNAL_WEIGHTS, Matrix, Signals, combine, method, ranked
 from plangraph.ingest.models import PlanDocument
 
 #: The parameters fitted, in the order coordinate ascent visits them, with their grids.
@@ -168,3 +168,60 @@ def fit_plan(name: str, doc: PlanDocument, gold: BoundGold, cfg: InferConfig = S
     vec, sig = serves_signals(doc, cfg)
     allowed = frozenset((s, g) for s in vec.sources for g in vec.goals if vec.shares(s, g))
     return FitPlan(name, sig, gold, allowed)
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A gold source whose rank-1 goal is wrong (or that was given no goal): what the inference chose,
+    the gold goal it scored highest, and why — each goal's combined score and its own weighted signals
+    (before the context blend and the plan scale)."""
+
+    source: str
+    kind: str
+    gold: tuple[str, ...]
+    chosen: str | None
+    gold_best: str
+    scores: dict[str, float]  # goal → combined score, for chosen and gold_best
+    parts: dict[str, dict[str, float]]  # goal → signal → weight × value
+    context: str | None
+
+
+_SIGNALS_OFF = dict.fromkeys(SIGNAL_WEIGHTS.values(), 0.0)
+
+
+def _parts(sig: Signals, cfg: InferConfig, lexical: Matrix, source: str, goal: str) -> dict[str, float]:
+    out = {"lexical": lexical[source][goal]}
+    for name, fld in SIGNAL_WEIGHTS.items():
+        if getattr(cfg, fld):
+            out[name] = getattr(cfg, fld) * sig.values[name][source][goal]
+    return out
+
+
+def misses(plan: FitPlan, cfg: InferConfig) -> list[Miss]:
+    """The gold sources of ``plan`` whose rank-1 goal with ``cfg`` is not one of their gold goals, in
+    document order (what ``bench/serves.py --errors`` prints)."""
+    scores = combine(plan.signals, cfg)
+    # the lexical term as combine weighs it (goal_norm), alone: no other signal, no blend, no plan scale
+    alone = replace(cfg, **_SIGNALS_OFF, context_weight=0.0, plan_scale=0.0)  # type: ignore[arg-type]
+    lexical = combine(replace(plan.signals, context={}), alone)
+    top = {lk.start: lk.end for lk in links(plan, cfg) if lk.rank == 1}
+    out = []
+    for s in plan.signals.sources:
+        gold = plan.gold.serves.get(s)
+        if gold is None or top.get(s) in gold:
+            continue
+        best = max(gold, key=lambda g: (scores[s].get(g, 0.0), -gold.index(g)))
+        shown = [g for g in (top.get(s), best) if g is not None]
+        out.append(
+            Miss(
+                s,
+                plan.gold.kinds.get(s, ""),
+                gold,
+                top.get(s),
+                best,
+                {g: scores[s].get(g, 0.0) for g in shown},
+                {g: _parts(plan.signals, cfg, lexical, s, g) for g in shown},
+                plan.signals.context.get(s),
+            )
+        )
+    return out

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from plangraph.cli.main import app
 from plangraph.graph.evaluate import BoundGold, bind, load_gold
-from plangraph.graph.fit import GRIDS, START, FitPlan, fit, fit_plan, lopo, serves_score
+from plangraph.graph.fit import GRIDS, START, FitPlan, fit, fit_plan, lopo, misses, serves_score
 from plangraph.graph.inferconfig import DEFAULT_CONFIG
 from plangraph.graph.serves import SIGNALS, Signals, ranked
 from plangraph.ingest.models import PlanDocument
@@ -172,6 +172,25 @@ def test_parts_have_their_own_cap() -> None:
         ("p/task-1/subtask-1", "p/goal-1"),
         ("p/column-1", "p/goal-1"),
     ]
+
+
+def test_misses_say_what_was_chosen_and_why() -> None:
+    """The error reading of bench/serves.py --errors: per wrong source, the chosen and the gold goal with
+    their scores and weighted signals."""
+    plan = tiny("a", "order")
+    got = misses(plan, START)
+    assert [(m.source, m.chosen, m.gold_best, m.kind) for m in got] == [
+        ("p/task-1", "p/goal-2", "p/goal-1", "Task"),
+        ("p/task-2", "p/goal-1", "p/goal-2", "Task"),
+    ]
+    first = got[0]
+    assert first.scores["p/goal-2"] > first.scores["p/goal-1"]
+    assert first.parts == {"p/goal-2": {"lexical": 0.5}, "p/goal-1": {"lexical": 0.4}}
+    cfg = replace(START, order_signal=0.3)
+    assert misses(plan, cfg) == []  # the order outweighs the words: nothing wrong
+    wrong = misses(tiny("d", "words"), cfg)
+    assert [m.source for m in wrong] == ["p/task-1", "p/task-2"]
+    assert wrong[0].parts["p/goal-1"] == {"lexical": 0.4, "order": 0.3}
 
 
 def test_fit_is_deterministic() -> None:
