@@ -46,7 +46,7 @@ from typing import Any
 
 import yaml
 
-from plangraph.ingest.jieba_dict import fresh_tokenizer
+from plangraph.ingest.jieba_dict import fresh_tokenizer, pos_tokenizer, posseg_module
 from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon
 from plangraph.ingest.models import EntityKind
 from plangraph.ingest.normalize import fold
@@ -196,12 +196,9 @@ def _tokenizer(lexicon_dir: Path = LEXICON_DIR) -> Any:
     to it): the default dictionary, the lexicon's forms (bodies as ``nt``, regions as ``ns``) and the
     stems of department names as nouns. Its HMM decoding is :func:`ingest.posseg.viterbi` (jieba's
     answers, several times faster)."""
-    import jieba
-    import jieba.posseg
-
     from plangraph.ingest import posseg
 
-    jieba.posseg.viterbi = posseg.viterbi  # read by POSTokenizer as a module global
+    posseg_module().viterbi = posseg.viterbi  # read by POSTokenizer as a module global
 
     tok = fresh_tokenizer()
     tags = {EntityKind.BODY: "nt", EntityKind.REGION: "ns"}
@@ -212,7 +209,7 @@ def _tokenizer(lexicon_dir: Path = LEXICON_DIR) -> Any:
                 tok.add_word(form, 1000, tags.get(entry.kind, "nz"))
     for word in sorted(rules(lexicon_dir).name_stems):
         tok.add_word(word, 1000, "n")
-    return jieba.posseg.POSTokenizer(tok)
+    return pos_tokenizer(tok)
 
 
 @lru_cache(maxsize=2)
