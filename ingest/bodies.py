@@ -44,10 +44,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from plangraph.ingest.jieba_dict import fresh_tokenizer, pos_tokenizer, posseg_module
-from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon
+from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon, read_curated
 from plangraph.ingest.models import EntityKind
 from plangraph.ingest.normalize import fold
 
@@ -137,7 +135,7 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2)
 def rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
-    data: dict[str, Any] = yaml.safe_load((lexicon_dir / RULES_FILE).read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_curated(lexicon_dir / RULES_FILE)
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w) for w in data.get(key) or ())

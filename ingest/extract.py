@@ -27,13 +27,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from plangraph.ingest.bodies import Note, find_bodies, find_notes
 from plangraph.ingest.drafts import Draft, Piece
 from plangraph.ingest.ids import make_span
 from plangraph.ingest.jieba_dict import jieba_module
-from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon, read_curated
 from plangraph.ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
 from plangraph.ingest.normalize import Normalized, fold
 from plangraph.ingest.ruler import ruler, segmenter
@@ -156,7 +154,7 @@ def excluded_quotes(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
     path = lexicon_dir / "initiatives_excluded.yaml"
     if not path.is_file():
         return frozenset()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = read_curated(path) or []
     if isinstance(data, dict):
         data = data.get("excluded_quotes") or []
     return frozenset(fold(str(d["name"] if isinstance(d, dict) else d)).replace(" ", "") for d in data)

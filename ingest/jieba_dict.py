@@ -24,6 +24,7 @@ tokenizer gets the cached tags instead, so ``jieba.posseg.cut`` answers as befor
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import logging
 import marshal
@@ -31,7 +32,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from plangraph.home import cache_dir
@@ -42,7 +42,7 @@ _snapshot: tuple[dict[str, int], int] | None = None  # FREQ and total before any
 _tags: dict[str, str] | None = None  # the default dictionary's tags (read with it)
 
 
-def jieba_module() -> ModuleType:
+def jieba_module() -> Any:
     """``jieba``, imported without ``pkg_resources`` when nothing imported that yet (jieba then opens its
     data files by path, the fallback it has for that)."""
     if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
@@ -76,7 +76,7 @@ def _use_cache_dir(tok: Any) -> None:
 def cache_file() -> Path:
     """The cache of jieba's default dictionary: named by jieba's version and the dictionary file."""
     jieba = jieba_module()
-    st = os.stat(Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
+    st = os.stat(Path(str(jieba.__file__)).parent / jieba.DEFAULT_DICT_NAME)
     return cache_dir() / f"jieba-{jieba.__version__}-{st.st_size}-{st.st_mtime_ns}.dict"
 
 
@@ -102,7 +102,7 @@ def _read() -> Dictionary:
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
         data = marshal.loads(path.read_bytes())
         if isinstance(data, tuple) and len(data) == 3 and isinstance(data[0], dict):
-            return data  # type: ignore[return-value]
+            return data
     built = _build()
     with contextlib.suppress(OSError):  # not writable: every process builds it (slower, same answers)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,20 +147,18 @@ def fresh_tokenizer() -> Any:
     return tok
 
 
-def posseg_module() -> ModuleType:
+def posseg_module() -> Any:
     """``jieba.posseg``, imported without its module-level tokenizer reading the dictionary file: it gets
     the cached tags (the same table) instead."""
     jieba = jieba_module()
     if "jieba.posseg" not in sys.modules:
         jieba.dt.get_dict_file = lambda: io.BytesIO()  # read by POSTokenizer() at import: nothing
         try:
-            import jieba.posseg
+            importlib.import_module("jieba.posseg")
         finally:
             del jieba.dt.get_dict_file
-        jieba.posseg.dt.word_tag_tab = dict(_default_tags())
-    import jieba.posseg
-
-    return jieba.posseg
+        sys.modules["jieba.posseg"].dt.word_tag_tab = dict(_default_tags())
+    return sys.modules["jieba.posseg"]
 
 
 def pos_tokenizer(tok: Any) -> Any:
