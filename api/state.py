@@ -160,7 +160,7 @@ class AppState:
         """The version of what the store holds if it is known without asking the store (a ``stat`` or two
         at most); None when :meth:`data_version` must look (it may block: not on the event loop)."""
         if self.watch is not None:
-            return None if self.watch.changed() else str(self.generation)
+            return None if self.watch.changed(now=time.monotonic()) else str(self.generation)
         if self.store.kind == "ladybug":  # held read-write: only this process writes it
             return str(self.generation)
         seen = self.plans_seen
