@@ -3,8 +3,9 @@
 The lexicon's entities are what spaCy's ``blank("zh")`` with the jieba segmenter and an EntityRuler built
 from the curated lexicons finds (:func:`build_nlp`): lexicon terms segment as single tokens (a jieba user
 dictionary) and match with their aliases folded to the canonical name. The parse finds them with
-:mod:`ingest.ruler`, the same matching without importing spaCy (tested against the spaCy pipeline). Cited documents 《…》 are found by pattern. Quoted phrases that are neither a known
-initiative nor a curated exclusion are reported (W601), so the lexicon can grow without silent guesses.
+:mod:`ingest.ruler`, the same matching without importing spaCy (tested against the spaCy pipeline).
+Cited documents 《…》 are found by pattern. Quoted phrases that are neither a known initiative nor a
+curated exclusion are reported (W601), so the lexicon can grow without silent guesses.
 
 Bodies the lexicon does not know are found by the rules of :mod:`ingest.bodies` (省教育厅, 国家局信息中心,
 金融机构, 有关部门 …): a recognised name that holds a shorter body (省人大 holds 人大) replaces it; one that
