@@ -9,6 +9,20 @@ an answer over a quarter of it is not kept. Every answer says ``X-Cache: hit`` o
 Only 200 answers to GET are kept; ``/health`` (it asks the store each time) and answers that say
 ``Cache-Control: no-store`` are not. The ETag is a digest of the body, so it is right across restarts and
 across worker processes.
+
+Two layers share one :class:`ResponseCache`:
+
+- :class:`CacheFront`, in front of the whole application (``api.main.PlanGraphApp.__call__``): a hit is
+  answered there, a plain ASGI call with no routing, dependencies, validation or middleware under it
+  (those cost more than the rest of a cached answer);
+- :class:`CacheMiddleware`, inside CORS: fills the cache on a miss, and serves the requests the front
+  leaves to the application (a CORS request, whose answer needs the CORS headers; a version only the store
+  can tell: a thread, not the event loop).
+
+The key is the whole request as far as an answer depends on it (:meth:`CacheFront.key`): the path, the
+query string put in a canonical order (parameters sorted by name, repeated ones kept in their order, the
+encoding undone: ``?b=2&a=1`` and ``?a=%31&b=2`` are one request) and the request headers the GET routes
+read (none today: the key then says so by holding none; a route that reads one adds it to the key).
 """
 
 from __future__ import annotations
@@ -16,7 +30,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import anyio.to_thread
 from starlette.datastructures import Headers
@@ -27,6 +45,8 @@ from plangraph.graph.stores import StoreError
 #: paths whose answers are never kept
 UNCACHED = frozenset({"/health"})
 CACHE_CONTROL = (b"cache-control", b"no-cache")
+#: the scope's note from the front to the middleware: (version, key) of a request it looked up and missed
+MISSED = "plangraph.cache_missed"
 
 
 @dataclass(frozen=True)
@@ -95,32 +115,122 @@ def _matches(if_none_match: str | None, etag: bytes) -> bool:
 _DROPPED = {b"content-length", b"etag", b"cache-control", b"x-cache"}
 
 
+@lru_cache(maxsize=4096)
+def canonical_query(query_string: bytes) -> bytes:
+    """The query string in a canonical order and encoding: the same parameters give the same bytes (as
+    Starlette reads it: latin-1, then percent-decoding as UTF-8).
+
+    >>> canonical_query(b"plan=p&goal=%E6%95%B0") == canonical_query(b"goal=%e6%95%b0&plan=p")
+    True
+    >>> canonical_query(b"b=2&a=1&b=1")
+    b'a=1&b=2&b=1'
+    """
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda kv: kv[0])).encode()
+
+
+def headers_read(routes: list[Any]) -> tuple[bytes, ...]:
+    """The request headers the GET routes read (their header parameters, their dependencies' too)."""
+    from fastapi.dependencies.models import Dependant
+    from fastapi.routing import APIRoute
+
+    def names(dependant: Dependant) -> Iterator[str]:
+        yield from (p.alias for p in dependant.header_params)
+        for sub in dependant.dependencies:
+            yield from names(sub)
+
+    found = {
+        n.lower().replace("_", "-")
+        for r in routes
+        if isinstance(r, APIRoute) and "GET" in (r.methods or ())
+        for n in names(r.dependant)
+    }
+    return tuple(sorted(n.encode() for n in found))
+
+
+#: request headers that decide whether the front may answer: validators, CORS, a request body
+_FRONT_HEADERS = frozenset({b"if-none-match", b"origin", b"content-length", b"transfer-encoding"})
+
+
+class CacheFront:
+    """Answers cache hits in front of the application (see the module's notes); ``app`` is the FastAPI
+    application (its state holds the store's version), ``cors`` whether CORS is configured."""
+
+    def __init__(self, app: Any, cache: ResponseCache, *, cors: bool) -> None:
+        self.app, self.cache, self.cors = app, cache, cors
+        self._keyed: tuple[bytes, ...] | None = None
+
+    def key(self, scope: Scope) -> bytes:
+        """The request, as far as an answer depends on it."""
+        if self._keyed is None:  # the routes are all there by the first request
+            self._keyed = headers_read(self.app.routes)
+        key = scope["path"].encode() + b"?" + canonical_query(scope["query_string"])
+        if self._keyed:
+            sent = dict(scope["headers"])
+            key += b"".join(b"\n" + name + b":" + sent.get(name, b"") for name in self._keyed)
+        return key
+
+    async def answer(self, scope: Scope, send: Send) -> bool:
+        """Answer the request from the cache if it can: True when it did."""
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"] in UNCACHED
+            or self.cache.max_bytes <= 0
+        ):
+            return False
+        seen: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name in _FRONT_HEADERS and name not in seen:
+                seen[name] = value
+        if (self.cors and b"origin" in seen) or b"transfer-encoding" in seen:
+            return False
+        if seen.get(b"content-length", b"0") != b"0":
+            return False
+        version = self.app.state.plangraph.cached_version()
+        if version is None:
+            return False
+        key = self.key(scope)
+        entry = self.cache.get(version, key)
+        if entry is None:
+            scope[MISSED] = (version, key)
+            return False
+        inm = seen.get(b"if-none-match")
+        await _send(send, entry, inm.decode("latin-1") if inm is not None else None, b"hit")
+        return True
+
+
 class CacheMiddleware:
     """Serve GET answers from :class:`ResponseCache` by the state's store version; add the ETag,
-    Cache-Control and X-Cache headers; answer 304 to a matching ``If-None-Match``."""
+    Cache-Control and X-Cache headers; answer 304 to a matching ``If-None-Match``. Keeps what the
+    application answers to a request :class:`CacheFront` missed or left to it."""
 
-    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
-        self.app, self.cache = app, cache
+    def __init__(self, app: ASGIApp, front: CacheFront) -> None:
+        self.app, self.front, self.cache = app, front, front.cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] in UNCACHED:
             await self.app(scope, receive, send)
             return
-        state = scope["app"].state.plangraph
-        version = state.cached_version()
-        if version is None:  # it needs the store (a fingerprint, a reopen): not on the event loop
-            try:
-                version = await anyio.to_thread.run_sync(state.data_version)
-            except StoreError:  # the route says what is wrong (503, 504 …), and nothing is kept
-                await self.app(scope, receive, send)
-                return
-        key = scope["path"].encode() + b"?" + scope["query_string"]
-        inm = Headers(scope=scope).get("if-none-match")
         keep = self.cache.max_bytes > 0
-        entry = self.cache.get(version, key) if keep else None
-        if entry is not None:
-            await _send(send, entry, inm, b"hit")
-            return
+        inm = Headers(scope=scope).get("if-none-match")
+        missed = scope.get(MISSED)
+        if missed is not None:  # the front looked it up: not there
+            version, key = missed
+        else:
+            state = scope["app"].state.plangraph
+            version = state.cached_version()
+            if version is None:  # it needs the store (a fingerprint, a reopen): not on the event loop
+                try:
+                    version = await anyio.to_thread.run_sync(state.data_version)
+                except StoreError:  # the route says what is wrong (503, 504 …), and nothing is kept
+                    await self.app(scope, receive, send)
+                    return
+            key = self.front.key(scope)
+            entry = self.cache.get(version, key) if keep else None
+            if entry is not None:
+                await _send(send, entry, inm, b"hit")
+                return
 
         start: Message | None = None
         chunks: list[bytes] = []

@@ -14,7 +14,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plangraph.api import errors
-from plangraph.api.cache import CacheMiddleware, ResponseCache
+from plangraph.api.cache import CacheFront, CacheMiddleware, ResponseCache
 from plangraph.api.deps import known_params
 from plangraph.api.routes import ROUTERS
 from plangraph.api.state import VERSION, AppState, open_state
@@ -25,7 +25,7 @@ Every item carries its eid, labels, title and source span (character offsets and
 file) so it can be cited. Errors are problem+json with a stable `code`."""
 
 
-def create_app(settings: Settings | None = None, state: AppState | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, state: AppState | None = None) -> PlanGraphApp:
     """The app. ``settings`` default to the environment (PLANGRAPH_*, NEO4J_*); ``state`` lets tests hand
     in an opened store."""
     settings = settings or Settings()
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             else:
                 state.close_pool()
 
-    app = FastAPI(
+    app = PlanGraphApp(
         title="PlanGraph",
         version=VERSION,
         description=DESCRIPTION,
@@ -53,8 +53,11 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         redoc_url=None,
     )
     errors.install(app)
-    # inside CORS: a kept answer carries no one client's CORS headers
-    app.add_middleware(CacheMiddleware, cache=ResponseCache(int(settings.cache_mb * 1024 * 1024)))
+    # hits answered in front of everything; the middleware inside CORS: a kept answer carries no one
+    # client's CORS headers
+    cache = ResponseCache(int(settings.cache_mb * 1024 * 1024))
+    app.front = CacheFront(app, cache, cors=bool(settings.cors_origins))
+    app.add_middleware(CacheMiddleware, front=app.front)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -68,6 +71,18 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+class PlanGraphApp(FastAPI):
+    """The application, with :class:`api.cache.CacheFront` before FastAPI's own handling: a cached
+    answer is sent without routing, dependencies or middleware."""
+
+    front: CacheFront | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        front = self.front
+        if front is None or not await front.answer(scope, send):
+            await super().__call__(scope, receive, send)
 
 
 class LimitBody:

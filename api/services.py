@@ -91,15 +91,23 @@ def to_csv(result: QueryResult, *, bom: bool = False) -> str:
     return tabular.to_csv(result.columns, result.rows, bom=bom)
 
 
+def known_plans(state: AppState) -> list[str] | None:
+    """The plans in the store as last read, while that is younger than ``PLANGRAPH_PLAN_LIST_TTL_S``;
+    None when the store must be asked."""
+    cached = state.plan_list
+    if cached is not None and time.monotonic() - cached[0] < state.settings.plan_list_ttl_s:
+        return cached[1]
+    return None
+
+
 def plan_ids(state: AppState, *, fresh: bool = False) -> list[str]:
     """The plans in the store, remembered for ``PLANGRAPH_PLAN_LIST_TTL_S`` (one query less per request);
     a load through this service forgets the list at once."""
-    now = time.monotonic()
-    cached = state.plan_list
-    if not fresh and cached is not None and now - cached[0] < state.settings.plan_list_ttl_s:
-        return cached[1]
+    known = None if fresh else known_plans(state)
+    if known is not None:
+        return known
     ids = held_ids(state.store)
-    state.plan_list = (now, ids)
+    state.plan_list = (time.monotonic(), ids)
     return ids
 
 

@@ -39,17 +39,32 @@ class ReadWriteLock:
 
     @contextmanager
     def reading(self) -> Iterator[None]:
+        self.acquire_read()
+        try:
+            yield
+        finally:
+            self.release_read()
+
+    def try_read(self) -> bool:
+        """Take the read side if no reload writes or waits (never blocks: fit for the event loop)."""
+        with self._cond:
+            if self._writing or self._waiting:
+                return False
+            self._readers += 1
+            return True
+
+    def acquire_read(self) -> None:
         with self._cond:
             while self._writing or self._waiting:
                 self._cond.wait()
             self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                if not self._readers:
-                    self._cond.notify_all()
+
+    def release_read(self) -> None:
+        """Give the read side back (never blocks)."""
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -145,7 +160,7 @@ class AppState:
         """The version of what the store holds if it is known without asking the store (a ``stat`` or two
         at most); None when :meth:`data_version` must look (it may block: not on the event loop)."""
         if self.watch is not None:
-            return None if self.watch.changed() else str(self.generation)
+            return None if self.watch.changed(now=time.monotonic()) else str(self.generation)
         if self.store.kind == "ladybug":  # held read-write: only this process writes it
             return str(self.generation)
         seen = self.plans_seen

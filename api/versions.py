@@ -9,7 +9,8 @@ response cache (:mod:`api.cache`) keys them by it.
 - Ladybug served read-only (writes switched off: no ``PLANGRAPH_TOKEN``): another process may write the
   file meanwhile (the engine allows one writer beside any number of read-only processes; a read-only one
   keeps seeing the file as it was when it opened it). :class:`FileWatch` compares the file's and its
-  write-ahead log's size and modification time on every request (two ``stat`` calls); when they changed and
+  write-ahead log's size and modification time on a request (two ``stat`` calls; at most once a
+  millisecond, :data:`LOOK_EVERY_S`); when they changed and
   no process holds the file's write lock any more, the service opens the file afresh and the version moves.
 - Ladybug served read-write: no other process can write the file (the engine locks it), so the generation
   says it all.
@@ -28,10 +29,11 @@ from typing import Any
 Signature = tuple[int, ...]
 
 
-def file_signature(path: Path) -> Signature:
-    """Size and modification time (ns) of the store file and of its write-ahead log (absent: zeros)."""
+def file_signature(path: Path | tuple[str, str]) -> Signature:
+    """Size and modification time (ns) of the store file and of its write-ahead log (absent: zeros);
+    ``path`` may be the two file names already."""
     sig: list[int] = []
-    for file in (str(path), f"{path}.wal"):
+    for file in path if isinstance(path, tuple) else (str(path), f"{path}.wal"):
         try:
             st = os.stat(file)
         except FileNotFoundError:
@@ -59,23 +61,40 @@ def write_locked(path: Path) -> bool:
     return bool(_LOCK.unpack(answer)[0] != fcntl.F_UNLCK)
 
 
+#: a file found unchanged is not looked at again for this long (s): at thousands of cached answers a
+#: second the two ``stat`` calls were a tenth of each (bench/serving.py); a write another process finished
+#: is seen a millisecond later at most
+LOOK_EVERY_S = 0.001
+
+
 @dataclass
 class FileWatch:
     """Watches a Ladybug file this process holds read-only for writes by other processes."""
 
     path: Path
     seen: Signature = field(default=())
+    #: monotonic time of the last look that found the file unchanged
+    looked: float = field(default=float("-inf"))
 
     def __post_init__(self) -> None:
-        self.seen = self.seen or file_signature(self.path)
+        self._files = (str(self.path), f"{self.path}.wal")
+        self.seen = self.seen or file_signature(self._files)
 
-    def changed(self) -> bool:
-        """The file changed since :meth:`mark` and no writer holds it now (a reopen sees a finished load)."""
-        return file_signature(self.path) != self.seen and not write_locked(self.path)
+    def changed(self, *, now: float | None = None) -> bool:
+        """The file changed since :meth:`mark` and no writer holds it now (a reopen sees a finished load).
+        With ``now`` (monotonic), a file found unchanged within :data:`LOOK_EVERY_S` is not looked at."""
+        if now is not None and now - self.looked < LOOK_EVERY_S:
+            return False
+        if file_signature(self._files) != self.seen and not write_locked(self.path):
+            return True
+        if now is not None:
+            self.looked = now
+        return False
 
     def mark(self) -> None:
         """What the file looks like now is what the open store shows."""
-        self.seen = file_signature(self.path)
+        self.seen = file_signature(self._files)
+        self.looked = float("-inf")
 
 
 def fingerprint(rows: list[dict[str, Any]]) -> str:

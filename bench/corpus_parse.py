@@ -36,7 +36,7 @@ def run(files: list[Path], jobs: int) -> tuple[float, int]:
     """Seconds to parse and build every file with ``jobs`` processes; files that failed."""
     found = expand(files)
     t0 = time.perf_counter()
-    failed = sum(1 for prep in _prepared(found, DEFAULT, jobs) if prep.error)
+    failed = sum(1 for done in _prepared(found, DEFAULT, jobs) for prep in done if prep.error)
     return time.perf_counter() - t0, failed
 
 

@@ -17,20 +17,36 @@ Loading many files at once (parallel parsing, sha256 skip, a report per file) is
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from plangraph.graph.build import add_plan, links_beside
-from plangraph.graph.crossplan import link_citations
-from plangraph.graph.stores.base import Progress, Store
-from plangraph.graph.stores.readback import PlanNotFound, plan_graph
 from plangraph.ingest.load import find_source
 from plangraph.ingest.models import PlanDocument
-from plangraph.queries.library import run_query
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from plangraph.graph.crossplan import link_citations
+    from plangraph.graph.stores.base import Progress, Store
+    from plangraph.graph.stores.readback import PlanNotFound, plan_graph
+
+#: names this module gives from others, imported when first asked for: ``plangraph parse`` needs neither
+#: networkx nor the stores (a quarter of its start-up)
+_LAZY = {
+    "PlanNotFound": "plangraph.graph.stores.readback",
+    "plan_graph": "plangraph.graph.stores.readback",
+    "link_citations": "plangraph.graph.crossplan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Options",
@@ -75,6 +91,10 @@ def parse(path: Path | str, options: Options = DEFAULT) -> tuple[Path, PlanDocum
 
 def build(doc: PlanDocument, source: Path | None = None, options: Options = DEFAULT) -> nx.MultiDiGraph:
     """The graph of one document; the ``links.yaml`` beside ``source`` applies unless ``curated=False``."""
+    import networkx as nx
+
+    from plangraph.graph.build import add_plan, links_beside
+
     links = links_beside(source) if source is not None and options.curated else None
     g = nx.MultiDiGraph()
     add_plan(g, doc, infer=options.infer, links=links, curated=options.curated)
@@ -101,6 +121,8 @@ def install(
     links once at its end instead."""
     store.load(graph, plan_id, replace=True, progress=progress)
     if link:
+        from plangraph.graph.crossplan import link_citations
+
         link_citations(store)
 
 
@@ -110,6 +132,8 @@ def install_many(store: Store, plans: Sequence[tuple[str, nx.MultiDiGraph]], *, 
     way. Then (``link``) the citations between the store's plans are brought up to date."""
     store.load_many(plans)
     if link:
+        from plangraph.graph.crossplan import link_citations
+
         link_citations(store)
 
 
@@ -124,6 +148,8 @@ def install_document(
 
 def remove(store: Store, plan_id: str) -> None:
     """Remove a plan (its nodes, and the shared entities no other plan names); ``PlanNotFound`` if absent."""
+    from plangraph.graph.stores.readback import PlanNotFound
+
     if plan_id not in held_ids(store):
         raise PlanNotFound(f"the store ({store.location}) holds no plan {plan_id!r}")
     store.drop_plan(plan_id)
@@ -131,6 +157,8 @@ def remove(store: Store, plan_id: str) -> None:
 
 def held(store: Store, query: str = "plans", params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The rows of a canned query over the store's plans (``plans``: id, title, issuer, period, sha256 …)."""
+    from plangraph.queries.library import run_query
+
     return run_query(store, query, dict(params or {}), internal=True).records()
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
 from plangraph.graph.schema import KEY, METRIC, PLAN, REL_TYPES
 from plangraph.graph.stores.base import Store
+from plangraph.ingest.lexicon import read_curated
 from plangraph.ingest.normalize import match_key
 
 METRICS_FILE = Path(__file__).with_name("metrics.yaml")
@@ -62,7 +62,7 @@ COMPARISON = {
 @lru_cache(maxsize=4)
 def curated_metrics(path: Path = METRICS_FILE) -> dict[str, tuple[str, str]]:
     """``match_key(variant)`` → (canonical name, unit) from the curated mapping file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_curated(path) or {}
     out: dict[str, tuple[str, str]] = {}
     for i, entry in enumerate(data.get("metrics") or [], 1):
         if not isinstance(entry, dict) or not entry.get("name"):

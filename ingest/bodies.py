@@ -44,10 +44,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from plangraph.ingest.jieba_dict import fresh_tokenizer
-from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon
+from plangraph.ingest.jieba_dict import fresh_tokenizer, pos_tokenizer, posseg_module
+from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon, read_curated
 from plangraph.ingest.models import EntityKind
 from plangraph.ingest.normalize import fold
 
@@ -137,7 +135,7 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2)
 def rules(lexicon_dir: Path = LEXICON_DIR) -> Rules:
-    data: dict[str, Any] = yaml.safe_load((lexicon_dir / RULES_FILE).read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_curated(lexicon_dir / RULES_FILE)
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w) for w in data.get(key) or ())
@@ -196,12 +194,9 @@ def _tokenizer(lexicon_dir: Path = LEXICON_DIR) -> Any:
     to it): the default dictionary, the lexicon's forms (bodies as ``nt``, regions as ``ns``) and the
     stems of department names as nouns. Its HMM decoding is :func:`ingest.posseg.viterbi` (jieba's
     answers, several times faster)."""
-    import jieba
-    import jieba.posseg
-
     from plangraph.ingest import posseg
 
-    jieba.posseg.viterbi = posseg.viterbi  # read by POSTokenizer as a module global
+    posseg_module().viterbi = posseg.viterbi  # read by POSTokenizer as a module global
 
     tok = fresh_tokenizer()
     tags = {EntityKind.BODY: "nt", EntityKind.REGION: "ns"}
@@ -212,7 +207,7 @@ def _tokenizer(lexicon_dir: Path = LEXICON_DIR) -> Any:
                 tok.add_word(form, 1000, tags.get(entry.kind, "nz"))
     for word in sorted(rules(lexicon_dir).name_stems):
         tok.add_word(word, 1000, "n")
-    return jieba.posseg.POSTokenizer(tok)
+    return pos_tokenizer(tok)
 
 
 @lru_cache(maxsize=2)

@@ -1,9 +1,11 @@
 """Stage 6 — extract: named entities and responsibility statements in each element's own text.
 
-spaCy ``blank("zh")`` with the jieba segmenter; a jieba user dictionary and an EntityRuler are built from
-the curated lexicons, so lexicon terms segment as single tokens and match with their aliases folded to the
-canonical name. Cited documents 《…》 are found by pattern. Quoted phrases that are neither a known
-initiative nor a curated exclusion are reported (W601), so the lexicon can grow without silent guesses.
+The lexicon's entities are what spaCy's ``blank("zh")`` with the jieba segmenter and an EntityRuler built
+from the curated lexicons finds (:func:`build_nlp`): lexicon terms segment as single tokens (a jieba user
+dictionary) and match with their aliases folded to the canonical name. The parse finds them with
+:mod:`ingest.ruler`, the same matching without importing spaCy (tested against the spaCy pipeline).
+Cited documents 《…》 are found by pattern. Quoted phrases that are neither a known initiative nor a
+curated exclusion are reported (W601), so the lexicon can grow without silent guesses.
 
 Bodies the lexicon does not know are found by the rules of :mod:`ingest.bodies` (省教育厅, 国家局信息中心,
 金融机构, 有关部门 …): a recognised name that holds a shorter body (省人大 holds 人大) replaces it; one that
@@ -27,15 +29,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from plangraph.ingest.bodies import Note, find_bodies, find_notes
 from plangraph.ingest.drafts import Draft, Piece
 from plangraph.ingest.ids import make_span
-from plangraph.ingest.jieba_dict import global_tokenizer
-from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from plangraph.ingest.jieba_dict import jieba_module
+from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon, read_curated
 from plangraph.ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
 from plangraph.ingest.normalize import Normalized, fold
+from plangraph.ingest.ruler import ruler, segmenter
 
 _DOCUMENT = re.compile(r"《([^《》\n]{1,60})》")
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
@@ -58,14 +59,13 @@ class _Ent:
 
 @lru_cache(maxsize=2)
 def build_nlp(lexicon_dir: Path = LEXICON_DIR) -> Any:
-    """The spaCy pipeline: blank Chinese, jieba with the lexicon as user dictionary, an EntityRuler."""
+    """The spaCy pipeline: blank Chinese, jieba with the lexicon as user dictionary, an EntityRuler. The
+    parse finds its entities with :mod:`ingest.ruler` (the same answers without importing spaCy); this is
+    the reference that module is tested against, and a spaCy pipeline for anyone who wants its ``Doc``."""
     import spacy
 
-    segmenter = global_tokenizer()  # the one spaCy's jieba segmenter uses
+    segmenter(lexicon_dir)  # the one spaCy's jieba segmenter uses, with the lexicon's words
     lex = load_lexicon(lexicon_dir)
-    for entry in lex.entries:
-        for surface in entry.surfaces:
-            segmenter.add_word(fold(surface))  # user dictionary: keep lexicon terms whole
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     patterns = [
@@ -131,8 +131,7 @@ def lexicon_windows(text: str, lexicon_dir: Path = LEXICON_DIR) -> list[tuple[in
     >>> [t[a:b] for a, b in lexicon_windows(t)]
     ['一是加强中央网信办统筹']
     """
-    import jieba
-
+    jieba = jieba_module()
     hits = _occurrences(text, lexicon_forms(lexicon_dir))
     if not hits:
         return []
@@ -157,48 +156,27 @@ def excluded_quotes(lexicon_dir: Path = LEXICON_DIR) -> frozenset[str]:
     path = lexicon_dir / "initiatives_excluded.yaml"
     if not path.is_file():
         return frozenset()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = read_curated(path) or []
     if isinstance(data, dict):
         data = data.get("excluded_quotes") or []
     return frozenset(fold(str(d["name"] if isinstance(d, dict) else d)).replace(" ", "") for d in data)
 
 
-_CHUNK = 2_000  # characters of windows per spaCy doc (spaCy aligns words by slicing: keep docs short)
-
-
 def lexicon_entities(texts: list[str], lexicon_dir: Path = LEXICON_DIR) -> list[list[_Ent]]:
-    """The EntityRuler's entities of each text (offsets in that text). Only the windows
-    (:func:`lexicon_windows`) are tokenised, joined by newlines into a few docs: a newline is a token of
-    its own and no lexicon form holds one, so no match crosses from one window into the next, and one doc
-    costs far less than one per window.
+    """The EntityRuler's entities of each text (offsets in that text), by :mod:`ingest.ruler`. Only the
+    windows (:func:`lexicon_windows`) are tokenised: no lexicon form holds a newline or crosses a window's
+    end, and a window is tokenised as it is inside the whole text.
 
     >>> [[(e.name, e.start, e.end) for e in ents] for ents in lexicon_entities(["由中央网信办统筹。", "无"])]
     [[('中央网络安全和信息化委员会办公室', 1, 6)], []]
     """
-    nlp = build_nlp(lexicon_dir)
-    places: list[tuple[int, int, int]] = []  # (offset in its chunk, text index, window start in text)
-    chunks: list[list[str]] = [[]]
-    size = 0
-    for i, text in enumerate(texts):
+    find = ruler(lexicon_dir)
+    out: list[list[_Ent]] = []
+    for text in texts:
+        ents: list[_Ent] = []
         for a, b in lexicon_windows(text, lexicon_dir):
-            if size and size + b - a > _CHUNK:
-                chunks.append([])
-                size = 0
-            places.append((size, i, a))
-            chunks[-1].append(text[a:b])
-            size += b - a + 1
-    out: list[list[_Ent]] = [[] for _ in texts]
-    at = 0
-    for chunk, doc in zip(chunks, nlp.pipe("\n".join(c) for c in chunks), strict=True):
-        mine = places[at : at + len(chunk)]
-        at += len(chunk)
-        starts = [p[0] for p in mine]
-        for e in doc.ents:
-            offset, i, a = mine[bisect.bisect_right(starts, e.start_char) - 1]
-            shift = a - offset
-            out[i].append(
-                _Ent(EntityKind(e.label_), e.ent_id_ or e.text, e.start_char + shift, e.end_char + shift)
-            )
+            ents += [_Ent(f.kind, f.name, f.start + a, f.end + a) for f in find(text[a:b])]
+        out.append(ents)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -22,6 +23,16 @@ FILES: dict[EntityKind, str] = {
     EntityKind.REGION: "regions.yaml",
     EntityKind.INITIATIVE: "initiatives.yaml",
 }
+
+
+#: libyaml's parser where PyYAML was built with it: the same documents as ``yaml.safe_load``, about ten
+#: times faster (the lexicons' reading was a tenth of a parse's start-up)
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_curated(path: Path) -> Any:
+    """A curated data file (the lexicons, the body rules, the metric mapping): YAML, safely loaded."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # a safe loader
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         path = directory / fname
         if not path.is_file():
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = read_curated(path) or []
         for i, item in enumerate(data):
             if not isinstance(item, dict) or not item.get("name"):
                 raise ValueError(f"{path}: entry {i + 1} has no name")

@@ -9,8 +9,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import pytest
+from fastapi import Header
 from fastapi.testclient import TestClient
 
 from plangraph.api.cache import Entry, ResponseCache
@@ -138,3 +140,86 @@ def test_memory_is_bounded_least_recently_used_first() -> None:
     assert cache.get("v2", b"a") is None  # a new version: the old entries are gone
     assert len(cache) == 0 and cache.size == 0
     assert (cache.hits, cache.misses) == (2, 4)
+
+
+def test_the_key_is_the_request_not_its_spelling(served: tuple[TestClient, list[str]]) -> None:
+    """Answered in front of the app (api.cache.CacheFront): the same parameters in another order or
+    encoding are the same request; other values are another."""
+    client, _ = served
+    first = client.get(f"/goals?plan={PLAN}&limit=3")
+    assert first.status_code == 200 and first.headers["x-cache"] == "miss"
+    for spelling in (f"/goals?limit=3&plan={PLAN}", "/goals?limit=%33&plan=" + PLAN):
+        again = client.get(spelling)
+        assert again.headers["x-cache"] == "hit", spelling
+        assert (again.content, again.headers["etag"]) == (first.content, first.headers["etag"])
+    other = client.get(f"/goals?plan={PLAN}&limit=4")
+    assert other.headers["x-cache"] == "miss"
+    assert len(other.json()["items"]) == 4 and len(first.json()["items"]) == 3
+    assert (
+        client.get(f"/goals?plan={PLAN}&limit=3&lmit=1").status_code == 422
+    )  # never answered from the cache
+
+
+def test_a_hit_revalidates_and_a_write_here_moves_the_version(served: tuple[TestClient, list[str]]) -> None:
+    client, where = served
+    first = client.get(TASKS)
+    hit = client.get(TASKS, headers={"If-None-Match": f'W/{first.headers["etag"]}, "other"'})
+    assert (hit.status_code, hit.content, hit.headers["x-cache"]) == (304, b"", "hit")
+    state = client.app.state.plangraph  # type: ignore[attr-defined]
+    before = state.cached_version() or state.data_version()
+    hits = client.app.front.cache.hits  # type: ignore[attr-defined]
+    assert client.get(TASKS).headers["x-cache"] == "hit"
+    assert client.app.front.cache.hits == hits + 1  # type: ignore[attr-defined]
+    added = plangraph("add", str(BUNDLED), "--plan-id", COPY, *where)  # another process writes
+    assert added.returncode == 0, added.stderr
+    after = client.get(TASKS)
+    assert after.headers["x-cache"] == "miss"  # the store's version moved: nothing of the old one is served
+    assert (state.cached_version() or state.data_version()) != before
+    assert after.content == first.content  # the plan asked about did not change: the same answer, re-made
+    assert client.get(TASKS).headers["x-cache"] == "hit"
+
+
+def test_cors_answers_come_with_cors_headers_from_the_cache(tmp_path: Path) -> None:
+    """A hit to a CORS request carries the CORS headers (it is answered inside the CORS layer), and a
+    kept answer carries no one client's CORS headers to another."""
+    db = tmp_path / "cors.lbug"
+    added = plangraph("add", str(BUNDLED), "--db", str(db))
+    assert added.returncode == 0, added.stderr
+    settings = Settings(store="ladybug", db_path=db, cypher_workers=1, cors_origins=["https://example.org"])  # type: ignore[arg-type]
+    with TestClient(create_app(settings)) as client:
+        plain = client.get(TASKS)
+        assert plain.headers["x-cache"] == "miss" and "access-control-allow-origin" not in plain.headers
+        cross = client.get(TASKS, headers={"Origin": "https://example.org"})
+        assert cross.headers["x-cache"] == "hit"
+        assert cross.headers["access-control-allow-origin"] == "https://example.org"
+        assert cross.content == plain.content
+        again = client.get(TASKS)
+        assert again.headers["x-cache"] == "hit" and "access-control-allow-origin" not in again.headers
+        evil = client.get(TASKS, headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in evil.headers
+
+
+def test_a_header_a_get_route_reads_is_part_of_the_key(tmp_path: Path) -> None:
+    db = tmp_path / "keyed.lbug"
+    app = create_app(Settings(store="ladybug", db_path=db, cypher_workers=1))
+
+    @app.get("/test-language")
+    def language(x_language: Annotated[str, Header()] = "zh") -> dict[str, str]:
+        return {"language": x_language}
+
+    with TestClient(app) as client:
+        zh = client.get("/test-language", headers={"X-Language": "zh"})
+        en = client.get("/test-language", headers={"X-Language": "en"})
+        assert (zh.json(), en.json()) == ({"language": "zh"}, {"language": "en"})
+        assert en.headers["x-cache"] == "miss"
+        again = client.get("/test-language", headers={"X-Language": "zh"})
+        assert again.headers["x-cache"] == "hit" and again.json() == {"language": "zh"}
+        assert client.get("/plans", headers={"X-Language": "en"}).headers["x-cache"] == "miss"
+        assert client.get("/plans", headers={"X-Language": "zh"}).headers["x-cache"] == "miss"  # keyed too
+
+
+def test_a_get_with_a_body_is_left_to_the_app(served: tuple[TestClient, list[str]]) -> None:
+    client, _ = served
+    assert client.get(TASKS).status_code == 200
+    big = client.request("GET", TASKS, content=b"x" * 6_000_000)  # over PLANGRAPH_MAX_BODY_BYTES (5 MB)
+    assert big.status_code == 413 and big.json()["code"] == "too_large"

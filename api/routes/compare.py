@@ -10,11 +10,14 @@ from fastapi import APIRouter, Query
 from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import PlanComparison
 from plangraph.graph.corpus import held
 from plangraph.graph.crossplan import COMPARISON
 
-router = APIRouter(prefix="/plans", tags=["plans"], responses=READS, dependencies=[Consistent])
+router = APIRouter(
+    route_class=OneTrip, prefix="/plans", tags=["plans"], responses=READS, dependencies=[Consistent]
+)
 PlanParam = Annotated[str, Query(min_length=1, max_length=64, description="a plan id")]
 
 

@@ -11,11 +11,14 @@ from pydantic import BaseModel, Field
 from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import Rows, Span
 from plangraph.graph.warnings import from_property
 from plangraph.ingest.ids import label_of_eid
 
-router = APIRouter(tags=["document"], responses={**READS, **problems(404)}, dependencies=[Consistent])
+router = APIRouter(
+    route_class=OneTrip, tags=["document"], responses={**READS, **problems(404)}, dependencies=[Consistent]
+)
 #: the most characters of context on either side of a span that /source returns
 MAX_CONTEXT = 5000
 

@@ -9,9 +9,15 @@ from fastapi import APIRouter, Path, Query
 from plangraph.api import services
 from plangraph.api.deps import Consistent, Pages, State
 from plangraph.api.errors import READS, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import Page
 
-router = APIRouter(tags=["entities"], responses={**READS, **problems(404, 409)}, dependencies=[Consistent])
+router = APIRouter(
+    route_class=OneTrip,
+    tags=["entities"],
+    responses={**READS, **problems(404, 409)},
+    dependencies=[Consistent],
+)
 EntityType = Literal["body", "technology", "region", "document", "initiative"]
 LABELS = {
     "body": "Body",

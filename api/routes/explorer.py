@@ -11,8 +11,9 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
 from plangraph.api.errors import ApiError, problems
+from plangraph.api.routing import OneTrip
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=OneTrip, include_in_schema=False)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 #: scripts, styles, pictures and requests from this origin only; no inline script, no plug-ins, no framing
 CSP = (

@@ -7,10 +7,15 @@ from fastapi import APIRouter, Path
 from plangraph.api import services
 from plangraph.api.deps import Consistent, Pages, PlanId, State
 from plangraph.api.errors import READS, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import GoalTasks, Page, Rows
 
 router = APIRouter(
-    prefix="/goals", tags=["goals"], responses={**READS, **problems(404)}, dependencies=[Consistent]
+    route_class=OneTrip,
+    prefix="/goals",
+    tags=["goals"],
+    responses={**READS, **problems(404)},
+    dependencies=[Consistent],
 )
 AMBIGUOUS = problems(409)
 Ref = Path(

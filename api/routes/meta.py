@@ -7,9 +7,10 @@ from fastapi import APIRouter
 from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import Health, Version
 
-router = APIRouter(tags=["meta"], dependencies=[Consistent])
+router = APIRouter(route_class=OneTrip, tags=["meta"], dependencies=[Consistent])
 
 
 @router.get("/health", operation_id="health", response_model=Health, responses=problems(503, 504))

@@ -9,9 +9,12 @@ from fastapi import APIRouter, Path, Query
 from plangraph.api import services
 from plangraph.api.deps import Consistent, Pages, State
 from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import NodeView, Page, Rows
 
-router = APIRouter(tags=["nodes"], responses={**READS, **problems(404)}, dependencies=[Consistent])
+router = APIRouter(
+    route_class=OneTrip, tags=["nodes"], responses={**READS, **problems(404)}, dependencies=[Consistent]
+)
 
 
 AMBIGUOUS = problems(409)

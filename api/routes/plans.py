@@ -7,11 +7,12 @@ from fastapi import APIRouter
 from plangraph.api import services
 from plangraph.api.deps import Consistent, Pages, State, WriteAccess
 from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import Page, PlanLoaded, PlanUpload, Rows
 from plangraph.ingest.models import PlanDocument, PlanMeta
 from plangraph.ingest.pipeline import parse_bytes
 
-router = APIRouter(prefix="/plans", tags=["plans"], responses=READS)
+router = APIRouter(route_class=OneTrip, prefix="/plans", tags=["plans"], responses=READS)
 WRITE = problems(400, 401, 403, 404, 409, 413, 500)
 
 

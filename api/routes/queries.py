@@ -10,10 +10,11 @@ from fastapi.responses import Response
 from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, ApiError, problems
+from plangraph.api.routing import OneTrip
 from plangraph.api.schemas import CypherRequest, QueryInfo, Rows
 from plangraph.queries.library import get_query, load_queries
 
-router = APIRouter(tags=["queries"], dependencies=[Consistent])
+router = APIRouter(route_class=OneTrip, tags=["queries"], dependencies=[Consistent])
 CSV = "text/csv; charset=utf-8"
 #: the longest value a canned query's parameter may have (the path's and search's own limits are shorter)
 MAX_PARAM_CHARS = 1000
