@@ -8,13 +8,19 @@ and repeated (the entities they share stay shared, as in a real corpus). For eac
   batches of :func:`graph.corpus_batch.in_batches`), then the citations between them linked once, as
   ``plangraph add`` does; plans/s. Side by side at the sizes up to ``--compare-up-to`` (100): one
   transaction per plan (:func:`graph.corpus.install`, the load before batching), on the same store kind;
-- store size (Ladybug: the file and its WAL; Neo4j: the database directory, when it is local) and memory
-  (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
+- Ladybug's bulk path: the corpus in one :func:`graph.corpus.install_many` into a fresh store (``COPY``
+  from Parquet files, :mod:`graph.stores.ladybug_copy`; ``whole``) against the batched path with the
+  bulk path out of reach (``batch``); and from ``--held-from`` (100), N plans added to a store that holds N
+  already: batched (what the store does) against ``COPY`` forced (``copy!``: what it does not, and why);
+- store size (Ladybug: the file after a checkpoint; Neo4j: the database directory, when it is local) and
+  memory (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
 - Neo4j's bulk path, at the sizes from ``--admin-import-from`` (100): ``neo4j-admin database import
   full`` of the corpus's CSV export into a fresh, offline database (what it costs, and what it cannot do:
   a store that holds plans, a server that keeps answering);
-- the p50 of five canned cross-plan queries (seven runs each, after one warm-up) and its ratio to the
-  same query on one plan, measured in the same run (the aim: within 2x at 1,000 plans).
+- the p50 of five canned cross-plan queries (seven runs each, after one warm-up): the whole answer, its
+  first page (the API's 100 rows) and per answer row, each as a ratio to the same query on one plan,
+  measured in the same run (the aim: within 2x at 1,000 plans, for what does not grow with the answer);
+  at the largest size, each query's PROFILE: the operators that find its first nodes (index or scan).
 
 Also the parse time of the real files with ``jobs`` worker processes against one (what ``plangraph add``
 does with files). Neo4j: NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (default: the local
@@ -22,7 +28,7 @@ server of ``make neo4j-start``); without a server its part is skipped, saying so
 ``bench-…`` only and drops them afterwards. Prints figures; asserts nothing.
 
     python bench/corpus_load.py [--sizes 1,100,1000] [--no-neo4j | --no-ladybug] [--jobs 2]
-                                [--compare-up-to 100]
+                                [--compare-up-to 100] [--held-from 100] [--admin-import-from 100]
 """
 
 from __future__ import annotations
@@ -342,7 +348,8 @@ def main() -> None:
                 store = open_store("ladybug", path=path, copy_from=copy_from)
                 try:
 
-                    def lb_size(path: Path = path) -> str:
+                    def lb_size(path: Path = path, store: Any = store) -> str:
+                        store.checkpoint()  # the log written into the file: the batched path leaves one
                         return mib(sum(f.stat().st_size for f in path.parent.iterdir()), kib=False)
 
                     def lb_memory(rss0: int = rss0) -> str:
