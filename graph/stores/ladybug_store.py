@@ -44,7 +44,6 @@ from plangraph.graph.stores.base import (
     check_read_only,
     stats_dict,
 )
-from plangraph.graph.stores.ladybug_copy import Copier
 from plangraph.graph.stores.rows import PlanRows, combine, link_rows, plan_rows
 
 MEMORY = ":memory:"
@@ -329,6 +328,8 @@ class LadybugStore:
         """The bulk path (:mod:`graph.stores.ladybug_copy`), for a store that holds nothing: every node
         (the shared entities one row each already) and relationship copied from Parquet files, nodes first;
         the same rows and properties as :meth:`_write` writes."""
+        from plangraph.graph.stores.ladybug_copy import Copier  # pyarrow: only when a bulk load runs
+
         done, total = 0, rows.total
         copier = Copier(self._conn.execute)
         try:
