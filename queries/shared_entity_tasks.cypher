@@ -3,9 +3,9 @@
 // param plan_a STRING: first plan id | example: informatization-14fyp
 // param plan_b STRING: second plan id | example: informatization-14fyp
 // max_rows: 1000
-MATCH (:Plan {eid: $plan_a})-[:HAS_TASK]->(a:Task)-[:HAS_SUBTASK*0..1]->(ea)-[:MENTIONS]->(x)
-WITH DISTINCT a, x
-MATCH (:Plan {eid: $plan_b})-[:HAS_TASK]->(b:Task)-[:HAS_SUBTASK*0..1]->(eb)-[:MENTIONS]->(x)
-WHERE a.eid <> b.eid
+MATCH (a:Task)-[:HAS_SUBTASK*0..1]->(ea)-[:MENTIONS]->(x)
+WHERE a.plan_id = $plan_a
+MATCH (b:Task)-[:HAS_SUBTASK*0..1]->(eb)-[:MENTIONS]->(x)
+WHERE b.plan_id = $plan_b AND a.eid <> b.eid
 RETURN a.eid AS task_a, a.title AS title_a, b.eid AS task_b, b.title AS title_b, count(DISTINCT x) AS shared
 ORDER BY shared DESC, task_a, task_b
