@@ -248,7 +248,7 @@ class LadybugStore:
         then every plan's nodes and relationships created (the shared entities merged).
 
         A batch of at least ``copy_from`` elements into a store that holds nothing takes the bulk path
-        (:meth:`_copy`: ``COPY`` from files, four times faster at 1,000 plans); ``COPY`` into tables that
+        (:meth:`_copy`: ``COPY`` from files, 3–4x faster at 1,000 plans); ``COPY`` into tables that
         hold rows is slower than ``CREATE`` (its commit grows with the table), so a store that holds plans
         never takes it. A bulk load that fails (an engine error, files that cannot be written) is rolled
         back, the store empty as it was, and the batch written by the batched path."""
