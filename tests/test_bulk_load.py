@@ -7,11 +7,13 @@ is stopped leaves the store empty, one that fails falls back to the batched path
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -186,3 +188,41 @@ def test_the_bulk_path_leaves_no_file_behind(
     assert bulk.last_load == "copy"
     assert seen  # the files were there while it copied
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_facts_the_bulk_path_relies_on(tmp_path: Path) -> None:
+    """COPY from Parquet inside a transaction: appends to a table that holds rows; a key the table holds
+    fails it, and the whole transaction (an earlier COPY too) is rolled back; lists and nulls kept."""
+    import ladybug as lb
+
+    from plangraph.graph.schema import Prop
+    from plangraph.graph.stores.ladybug_copy import Copier
+
+    db = lb.Database(str(tmp_path / "facts.lbug"))
+    conn = lb.Connection(db)
+    conn.execute("CREATE NODE TABLE N(eid STRING, l STRING[], n INT64, PRIMARY KEY (eid))")
+    conn.execute("CREATE REL TABLE R(FROM N TO N, w STRING)")
+    props = [Prop("eid", "STRING"), Prop("l", "STRING[]"), Prop("n", "INT64")]
+    copier = Copier(conn.execute)
+
+    def count() -> Any:
+        return conn.execute("MATCH (x:N) RETURN count(x)").get_all()[0][0]
+
+    copier.nodes("N", [{"eid": "a", "l": ["x,y", ""], "n": 1}, {"eid": "b"}], props)
+    conn.execute("BEGIN TRANSACTION")
+    copier.nodes("N", [{"eid": "c", "n": 3}], props)  # appended to a table that holds rows
+    copier.rels("R", "N", "N", [{"s": "a", "t": "c", "props": {"w": "w"}}], [Prop("w", "STRING")])
+    conn.execute("COMMIT")
+    assert count() == 3
+    conn.execute("BEGIN TRANSACTION")
+    copier.nodes("N", [{"eid": "d"}], props)
+    with pytest.raises(RuntimeError, match="duplicated primary key"):
+        copier.nodes("N", [{"eid": "a"}], props)
+    with contextlib.suppress(RuntimeError):  # the engine has rolled it back already
+        conn.execute("ROLLBACK")
+    assert count() == 3  # d is gone with the transaction
+    rows = conn.execute("MATCH (x:N) RETURN x.eid, x.l, x.n ORDER BY x.eid").get_all()
+    assert rows == [["a", ["x,y", ""], 1], ["b", None, None], ["c", None, 3]]
+    copier.close()
+    conn.close()
+    db.close()

@@ -12,10 +12,10 @@ Facts of the engine this module relies on (ladybug 0.22, checked in tests/test_b
   table with several FROM/TO pairs takes ``(from='A', to='B')``, the file's first two columns being the
   endpoints' keys.
 
-COPY creates; it does not merge. The plans of a batch are new to the store when it runs (their old versions
-deleted first, in the same transaction), and so are their relationships; of the shared entities (bodies,
-technologies …, one row per entity already: :func:`graph.stores.rows.combine`), the ones the store does not
-hold are copied and the ones it holds are merged by the caller, as the batched path does.
+COPY creates; it does not merge, and into a table that holds rows its commit costs time that grows with the
+table (bench/corpus_load.py): the store uses it for a store that holds nothing, where every node and
+relationship of the batch is new and each shared entity is one row already
+(:func:`graph.stores.rows.combine`).
 """
 
 from __future__ import annotations
