@@ -8,13 +8,19 @@ and repeated (the entities they share stay shared, as in a real corpus). For eac
   batches of :func:`graph.corpus_batch.in_batches`), then the citations between them linked once, as
   ``plangraph add`` does; plans/s. Side by side at the sizes up to ``--compare-up-to`` (100): one
   transaction per plan (:func:`graph.corpus.install`, the load before batching), on the same store kind;
-- store size (Ladybug: the file and its WAL; Neo4j: the database directory, when it is local) and memory
-  (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
+- Ladybug's bulk path: the corpus in one :func:`graph.corpus.install_many` into a fresh store (``COPY``
+  from Parquet files, :mod:`graph.stores.ladybug_copy`; ``whole``) against the batched path with the
+  bulk path out of reach (``batch``); and from ``--held-from`` (100), N plans added to a store that holds N
+  already: batched (what the store does) against ``COPY`` forced (``copy!``: what it does not, and why);
+- store size (Ladybug: the file after a checkpoint; Neo4j: the database directory, when it is local) and
+  memory (Ladybug: this process's RSS; Neo4j: the server JVM's RSS from ``$NEO4J_DATA_DIR/neo4j.pid``);
 - Neo4j's bulk path, at the sizes from ``--admin-import-from`` (100): ``neo4j-admin database import
   full`` of the corpus's CSV export into a fresh, offline database (what it costs, and what it cannot do:
   a store that holds plans, a server that keeps answering);
-- the p50 of five canned cross-plan queries (seven runs each, after one warm-up) and its ratio to the
-  same query on one plan, measured in the same run (the aim: within 2x at 1,000 plans).
+- the p50 of five canned cross-plan queries (seven runs each, after one warm-up): the whole answer, its
+  first page (the API's 100 rows) and per answer row, each as a ratio to the same query on one plan,
+  measured in the same run (the aim: within 2x at 1,000 plans, for what does not grow with the answer);
+  at the largest size, each query's PROFILE: the operators that find its first nodes (index or scan).
 
 Also the parse time of the real files with ``jobs`` worker processes against one (what ``plangraph add``
 does with files). Neo4j: NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (default: the local
@@ -22,13 +28,14 @@ server of ``make neo4j-start``); without a server its part is skipped, saying so
 ``bench-…`` only and drops them afterwards. Prints figures; asserts nothing.
 
     python bench/corpus_load.py [--sizes 1,100,1000] [--no-neo4j | --no-ladybug] [--jobs 2]
-                                [--compare-up-to 100]
+                                [--compare-up-to 100] [--held-from 100] [--admin-import-from 100]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -50,14 +57,18 @@ from plangraph.graph import corpus  # noqa: E402
 from plangraph.graph.corpus_batch import Found, _prepared, elements, expand, in_batches  # noqa: E402
 from plangraph.graph.crossplan import link_citations  # noqa: E402
 from plangraph.graph.export import CSV_MARKER, import_argv, write_csv  # noqa: E402
+from plangraph.graph.schema import KEY, SHARED, quote  # noqa: E402
 from plangraph.graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
-from plangraph.graph.stores.rows import relabel_plan  # noqa: E402
+from plangraph.graph.stores.ladybug_store import COPY_FROM  # noqa: E402
+from plangraph.graph.stores.rows import PlanRows, combine, plan_rows, relabel_plan  # noqa: E402
 from plangraph.queries.library import get_query  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED = ROOT / "data" / "plans" / "informatization-14fyp"
 NEO4J_DATA = Path(os.environ.get("NEO4J_DATA_DIR", ROOT / ".neo4j-data"))
 RUNS = 7
+#: ``copy_from`` that no batch reaches: the Ladybug store's batched path only
+NEVER = 10**12
 
 
 def real_graphs(jobs: int) -> list[nx.MultiDiGraph]:
@@ -78,9 +89,10 @@ def real_graphs(jobs: int) -> list[nx.MultiDiGraph]:
     return graphs
 
 
-def corpus_of(graphs: list[nx.MultiDiGraph], n: int) -> list[tuple[str, nx.MultiDiGraph]]:
+def corpus_of(graphs: list[nx.MultiDiGraph], n: int, start: int = 0) -> list[tuple[str, nx.MultiDiGraph]]:
+    """``n`` plans ``bench-{start + 1}`` …: the real graphs relabelled, in turn."""
     out = []
-    for i in range(n):
+    for i in range(start, start + n):
         plan_id = f"bench-{i + 1:04d}"
         out.append((plan_id, relabel_plan(graphs[i % len(graphs)], plan_id)))
     return out
@@ -99,27 +111,84 @@ def queries(plans: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
-def p50(store: Store, name: str, params: dict[str, Any]) -> tuple[float, int]:
+#: The first page of an answer: the API's default page (``limit=100``, api/deps.py).
+PAGE = 100
+
+
+def p50(store: Store, name: str, params: dict[str, Any], max_rows: int | None = None) -> tuple[float, int]:
+    """The median time of the query (all its rows, or the first ``max_rows``) and its number of rows."""
     q = get_query(name)
     bound = q.bind(params)
-    rows = len(store.read(q.cypher, bound, max_rows=q.max_rows, timeout_s=120).rows)  # warm-up
+    cap = min(q.max_rows, max_rows or q.max_rows)
+    rows = len(store.read(q.cypher, bound, max_rows=cap, timeout_s=120).rows)  # warm-up
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        store.read(q.cypher, bound, max_rows=q.max_rows, timeout_s=120)
+        store.read(q.cypher, bound, max_rows=cap, timeout_s=120)
         times.append(time.perf_counter() - started)
     return statistics.median(times), rows
 
 
+_OPERATOR = re.compile(r"([A-Z][A-Z_]{2,})\[\d+\]")
+#: The operators that say how a query finds its first nodes (an index or a scan), per engine.
+_FINDERS = ("Index", "Scan", "PRIMARY_KEY", "SCAN_NODE_TABLE")
+
+
+def operators(store: Store, name: str, params: dict[str, Any]) -> str:
+    """PROFILE of the query: the operators that find nodes (index seeks and lookups, scans), with rows."""
+    q = get_query(name)
+    found: list[str] = []
+    if store.kind == "neo4j":
+        with store._driver.session(database=store.database) as session:  # type: ignore[attr-defined]
+            profile = session.run("PROFILE " + q.cypher, q.bind(params)).consume().profile or {}
+
+        def walk(op: dict[str, Any]) -> None:
+            kind = op.get("operatorType", "").split("@")[0]
+            if any(f in kind for f in _FINDERS):
+                found.append(f"{kind} {op.get('args', {}).get('Details', '')} ({op.get('rows', '?')} rows)")
+            for child in op.get("children", []):
+                walk(child)
+
+        walk(profile)
+    else:
+        text = store._conn.execute("PROFILE " + q.cypher, q.bind(params)).get_all()[0][0]  # type: ignore[attr-defined]
+        for box in text.split("┌"):
+            op, rows = _OPERATOR.search(box), re.search(r"NumOutputTuples: (\d+)", box)
+            if op and any(f in op.group(1) for f in _FINDERS):
+                found.append(f"{op.group(1)} ({rows.group(1) if rows else '?'} rows)")
+    return "; ".join(found)
+
+
 def install(store: Store, plans: list[tuple[str, nx.MultiDiGraph]], mode: str) -> None:
     """``batch``: as ``plangraph add`` writes (:func:`graph.corpus_batch.in_batches`, one transaction per
-    batch); ``plan``: one transaction per plan (the load before batching, for comparison)."""
+    batch); ``plan``: one transaction per plan (the load before batching, for comparison); ``whole``: the
+    corpus in one :func:`graph.corpus.install_many` (into an empty Ladybug store: the bulk path, COPY);
+    ``copy!``: COPY forced into a Ladybug store that holds plans (what the store never does, timed to say
+    why: the entities it holds are left out, not merged)."""
     if mode == "plan":
         for plan_id, g in plans:
             corpus.install(store, g, plan_id, link=False)
         return
+    if mode == "whole":
+        corpus.install_many(store, plans, link=False)
+        return
+    if mode == "copy!":
+        forced_copy(store, plans)
+        return
     for batch in in_batches(plans, lambda item: elements(item[1])):
         corpus.install_many(store, batch, link=False)
+
+
+def forced_copy(store: Any, plans: list[tuple[str, nx.MultiDiGraph]]) -> None:
+    rows = combine([plan_rows(g, plan_id) for plan_id, g in plans])
+    nodes = {}
+    for label, items in rows.nodes.items():
+        held = (
+            {r[0] for r in store._all(f"MATCH (n:{quote(label)}) RETURN n.eid")} if label in SHARED else set()
+        )
+        nodes[label] = [r for r in items if r[KEY] not in held]
+    with store._atomic("bench: COPY into a store that holds plans"):
+        store._copy(PlanRows(rows.plan_id, {k: v for k, v in nodes.items() if v}, rows.rels), None)
 
 
 def run_size(
@@ -131,40 +200,56 @@ def run_size(
     memory: Callable[[], str],
     mode: str = "batch",
     queries_too: bool = True,
-) -> dict[str, tuple[float, int]]:
-    plans = corpus_of(graphs, n)
+    held: int = 0,
+    label: str = "",
+    profile: bool = False,
+) -> dict[str, tuple[float, float, int]]:
+    """Add ``n`` plans (after ``held`` plans already in the store, not timed) and time it; then the five
+    queries: p50 of the whole answer and of its first page, with the PROFILE of their finding operators."""
+    if held:
+        install(store, corpus_of(graphs, held), "whole")
+    plans = corpus_of(graphs, n, start=held)
     started = time.perf_counter()
     install(store, plans, mode)
     links = link_citations(store)
     took = time.perf_counter() - started
+    path = f", {store.last_load}" if hasattr(store, "last_load") and mode != "copy!" else ""
+    into = f" into {held} held" if held else ""
     print(
-        f"{name:<8} {n:>5} plans ({mode:<5}): add {took:7.1f} s ({n / took:6.1f} plans/s), {links} citation "
-        f"links; store {size()}; memory {memory()}"
+        f"{name:<8} {n:>5} plans{into} ({label or mode}{path}): add {took:7.1f} s ({n / took:6.1f} plans/s), "
+        f"{links} citation links; store {size()}; memory {memory()}"
     )
     if not queries_too:
         return {}
     out = {}
     for qname, params in queries([p for p, _ in plans]).items():
         t, rows = p50(store, qname, params)
-        out[qname] = t, rows
-        print(f"{'':<8}   {qname:<26} p50 {t * 1000:8.1f} ms  ({rows} rows)")
+        page, _ = p50(store, qname, params, PAGE)
+        out[qname] = t, page, rows
+        print(
+            f"{'':<8}   {qname:<26} p50 {t * 1000:8.1f} ms, first {PAGE} rows {page * 1000:8.1f} ms, "
+            f"{t * 1e6 / max(1, rows):8.0f} us/row  ({rows} rows)"
+        )
+        if profile:
+            print(f"{'':<8}     PROFILE: {operators(store, qname, params)}")
     return out
 
 
-def report_ratios(name: str, by_size: dict[int, dict[str, tuple[float, int]]]) -> None:
-    """Each query's p50 against the smallest corpus's; and per answer row, for the queries whose answer
-    grows with the corpus (every plan that names 区块链): there the work per row is what indexes keep flat."""
+def report_ratios(name: str, by_size: dict[int, dict[str, tuple[float, float, int]]]) -> None:
+    """Each query's p50 against the smallest corpus's: the whole answer, its first page, and per answer
+    row, for the queries whose answer grows with the corpus (every plan that names 区块链): there the work
+    per row, and the time to the first page, are what indexes keep flat."""
     first = min(by_size)
     base = by_size[first]
     for n, times in sorted(by_size.items()):
         if n == first:
             continue
         ratios = {q: times[q][0] / base[q][0] for q in times}
-        per_row = {q: ratios[q] * max(1, base[q][1]) / max(1, times[q][1]) for q in times}
-        parts = ", ".join(f"{q} {ratios[q]:.2f}x" for q in times)
-        print(f"{name:<8} query p50 at {n} plans vs {first}: {parts}  (worst {max(ratios.values()):.2f}x)")
-        rows = ", ".join(f"{q} {per_row[q]:.2f}x" for q in times)
-        print(f"{name:<8}   per answer row: {rows}  (worst {max(per_row.values()):.2f}x)")
+        pages = {q: times[q][1] / base[q][1] for q in times}
+        per_row = {q: ratios[q] * max(1, base[q][2]) / max(1, times[q][2]) for q in times}
+        for what, r in (("whole answer", ratios), (f"first {PAGE} rows", pages), ("per answer row", per_row)):
+            parts = ", ".join(f"{q} {r[q]:.2f}x" for q in times)
+            print(f"{name:<8} at {n} plans vs {first}, {what}: {parts}  (worst {max(r.values()):.2f}x)")
 
 
 NEO4J_CLASSPATH = ROOT / "tools" / "neo4j-server" / "target" / "classpath.txt"
@@ -230,6 +315,12 @@ def main() -> None:
         help="also time one transaction per plan (the load before batching) at the sizes up to this",
     )
     ap.add_argument(
+        "--held-from",
+        type=int,
+        default=100,
+        help="also time adding N plans into a store that holds N (batched, and COPY forced) from this size",
+    )
+    ap.add_argument(
         "--admin-import-from",
         type=int,
         default=100,
@@ -241,28 +332,43 @@ def main() -> None:
     elements = sum(g.number_of_nodes() + g.number_of_edges() for g in graphs)
     print(f"{len(graphs)} real plans, {elements} elements; corpora of {sizes} plans are them repeated\n")
 
-    lb_times: dict[int, dict[str, tuple[float, int]]] = {}
+    lb_times: dict[int, dict[str, tuple[float, float, int]]] = {}
+    # per size: the batched path (the bulk path out of reach: before), the bulk path (a fresh store, the
+    # corpus in one transaction: after; the queries are timed there), and into a store that holds as many
+    # plans: batched (what the store does) against COPY forced (what it does not, timed to say why)
+    runs = [("batch", 0, NEVER), ("whole", 0, COPY_FROM), ("plan", 0, NEVER)]
+    runs += [("batch", 1, COPY_FROM), ("copy!", 1, COPY_FROM)]
     for n in [] if args.no_ladybug else sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "bench.lbug"
-            rss0 = rss_kib()
-            store = open_store("ladybug", path=path)
-            try:
-
-                def lb_size(path: Path = path) -> str:
-                    return mib(sum(f.stat().st_size for f in path.parent.iterdir()), kib=False)
-
-                def lb_memory(rss0: int = rss0) -> str:
-                    return f"process RSS +{mib(rss_kib() - rss0)}"
-
-                lb_times[n] = run_size("ladybug", store, graphs, n, lb_size, lb_memory)
-            finally:
-                store.close()
-        if n <= args.compare_up_to:
+        for mode, held, copy_from in runs:
+            if (mode == "plan" and n > args.compare_up_to) or (held and n < args.held_from):
+                continue
             with tempfile.TemporaryDirectory() as tmp:
-                store = open_store("ladybug", path=Path(tmp) / "bench.lbug")
+                path = Path(tmp) / "bench.lbug"
+                rss0 = rss_kib()
+                store = open_store("ladybug", path=path, copy_from=copy_from)
                 try:
-                    run_size("ladybug", store, graphs, n, str, str, "plan", queries_too=False)
+
+                    def lb_size(path: Path = path, store: Any = store) -> str:
+                        store.checkpoint()  # the log written into the file: the batched path leaves one
+                        return mib(sum(f.stat().st_size for f in path.parent.iterdir()), kib=False)
+
+                    def lb_memory(rss0: int = rss0) -> str:
+                        return f"process RSS +{mib(rss_kib() - rss0)}"
+
+                    timed = run_size(
+                        "ladybug",
+                        store,
+                        graphs,
+                        n,
+                        lb_size,
+                        lb_memory,
+                        mode,
+                        queries_too=mode == "whole",
+                        held=n * held,
+                        profile=n == max(sizes),
+                    )
+                    if timed:
+                        lb_times[n] = timed
                 finally:
                     store.close()
     if lb_times:
@@ -286,11 +392,11 @@ def main() -> None:
     def neo_memory() -> str:
         return f"JVM RSS {mib(rss_kib(pid))}" if pid and Path(f"/proc/{pid}").exists() else "n/a (remote)"
 
-    neo_times: dict[int, dict[str, tuple[float, int]]] = {}
+    neo_times: dict[int, dict[str, tuple[float, float, int]]] = {}
     try:
         for n in sizes:
             clear_neo4j(neo)
-            neo_times[n] = run_size("neo4j", neo, graphs, n, neo_size, neo_memory)
+            neo_times[n] = run_size("neo4j", neo, graphs, n, neo_size, neo_memory, profile=n == max(sizes))
             if n <= args.compare_up_to:
                 clear_neo4j(neo)
                 run_size("neo4j", neo, graphs, n, neo_size, neo_memory, "plan", queries_too=False)
