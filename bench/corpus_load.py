@@ -37,7 +37,6 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,12 +55,14 @@ from load import dir_bytes, mib, neo4j_config, rss_kib  # noqa: E402
 from plangraph.graph import corpus  # noqa: E402
 from plangraph.graph.corpus_batch import Found, _prepared, elements, expand, in_batches  # noqa: E402
 from plangraph.graph.crossplan import link_citations  # noqa: E402
-from plangraph.graph.export import CSV_MARKER, import_argv, write_csv  # noqa: E402
+from plangraph.graph.export import write_csv  # noqa: E402
 from plangraph.graph.schema import KEY, SHARED, quote  # noqa: E402
 from plangraph.graph.stores import Store, StoreUnavailable, open_store  # noqa: E402
 from plangraph.graph.stores.ladybug_store import COPY_FROM  # noqa: E402
 from plangraph.graph.stores.rows import PlanRows, combine, plan_rows, relabel_plan  # noqa: E402
 from plangraph.queries.library import get_query  # noqa: E402
+from tests.neo4j_admin import CLASSPATH  # noqa: E402
+from tests.neo4j_admin import admin_import as run_admin_import  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED = ROOT / "data" / "plans" / "informatization-14fyp"
@@ -252,35 +253,22 @@ def report_ratios(name: str, by_size: dict[int, dict[str, tuple[float, float, in
             print(f"{name:<8} at {n} plans vs {first}, {what}: {parts}  (worst {max(r.values()):.2f}x)")
 
 
-NEO4J_CLASSPATH = ROOT / "tools" / "neo4j-server" / "target" / "classpath.txt"
-
-
 def admin_import(graphs: list[nx.MultiDiGraph], n: int) -> None:
     """Neo4j's bulk path for a fresh database: the corpus written as the CSV export
     (:func:`graph.export.to_csv_files`, the ``neo4j-admin database import full`` layout) and imported by
     the import tool of the project's Neo4j (its own jars) into a new, offline database home. Timed: the
     CSV writing and the import; the server must then be started on that home, and the constraints made."""
-    if not NEO4J_CLASSPATH.is_file():
-        print(f"neo4j-admin import skipped: {NEO4J_CLASSPATH} is missing (make neo4j-build)")
+    if not CLASSPATH.is_file():
+        print(f"neo4j-admin import skipped: {CLASSPATH} is missing (make neo4j-build)")
         return
     started = time.perf_counter()
     union = nx.compose_all([g for _, g in corpus_of(graphs, n)])
     with tempfile.TemporaryDirectory() as tmp:
-        export, home = Path(tmp) / "export", Path(tmp) / "home"
+        export = Path(tmp) / "export"
         write_csv(union, export)
-        (home / "conf").mkdir(parents=True)
         csv_s = time.perf_counter() - started
-        argv = import_argv((export / CSV_MARKER).read_text(encoding="utf-8"))
-        env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-        classpath = NEO4J_CLASSPATH.read_text().strip()
         started = time.perf_counter()
-        res = subprocess.run(
-            ["java", "-cp", classpath, "org.neo4j.cli.AdminTool", *argv[1:]],
-            cwd=export,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        res = run_admin_import(export, Path(tmp) / "home")
         took = time.perf_counter() - started
     state = "done" if res.returncode == 0 and "IMPORT DONE" in res.stdout else f"FAILED ({res.returncode})"
     print(

@@ -41,11 +41,10 @@ from plangraph.graph.export import (
 from plangraph.graph.schema import NODE_LABELS, REL_TYPES
 from plangraph.ingest.models import PlanDocument
 from tests.conftest import BUNDLED_SOURCE
+from tests.neo4j_admin import CLASSPATH, SERVER, admin_import
 from tests.stores_env import in_ci
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER = ROOT / "tools" / "neo4j-server"
-CLASSPATH = SERVER / "target" / "classpath.txt"
 P = "informatization-14fyp"
 
 
@@ -136,7 +135,7 @@ def _neo4j_value(value: object) -> object:
 @pytest.mark.neo4j
 def test_the_csv_export_imports_with_neo4j_admin_and_reads_back(g: nx.MultiDiGraph, tmp_path: Path) -> None:
     neo4j = pytest.importorskip("neo4j")
-    classpath = _classpath()
+    _classpath()  # the project's Neo4j is built
     h, empty_eid = _with_empties(select(g, root=f"{P}/task-4", depth=2))
     export = tmp_path / "export"
     for name, text in to_csv_files(h).items():
@@ -147,16 +146,7 @@ def test_the_csv_export_imports_with_neo4j_admin_and_reads_back(g: nx.MultiDiGra
     assert argv[:4] == ["neo4j-admin", "database", "import", "full"] and argv[4] == "neo4j"
 
     home = tmp_path / "home"
-    (home / "conf").mkdir(parents=True)
-    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    res = subprocess.run(
-        ["java", "-cp", classpath, "org.neo4j.cli.AdminTool", *argv[1:]],
-        cwd=export,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = admin_import(export, home, timeout_s=300)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     assert "IMPORT DONE" in res.stdout
 
