@@ -140,3 +140,32 @@ def test_a_plan_the_engine_refuses_fails_alone(store: Store, base: nx.MultiDiGra
     assert outcomes[1].error is not None and outcomes[1].error.startswith("[E304]")
     assert exported(store, IDS[0]) == to_json(first)
     assert IDS[1] not in corpus.held_ids(store)
+
+
+def test_a_merging_load_adds_to_what_the_store_holds(store: Store, base: nx.MultiDiGraph) -> None:
+    """``load(replace=False)`` (``plangraph load --merge``): the store keeps the plan's nodes the new graph
+    lacks and takes the new graph's values; loading it again changes nothing; a replacing load of the same
+    graph drops what it lacks."""
+    full = relabel_plan(base, IDS[0])
+    store.load(full, IDS[0])
+    newer = smaller(full)  # no subtasks
+    goal = next(n for n, a in newer.nodes(data=True) if a["label"] == "Goal")
+    newer.nodes[goal]["title"] = "merged title"
+    held = subtasks(store)
+    assert held > 0
+
+    store.load(newer, IDS[0], replace=False)
+    assert subtasks(store) == held
+    title = store.read("MATCH (g:Goal {eid: $eid}) RETURN g.title AS t", {"eid": goal}).records()
+    assert title == [{"t": "merged title"}]
+    merged = exported(store, IDS[0])
+    store.load(newer, IDS[0], replace=False)
+    assert exported(store, IDS[0]) == merged
+
+    store.load(newer, IDS[0])
+    assert subtasks(store) == 0
+
+
+def subtasks(store: Store) -> int:
+    rows = store.read("MATCH (s:Subtask) WHERE s.plan_id = $p RETURN count(s) AS n", {"p": IDS[0]}).records()
+    return int(rows[0]["n"])

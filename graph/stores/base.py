@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:  # networkx is not loaded by commands that only read a store
     import networkx as nx
 
+    from plangraph.graph.stores.rows import PlanRows
+
 from plangraph.ingest.errors import PlanGraphError
 
 #: ``progress(done, total)``: elements (nodes + relationships) written so far, out of ``total``.
@@ -312,3 +314,32 @@ def stats_dict(
 
 def batches(rows: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+class LoadsPlans:
+    """:meth:`Store.load` for both engines: a replacing load is a batch of one plan (``load_many``); a
+    merging one writes the plan's rows into what the store holds, in one transaction (``_merge_rows``,
+    the engine's own)."""
+
+    def load(
+        self,
+        graph: nx.MultiDiGraph,
+        plan_id: str,
+        *,
+        replace: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        if replace:
+            self.load_many([(plan_id, graph)], progress=progress)
+            return
+        from plangraph.graph.stores.rows import plan_rows
+
+        self._merge_rows(plan_rows(graph, plan_id), plan_id, progress)
+
+    def load_many(
+        self, plans: Sequence[tuple[str, nx.MultiDiGraph]], *, progress: Progress | None = None
+    ) -> None:
+        raise NotImplementedError
+
+    def _merge_rows(self, rows: PlanRows, plan_id: str, progress: Progress | None) -> None:
+        raise NotImplementedError

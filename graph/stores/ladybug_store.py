@@ -34,6 +34,7 @@ from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
+    LoadsPlans,
     Progress,
     QueryRefused,
     QueryResult,
@@ -133,7 +134,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class LadybugStore:
+class LadybugStore(LoadsPlans):
     """Plans in an embedded Ladybug database (``path=None``: in memory).
 
     >>> store = LadybugStore()
@@ -226,18 +227,7 @@ class LadybugStore:
                             self._conn.execute(f"ALTER TABLE {quote(name)} ADD FROM {quote(a)} TO {quote(b)}")
 
     # -- writing --------------------------------------------------------------------------------------
-    def load(
-        self,
-        graph: nx.MultiDiGraph,
-        plan_id: str,
-        *,
-        replace: bool = True,
-        progress: Progress | None = None,
-    ) -> None:
-        if replace:
-            self.load_many([(plan_id, graph)], progress=progress)
-            return
-        rows = plan_rows(graph, plan_id)
+    def _merge_rows(self, rows: PlanRows, plan_id: str, progress: Progress | None) -> None:
         with self._atomic(f"loading plan {plan_id}"):
             self._write(rows, progress)
 

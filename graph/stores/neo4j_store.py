@@ -43,6 +43,7 @@ from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
+    LoadsPlans,
     Progress,
     QueryRefused,
     QueryResult,
@@ -143,7 +144,7 @@ HELD = "MATCH (n:{label}) WHERE n.plan_id IN $ids RETURN DISTINCT n.plan_id AS p
 PLAN_IDS = "MATCH (n:{label}) WHERE n.plan_id <> '' RETURN DISTINCT n.plan_id AS p"
 
 
-class Neo4jStore:
+class Neo4jStore(LoadsPlans):
     """Plans in a Neo4j database; connecting checks the server and the credentials at once.
 
     Parameters
@@ -244,18 +245,7 @@ class Neo4jStore:
         self._schema_ready = True
 
     # -- writing --------------------------------------------------------------------------------------
-    def load(
-        self,
-        graph: nx.MultiDiGraph,
-        plan_id: str,
-        *,
-        replace: bool = True,
-        progress: Progress | None = None,
-    ) -> None:
-        if replace:
-            self.load_many([(plan_id, graph)], progress=progress)
-            return
-        rows = plan_rows(graph, plan_id)
+    def _merge_rows(self, rows: PlanRows, plan_id: str, progress: Progress | None) -> None:
         self.ensure_schema()
         self._write_tx(f"loading plan {plan_id}", lambda tx: _write(tx, rows, self.batch_size, progress))
 
