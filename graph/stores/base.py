@@ -112,9 +112,20 @@ class Store(Protocol):
         """Write ``graph`` (one plan, see :mod:`graph.schema`) in one transaction.
 
         ``replace=True`` first removes what the store holds of ``plan_id``, so the store ends up with
-        exactly this graph for the plan; ``replace=False`` merges into it. Loading the same graph twice
-        changes nothing. Raises ``ValueError`` when the graph breaks the schema (nothing is written).
+        exactly this graph for the plan (a batch of one, :meth:`load_many`); ``replace=False`` merges into
+        it (the engine's ``_merge_rows``). Loading the same graph twice changes nothing. Raises
+        ``ValueError`` when the graph breaks the schema (nothing is written). Written here once: the stores
+        subclass this protocol.
         """
+        if replace:
+            self.load_many([(plan_id, graph)], progress=progress)
+            return
+        from plangraph.graph.stores.rows import plan_rows
+
+        self._merge_rows(plan_rows(graph, plan_id), plan_id, progress)
+
+    def _merge_rows(self, rows: PlanRows, plan_id: str, progress: Progress | None) -> None:
+        """Write one plan's rows into what the store holds of it (MERGE), in one transaction."""
         ...
 
     def load_many(
@@ -314,32 +325,3 @@ def stats_dict(
 
 def batches(rows: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
-
-
-class LoadsPlans:
-    """:meth:`Store.load` for both engines: a replacing load is a batch of one plan (``load_many``); a
-    merging one writes the plan's rows into what the store holds, in one transaction (``_merge_rows``,
-    the engine's own)."""
-
-    def load(
-        self,
-        graph: nx.MultiDiGraph,
-        plan_id: str,
-        *,
-        replace: bool = True,
-        progress: Progress | None = None,
-    ) -> None:
-        if replace:
-            self.load_many([(plan_id, graph)], progress=progress)
-            return
-        from plangraph.graph.stores.rows import plan_rows
-
-        self._merge_rows(plan_rows(graph, plan_id), plan_id, progress)
-
-    def load_many(
-        self, plans: Sequence[tuple[str, nx.MultiDiGraph]], *, progress: Progress | None = None
-    ) -> None:
-        raise NotImplementedError
-
-    def _merge_rows(self, rows: PlanRows, plan_id: str, progress: Progress | None) -> None:
-        raise NotImplementedError

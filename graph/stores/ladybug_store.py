@@ -34,12 +34,12 @@ from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
-    LoadsPlans,
     Progress,
     QueryRefused,
     QueryResult,
     QueryTimeout,
     QueryTooLarge,
+    Store,
     StoreUnavailable,
     batches,
     check_read_only,
@@ -134,7 +134,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class LadybugStore(LoadsPlans):
+class LadybugStore(Store):
     """Plans in an embedded Ladybug database (``path=None``: in memory).
 
     >>> store = LadybugStore()

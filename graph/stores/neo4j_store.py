@@ -43,12 +43,12 @@ from plangraph.graph.stores.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
     LoadFailed,
-    LoadsPlans,
     Progress,
     QueryRefused,
     QueryResult,
     QueryTimeout,
     QueryTooLarge,
+    Store,
     StoreError,
     StoreUnavailable,
     batches,
@@ -144,7 +144,7 @@ HELD = "MATCH (n:{label}) WHERE n.plan_id IN $ids RETURN DISTINCT n.plan_id AS p
 PLAN_IDS = "MATCH (n:{label}) WHERE n.plan_id <> '' RETURN DISTINCT n.plan_id AS p"
 
 
-class Neo4jStore(LoadsPlans):
+class Neo4jStore(Store):
     """Plans in a Neo4j database; connecting checks the server and the credentials at once.
 
     Parameters
