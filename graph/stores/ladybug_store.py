@@ -245,13 +245,12 @@ class LadybugStore(Store):
         rows = combine([plan_rows(graph, plan_id) for plan_id, graph in plans])
         ids = [plan_id for plan_id, _ in plans]
         doing = f"loading plan{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
-        if rows.total >= self.copy_from:
+        if rows.total >= self.copy_from and self._empty():  # one writer holds the file: it stays empty
             try:
                 with self._atomic(doing):
-                    if self._empty():
-                        self._copy(rows, progress)
-                        self.last_load = "copy"
-                        return
+                    self._copy(rows, progress)
+                self.last_load = "copy"
+                return
             except (LoadFailed, OSError):
                 pass  # rolled back, the store empty as it was: the batched path writes the batch
         with self._atomic(doing):
