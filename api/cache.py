@@ -148,6 +148,11 @@ def headers_read(routes: list[Any]) -> tuple[bytes, ...]:
     return tuple(sorted(n.encode() for n in found))
 
 
+def cacheable(scope: Scope) -> bool:
+    """Whether the answer to this request may be kept: a GET over HTTP, not to an :data:`UNCACHED` path."""
+    return scope["type"] == "http" and scope["method"] == "GET" and scope["path"] not in UNCACHED
+
+
 #: request headers that decide whether the front may answer: validators, CORS, a request body
 _FRONT_HEADERS = frozenset({b"if-none-match", b"origin", b"content-length", b"transfer-encoding"})
 
@@ -172,12 +177,7 @@ class CacheFront:
 
     async def answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request from the cache if it can: True when it did."""
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["path"] in UNCACHED
-            or self.cache.max_bytes <= 0
-        ):
+        if not cacheable(scope) or self.cache.max_bytes <= 0:
             return False
         seen: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
@@ -209,7 +209,7 @@ class CacheMiddleware:
         self.app, self.front, self.cache = app, front, front.cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] in UNCACHED:
+        if not cacheable(scope):
             await self.app(scope, receive, send)
             return
         keep = self.cache.max_bytes > 0
