@@ -24,8 +24,8 @@ import networkx as nx
 
 from plangraph.graph.schema import KEY, METRIC, PLAN, REL_TYPES
 from plangraph.graph.stores.base import Store
-from plangraph.ingest.lexicon import read_curated
 from plangraph.ingest.normalize import match_key
+from plangraph.ingest.yamlfile import read_curated
 
 METRICS_FILE = Path(__file__).with_name("metrics.yaml")
 #: quotes and title marks that variants of a title add or drop

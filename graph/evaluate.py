@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from plangraph.graph.infer import OVERALL_SLUG, Link, is_overall, key
 from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import Element, Kind, PlanDocument
+from plangraph.ingest.yamlfile import place, read_user_yaml
 
 #: Kinds of SERVES sources whose p@1 is reported separately, in report order.
 P1_KINDS = ("Task", "Subtask", "Column", "Action")
@@ -102,7 +101,7 @@ class Gold:
 
 def load_gold(path: Path) -> Gold:
     """Read a gold file; its ids may carry the plan prefix or not."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_user_yaml(path, lambda message, line: GoldError(message, where=place(path, line))) or {}
     if not isinstance(data, dict) or "plan" not in data:
         raise GoldError(f"{path}: a gold file needs 'plan' and 'serves'/'measures' mappings")
     plan = str(data["plan"])

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
 from plangraph.graph.inferconfig import DEFAULT_CONFIG, InferConfig
 from plangraph.graph.serves import (
@@ -52,6 +51,7 @@ from plangraph.graph.serves import (
 from plangraph.graph.terms import Corpus, best_sentence, cosine, key, sentences, shared_terms, terms
 from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import Element, Kind, PlanDocument
+from plangraph.ingest.yamlfile import place, read_user_yaml
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -269,7 +269,7 @@ def load_curation(path: Path, doc: PlanDocument) -> Curation:
 
     Unknown eids, wrong labels and a missing note are errors naming the file and the entry.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_user_yaml(path, lambda message, line: LinksError(message, where=place(path, line))) or {}
     entries = data.get("links") or [] if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise LinksError(f"{path}: expected a mapping with a 'links' list")

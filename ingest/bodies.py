@@ -45,9 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from plangraph.ingest.jieba_dict import fresh_tokenizer, pos_tokenizer, posseg_module
-from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon, read_curated
+from plangraph.ingest.lexicon import LEXICON_DIR, load_lexicon
 from plangraph.ingest.models import EntityKind
 from plangraph.ingest.normalize import fold
+from plangraph.ingest.yamlfile import read_curated
 
 RULES_FILE = "body_rules.yaml"
 MAX_NAME = 20  # characters before the suffix, anchored

@@ -33,10 +33,11 @@ from plangraph.ingest.bodies import Note, find_bodies, find_notes
 from plangraph.ingest.drafts import Draft, Piece
 from plangraph.ingest.ids import make_span
 from plangraph.ingest.jieba_dict import jieba_module
-from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon, read_curated
+from plangraph.ingest.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from plangraph.ingest.models import EntityKind, Mention, ParseWarning, Responsibility, Role
 from plangraph.ingest.normalize import Normalized, fold
 from plangraph.ingest.ruler import ruler, segmenter
+from plangraph.ingest.yamlfile import read_curated
 
 _DOCUMENT = re.compile(r"《([^《》\n]{1,60})》")
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")

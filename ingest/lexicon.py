@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from plangraph.ingest.models import EntityKind
 from plangraph.ingest.normalize import fold
+from plangraph.ingest.yamlfile import read_curated
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 FILES: dict[EntityKind, str] = {
@@ -23,16 +21,6 @@ FILES: dict[EntityKind, str] = {
     EntityKind.REGION: "regions.yaml",
     EntityKind.INITIATIVE: "initiatives.yaml",
 }
-
-
-#: libyaml's parser where PyYAML was built with it: the same documents as ``yaml.safe_load``, about ten
-#: times faster (the lexicons' reading was a tenth of a parse's start-up)
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_curated(path: Path) -> Any:
-    """A curated data file (the lexicons, the body rules, the metric mapping): YAML, safely loaded."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # a safe loader
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from plangraph.ingest.errors import EmptySource, MetadataError, SourceTooLarge
 from plangraph.ingest.models import ParseWarning, PlanMeta
+from plangraph.ingest.yamlfile import read_user_yaml
 
 FORMATS = ("text", "html", "markdown", "pdf", "docx")
 
@@ -149,12 +148,7 @@ def read_meta(source_path: Path | str) -> dict[str, object]:
     meta_path = meta_file_for(source_path)
     if meta_path is None:
         return {}
-    try:
-        raw = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise MetadataError("E020", f"{meta_path.name} is not valid YAML: {exc}", str(meta_path)) from None
-    except OSError as exc:
-        raise MetadataError("E020", f"cannot read {meta_path.name}: {exc.strerror}", str(meta_path)) from None
+    raw = read_user_yaml(meta_path, lambda msg, line: MetadataError("E020", msg, str(meta_path), line)) or {}
     if not isinstance(raw, dict):
         raise MetadataError("E020", f"{meta_path.name} must be a mapping", str(meta_path), 1)
     unknown = sorted(set(raw) - _META_FIELDS)
