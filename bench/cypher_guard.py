@@ -8,11 +8,16 @@ nothing beside the service's, and a Python client can read the problem bodies it
 with ``PLANGRAPH_QUERY_TIMEOUT_S=2`` and per-client limits raised to 16 (the attackers share one address;
 at the defaults most of them would get 429 at once, which is the easy case): all 16 reach the worker pool.
 
-Prints p50/p99 quiet and attacked and their ratios (aim: attacked p99 within 3× of quiet), the attackers'
-answers by status and their slowest answer (aim: within the deadline + 1 s), the peak resident memory of
-the service's own process and of its workers, and whether the service survived (no crash, no OOM kill).
+The quiet and attacked phases run in turns (``--rounds`` pairs): the machine's own load, which on a shared
+machine moves a p99 by more than the attack does, then falls on both alike. Prints every phase's p50/p99,
+the median of each over the rounds and the ratio of the medians (aim: attacked p99 within 3× of quiet),
+the attackers' answers by status and their slowest answer (aim: within the deadline + 1 s), the peak
+resident memory of the service's own process and of its workers, and whether the service survived (no
+crash, no OOM kill). ``--uncached`` serves without the response cache, so every canned request reaches the
+store: the figure for a query that is not in the cache.
 
-    python bench/cypher_guard.py [--store ladybug|neo4j] [--seconds 20] [--attackers 16] [--port 8016]
+    python bench/cypher_guard.py [--store ladybug|neo4j] [--seconds 10] [--rounds 3] [--uncached]
+                                 [--attackers 16] [--port 8016]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import _client as bc  # bench/_client.py: this script's directory is on sys.path
@@ -65,19 +71,30 @@ def cmdline(pid: int) -> bytes:
         return b""
 
 
-class Peak(threading.Thread):
-    """Samples the service's and its workers' resident memory every 100 ms."""
+class Peak:
+    """The peak resident memory of the service's process and of its workers over the phases it samples
+    (every 100 ms while :meth:`sample` runs its call)."""
 
     def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.service, self.worker, self.done = pid, 0, 0, threading.Event()
+        self.pid, self.service, self.worker = pid, 0, 0
 
-    def run(self) -> None:
-        while not self.done.is_set():
-            self.service = max(self.service, rss(self.pid))
-            for child in children(self.pid):
-                self.worker = max(self.worker, rss(child))
-            self.done.wait(0.1)
+    def sample(self, call: Callable[[], object]) -> None:
+        done = threading.Event()
+
+        def look() -> None:
+            while not done.is_set():
+                self.service = max(self.service, rss(self.pid))
+                for child in children(self.pid):
+                    self.worker = max(self.worker, rss(child))
+                done.wait(0.1)
+
+        watcher = threading.Thread(target=look, daemon=True)
+        watcher.start()
+        try:
+            call()
+        finally:
+            done.set()
+            watcher.join()
 
 
 def wrk(base: str, seconds: int) -> dict[str, float]:
@@ -112,6 +129,12 @@ class Attackers:
                     self.statuses[status] += 1
                     self.slowest[status] = max(self.slowest.get(status, 0.0), time.monotonic() - started)
 
+    def add(self, other: Attackers) -> None:
+        """Take ``other``'s answers into these tallies."""
+        self.statuses.update(other.statuses)
+        for status, t in other.slowest.items():
+            self.slowest[status] = max(self.slowest.get(status, 0.0), t)
+
     def __enter__(self) -> Attackers:
         for t in self.threads:
             t.start()
@@ -123,14 +146,27 @@ class Attackers:
             t.join(60)
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", choices=bc.STORES, default="ladybug")
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10, help="length of one phase (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="quiet/attacked pairs, in turns (default 3)")
     parser.add_argument("--attackers", type=int, default=16)
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="the service without its response cache (PLANGRAPH_CACHE_MB=0)",
+    )
     parser.add_argument("--port", type=int, default=None, help="the service's port (default: a free one)")
     args = parser.parse_args()
     seconds = int(bc.bounded(args.seconds, 300, "--seconds"))
+    rounds = int(bc.bounded(args.rounds, 20, "--rounds"))
     if args.store == "neo4j" and (why := bc.neo4j_unavailable()):
         print(f"neo4j: {why}")
         return 1
@@ -140,6 +176,7 @@ def main() -> int:
             "PLANGRAPH_CYPHER_PER_CLIENT": str(args.attackers),
             "PLANGRAPH_CYPHER_RATE_PER_MIN": "1000000",
             "PLANGRAPH_CYPHER_BURST": "1000000",
+            **({"PLANGRAPH_CACHE_MB": "0"} if args.uncached else {}),
         }
     )
     print(bc.load_note())
@@ -152,44 +189,48 @@ def main() -> int:
                     break
                 time.sleep(0.5)
         wrk(server.base, 2)  # warm-up
-        quiet_peak = Peak(server.proc.pid)
-        quiet_peak.start()
-        quiet = wrk(server.base, seconds)
-        quiet_peak.done.set()
-        peak = Peak(server.proc.pid)
-        peak.start()
-        with Attackers(server.base, args.attackers, args.store) as attackers:
-            time.sleep(2)  # every attacker has a query in flight
-            attacked = wrk(server.base, seconds)
-        peak.done.set()
+        quiet_peak, peak = Peak(server.proc.pid), Peak(server.proc.pid)
+        phases: dict[str, list[dict[str, float]]] = {"quiet": [], "attacked": []}
+        attackers = Attackers(server.base, 0, args.store)  # the tallies of every round
+        for _ in range(rounds):  # in turns, so that the machine's own load falls on both phases alike
+            quiet_peak.sample(lambda: phases["quiet"].append(wrk(server.base, seconds)))
+            with Attackers(server.base, args.attackers, args.store) as round_attackers:
+                time.sleep(2)  # every attacker has a query in flight
+                peak.sample(lambda: phases["attacked"].append(wrk(server.base, seconds)))
+            attackers.add(round_attackers)
         alive = server.alive()
         with httpx.Client(base_url=server.base, timeout=30) as http:
             healthy = alive and http.get("/health").status_code == 200
         mib = 1 << 20
-        print(f"\n== {args.store}: canned query {CANNED} by wrk (2 connections), {seconds} s each ==")
+        cache = "without the response cache" if args.uncached else "with the response cache"
+        print(
+            f"\n== {args.store}: canned query {CANNED} ({cache}) by wrk (2 connections), {rounds} rounds of "
+            f"{seconds} s quiet then {seconds} s attacked =="
+        )
+
+        def row(name: str, f: dict[str, float]) -> list[str]:
+            return [name, f"{f['p50']:.1f}", f"{f['p99']:.1f}", f"{f['rps']:.0f}", f"{f['non2xx']:.0f}"]
+
         rows = [
-            [
-                "quiet",
-                f"{quiet['p50']:.1f}",
-                f"{quiet['p99']:.1f}",
-                f"{quiet['rps']:.0f}",
-                f"{quiet['non2xx']:.0f}",
-            ],
-            [
-                f"{args.attackers} attackers",
-                f"{attacked['p50']:.1f}",
-                f"{attacked['p99']:.1f}",
-                f"{attacked['rps']:.0f}",
-                f"{attacked['non2xx']:.0f}",
-            ],
-            [
-                "ratio",
-                f"{attacked['p50'] / quiet['p50']:.2f}x",
-                f"{attacked['p99'] / quiet['p99']:.2f}x",
-                f"{attacked['rps'] / quiet['rps']:.2f}x",
-                "",
-            ],
+            row(f"{phase} {n}" if phase == "quiet" else f"{args.attackers} attackers {n}", f)
+            for n in range(1, rounds + 1)
+            for phase, f in (("quiet", phases["quiet"][n - 1]), ("attacked", phases["attacked"][n - 1]))
         ]
+        med = {
+            phase: {k: median([f[k] for f in fs]) for k in ("p50", "p99", "rps", "non2xx")}
+            for phase, fs in phases.items()
+        }
+        rows += [row("median quiet", med["quiet"]), row("median attacked", med["attacked"])]
+        q, a = med["quiet"], med["attacked"]
+        rows.append(
+            [
+                "ratio of medians",
+                f"{a['p50'] / q['p50']:.2f}x",
+                f"{a['p99'] / q['p99']:.2f}x",
+                f"{a['rps'] / q['rps']:.2f}x",
+                "",
+            ]
+        )
         print(bc.table(["phase", "p50 ms", "p99 ms", "req/s", "non-2xx"], rows))
         slowest = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(attackers.slowest.items()))
         print(f"attackers' answers: {dict(sorted(attackers.statuses.items()))}; slowest by status: {slowest}")
@@ -200,7 +241,8 @@ def main() -> int:
         print("  (a worker's cap: PLANGRAPH_QUERY_MEMORY_MB, default 512)")
         print(f"service alive after the attack: {alive}, /health: {'ok' if healthy else 'FAILED'}")
         print(bc.load_note())
-        ok = healthy and attacked["non2xx"] == 0 and max(attackers.slowest.values()) < TIMEOUT_S + 1
+        non2xx = sum(f["non2xx"] for fs in phases.values() for f in fs)
+        ok = healthy and non2xx == 0 and max(attackers.slowest.values(), default=0.0) < TIMEOUT_S + 1
     return 0 if ok else 1
 
 
