@@ -102,7 +102,7 @@ def test_plans_view_lists_the_store(bundled: str, seen: Any) -> None:
     assert rows.first.locator("td").first.inner_text() == plans[0]["title"] == "“十四五”国家信息化规划"
     counts = api(bundled, "/plans/counts")
     tasks = next(r[2] for r in counts["rows"] if r[1] == "Task")
-    assert f"Task {tasks}" in rows.first.inner_text()
+    assert f"任务 {tasks}" in rows.first.inner_text()  # the kind in the interface's language
     s.clean()
 
 

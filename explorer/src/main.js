@@ -41,7 +41,8 @@ function header() {
     h("nav", null, link(t("plans"), "plans"), link(t("bodies"), "bodies"), link(t("queries"), "queries"),
       link(t("console"), "console"), h("a", { href: "/docs" }, t("docs"))),
     form,
-    h("button", { type: "button", class: "lang", onclick: () => { toggle(); render(); } }, t("language")),
+    // the other language, named in itself
+    h("button", { type: "button", class: "lang", lang: lang() === "en" ? "zh-Hans" : "en", translate: "no", onclick: () => { toggle(); render(); } }, t("language")),
   ];
 }
 
