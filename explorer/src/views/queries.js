@@ -14,7 +14,7 @@ export async function queriesView() {
 /** A canned query as a form (typed inputs from its header); the result's URL reproduces it. */
 export async function queryView([name], params) {
   const q = (await get("/queries")).find((x) => x.name === name);
-  if (!q) return h("p", { class: "error" }, `${t("error")}: ${name}`);
+  if (!q) return h("p", { class: "error" }, `${t("no_query")}: `, verbatim(name));
   const inputs = q.params.map((p) => h("input", {
     name: p.name, required: true, value: params.get(p.name) ?? p.example ?? "",
     type: p.type === "INT64" || p.type === "DOUBLE" ? "number" : "text", step: p.type === "DOUBLE" ? "any" : null,
