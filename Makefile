@@ -35,7 +35,7 @@ api/static/index.html: explorer/node_modules/.package-lock.json explorer/build.m
 
 system-deps:  ## Debian packages the tests need (root): Chromium, CJK fonts, poppler
 	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$(sed -e 's/#.*//' tools/system-packages.txt | xargs)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$(sed -e 's/#.*//' tools/system-packages.txt | xargs) $$(command -v npm >/dev/null || echo npm)
 
 parse: install
 	$(BIN)/plangraph parse $(PLAN) --summary

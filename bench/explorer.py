@@ -2,7 +2,9 @@
 Performance API; every figure is printed beside a baseline measured in the same run:
 
 - time to first render of the plan view and of an element page on the bundled plan (navigation start →
-  the view in the page), against the explorer's boot alone (a view that calls no API);
+  the view in the page), against the explorer's boot alone (a view that calls no API): on a first visit
+  (a service without its response cache, so every page's API calls ask the store) and on a visit again
+  (the response cache on: the same calls answered from it);
 - the graph view's frame time on a 1,000-node result for each candidate library (Cytoscape.js on canvas,
   sigma.js on WebGL), panning and zooming every frame, against the frame time of an empty page (the
   browser's own frame interval).
@@ -152,16 +154,21 @@ def main() -> int:
         "PLANGRAPH_STORE": "ladybug",
     }
     print(bc.load_note())
+    heading = f"(median of {args.repeat} fresh pages; ratio to the explorer's boot)"
+    columns = ["view", "first render", "API calls", "ratio"]
+    with sync_playwright() as p:
+        browser = chromium(p)
+        print(f"Chromium {browser.version}")
+        # the bundled plan alone, no response cache: each page's calls ask the store, as on a first visit
+        with bc.serve("ladybug", {**env, "PLANGRAPH_CACHE_MB": "0"}, [Path(plans[0])]) as cold:
+            print("\nTime to first render, first visit (no response cache)", heading)
+            print(bc.table(columns, first_render(browser, cold.base, args.repeat)))
+        browser.close()
     with bc.serve("ladybug", env, [Path(p) for p in plans]) as server, sync_playwright() as p:
         browser = chromium(p)
-        print(f"Chromium {browser.version}; {len(plans)} plans loaded")
-        print("\nTime to first render (median of", args.repeat, "fresh pages; ratio to the explorer's boot)")
-        print(
-            bc.table(
-                ["view", "first render", "API calls", "ratio"],
-                first_render(browser, server.base, args.repeat),
-            )
-        )
+        print(f"{len(plans)} plans loaded")
+        print("\nTime to first render, visited again (the response cache answers)", heading)
+        print(bc.table(columns, first_render(browser, server.base, args.repeat)))
         graph = result_graph(server.base, args.nodes)
         print(
             f"\nGraph view: {len(graph['nodes'])} nodes, {len(graph['edges'])} edges, "

@@ -33,11 +33,10 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def served(plans: list[Path], store: str = "ladybug") -> Iterator[str]:
-    """``plangraph serve`` with these plans on a free port; yields its base URL."""
+def served(plans: list[Path], store: str = "ladybug", env: dict[str, str] | None = None) -> Iterator[str]:
+    """``plangraph serve`` with these plans on a free port (``env``: settings of its own); yields its base URL."""
     # the store named, whatever NEO4J_URI says (with it set, serve would otherwise pick Neo4j)
-    env = {"PLANGRAPH_STORE": store}
-    with _client.serve(store, env, plans) as server:
+    with _client.serve(store, {**(env or {}), "PLANGRAPH_STORE": store}, plans) as server:
         yield server.base
 
 

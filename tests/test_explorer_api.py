@@ -132,6 +132,9 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
     )
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert all(r["method"] and r["terms"] for r in rows)
+    # each SERVES link's confidence is the one the goal view gives (low and high both occur here)
+    assert {r["eid"]: r["confidence"] for r in tasks} == {t["eid"]: t["confidence"] for t in goal_tasks}
+    assert {t["confidence"] for t in goal_tasks} == {"low", "high"}
     measured = ok(client, "/links", eid=f"{PLAN}/indicator-1")
     assert all(r[0] == "MEASURES" and r[1] == "out" for r in measured["rows"])
 

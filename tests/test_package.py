@@ -7,6 +7,8 @@ in the user's folder (``PLANGRAPH_HOME``), so every command works from any folde
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import site
@@ -102,6 +104,29 @@ def test_the_wheel_installs_only_the_plangraph_namespace(
         "[]",
         "True",
     ]
+
+
+def test_the_wheel_carries_the_built_explorer(installed: tuple[Path, dict[str, str], Path]) -> None:
+    """Every asset ``make install`` built into api/static/ (the explorer, the API docs' vendored scripts)
+    is in the wheel, byte for byte: ``plangraph serve`` from the wheel serves the same explorer."""
+    venv, env, work = installed
+    built = ROOT / "api" / "static"
+    assert (built / "app.js").is_file(), "the explorer is not built: run make install"
+    probe = (
+        "import hashlib, json\n"
+        "from importlib.resources import files\n"
+        "from pathlib import Path\n"
+        "static = Path(str(files('plangraph') / 'api' / 'static'))\n"
+        "print(json.dumps({str(p.relative_to(static)): hashlib.sha256(p.read_bytes()).hexdigest()"
+        " for p in static.rglob('*') if p.is_file()}))\n"
+    )
+    shipped = json.loads(_run([str(venv / "bin" / "python"), "-c", probe], work, env))
+    want = {
+        str(p.relative_to(built)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in built.rglob("*")
+        if p.is_file()
+    }
+    assert shipped == want
 
 
 def test_commands_work_from_any_folder(installed: tuple[Path, dict[str, str], Path]) -> None:

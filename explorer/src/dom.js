@@ -46,13 +46,14 @@ export function marked(text, terms, cls = "hit") {
   return frag;
 }
 
-/** A table from column names and rows of cells (a cell may be a Node). */
-export function table(columns, rows, attrs = {}) {
+/** A table from column names and rows of cells (a cell may be a Node); ``data``: the cells are the store's
+ * values (plan text), never translated. */
+export function table(columns, rows, attrs = {}, { data = false } = {}) {
   return h(
     "table",
     attrs,
     h("thead", null, h("tr", null, columns.map((c) => h("th", null, c)))),
-    h("tbody", null, rows.map((r) => h("tr", null, r.map((c) => h("td", null, cell(c)))))),
+    h("tbody", data ? { class: "plantext", translate: "no" } : null, rows.map((r) => h("tr", null, r.map((c) => h("td", null, cell(c)))))),
   );
 }
 
@@ -63,6 +64,10 @@ export function cell(v) {
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
+
+/** Text shown as the store or the API gives it (an eid, a query's name, a method, the query library's
+ * words): never translated, by the toggle or by the browser. */
+export const verbatim = (text, cls = "") => h("span", { class: `verbatim ${cls}`.trim(), translate: "no" }, text ?? "");
 
 /** A link to a view of the explorer: ``view("element", eid)`` → #/element/<eid>. */
 export function route(...parts) {

@@ -46,7 +46,7 @@ const TEXT = {
   copy: ["复制", "Copy"],
   tasks: ["任务", "Tasks"],
   actions: ["行动", "Actions"],
-  columns: ["专栏", "专栏 boxes"],
+  columns: ["专栏", "Boxed programmes"],
   serving: ["服务该目标的要素", "What serves this goal"],
   baseline: ["基期值", "Baseline"],
   target: ["目标值", "Target"],
@@ -74,13 +74,34 @@ const TEXT = {
   read_only: ["只读：写操作、模式变更和管理命令会被拒绝，时间和行数上限与 POST /cypher 相同", "Read-only: writes, schema changes and admin commands are refused, under the same time limit and row cap as POST /cypher"],
   refused: ["查询被拒绝", "Query refused"],
   error: ["出错了", "Error"],
+  not_found: ["没有这个视图", "No such view"],
+  no_query: ["查询库中没有这个查询", "No such query in the library"],
   rows: ["行", "rows"],
   export_png: ["导出 PNG", "Export PNG"],
   export_svg: ["导出 SVG", "Export SVG"],
   export_subgraph: ["导出子图", "Export the subgraph"],
   with_neighbours: ["含相邻节点", "with neighbours"],
   graph_empty: ["结果中没有节点（返回节点，或名为 eid 的列）", "No nodes in the result (return nodes, or columns named …eid)"],
-  roles: ["lead:牵头,coordinate:协调,implement:实施,supervise:监督", "lead:leads,coordinate:coordinates,implement:implements,supervise:supervises"],
+  confidence_low: ["置信度低", "low confidence"],
+  confidence_high: ["置信度高", "high confidence"],
+  confidence_note: ["置信度低：排名前两位的目标得分接近", "Low confidence: the best two goals score close to each other"],
+  page_n: ["第 {} 页", "p. {}"],
+};
+
+/** Values of the store shown in the interface's words (a value not listed is shown as it is). */
+const NAMES = {
+  // node labels (graph/schema.py)
+  kinds: {
+    Plan: ["规划", "Plan"], Part: ["篇", "Part"], Section: ["章节", "Section"], Achievement: ["发展成就", "Achievement"],
+    Goal: ["目标", "Goal"], Indicator: ["指标", "Indicator"], Principle: ["原则", "Principle"], Direction: ["主攻方向", "Direction"],
+    Task: ["任务", "Task"], Action: ["行动", "Action"], Measure: ["保障措施", "Measure"], Subtask: ["子任务", "Subtask"],
+    Column: ["专栏", "Boxed programme"], ColumnItem: ["专栏条目", "Programme item"], ActionItem: ["行动条目", "Action item"], Target: ["行动目标", "Target"],
+    Table: ["表格", "Table"], Body: ["机构", "Body"], Technology: ["技术", "Technology"], Region: ["地区", "Region"],
+    Document: ["文件", "Document"], Initiative: ["工程举措", "Initiative"], Metric: ["度量", "Metric"],
+  },
+  roles: { lead: ["牵头", "leads"], coordinate: ["协调", "coordinates"], implement: ["实施", "implements"], supervise: ["监督", "supervises"] },
+  // a link's source
+  sources: { inferred: ["推断", "inferred"], curated: ["人工标注", "curated"] },
 };
 
 let current = localStorage.getItem("plangraph.lang") === "en" ? 1 : 0;
@@ -94,7 +115,15 @@ export function toggle() {
   document.documentElement.lang = lang();
 }
 
-export function role(name) {
-  const table = Object.fromEntries(t("roles").split(",").map((p) => p.split(":")));
-  return table[name] || name || "";
+function named(table, value) {
+  const words = Object.hasOwn(NAMES[table], value) ? NAMES[table][value] : null;
+  return words ? words[current] : value || "";
 }
+
+export const role = (name) => named("roles", name);
+/** A node label (Task, Column …) in the interface's language. */
+export const kind = (label) => named("kinds", label);
+/** A link's source (inferred, curated) in the interface's language. */
+export const source = (value) => named("sources", value);
+/** "p. 5" / "第 5 页". */
+export const pageNo = (n) => t("page_n").replace("{}", n);

@@ -1,6 +1,6 @@
 // The explorer: hash routes (#/plan/<id>, #/element/<eid> …), so every view has a URL and the back button
 // works; each view is a function (args, params) → a node, built from the JSON API.
-import { h, link } from "./dom.js";
+import { h, link, verbatim } from "./dom.js";
 import { t, toggle, lang } from "./i18n.js";
 import { problemBox } from "./problem.js";
 import { plansView } from "./views/plans.js";
@@ -41,7 +41,8 @@ function header() {
     h("nav", null, link(t("plans"), "plans"), link(t("bodies"), "bodies"), link(t("queries"), "queries"),
       link(t("console"), "console"), h("a", { href: "/docs" }, t("docs"))),
     form,
-    h("button", { type: "button", class: "lang", onclick: () => { toggle(); render(); } }, t("language")),
+    // the other language, named in itself
+    h("button", { type: "button", class: "lang", lang: lang() === "en" ? "zh-Hans" : "en", translate: "no", onclick: () => { toggle(); render(); } }, t("language")),
   ];
 }
 
@@ -55,7 +56,7 @@ async function render() {
   const main = document.getElementById("view");
   document.body.removeAttribute("data-view");
   let name = "not-found";
-  let node = h("p", { class: "error" }, `${t("error")}: #/${path}`);
+  let node = h("p", { class: "error" }, `${t("not_found")}: `, verbatim(`#/${path}`));
   try {
     for (const [key, re, view] of ROUTES) {
       const m = path.match(re);

@@ -1,5 +1,5 @@
 import { get } from "../api.js";
-import { h, route, table } from "../dom.js";
+import { h, route, table, verbatim } from "../dom.js";
 import { t, role } from "../i18n.js";
 
 /** Bodies named across the plans, most mentioned first (filter in the URL). */
@@ -21,7 +21,7 @@ export async function bodyView([name]) {
   for (const r of res.items) (byRole[r.role || ""] ||= []).push(r);
   return h("section", null, h("h1", { class: "plantext", translate: "no" }, name),
     Object.entries(byRole).map(([r, items]) => [h("h2", null, `${role(r)} (${items.length})`),
-      table([t("plan"), t("title"), t("evidence")], items.map((i) => [i.eid.split("/")[0],
+      table([t("plan"), t("title"), t("evidence")], items.map((i) => [verbatim(i.eid.split("/")[0]),
         h("a", { href: route("element", i.eid), class: "plantext", translate: "no" }, i.title || i.eid),
         h("span", { class: "plantext", translate: "no" }, i.evidence || "")]), { class: `role-${r}` })]));
 }

@@ -1,6 +1,7 @@
 import { get, optional, records } from "../api.js";
-import { h, link, marked, route } from "../dom.js";
-import { t } from "../i18n.js";
+import { h, link, marked, route, verbatim } from "../dom.js";
+import { t, kind, source as sourceName } from "../i18n.js";
+import { confidenceBadge, termList } from "./evidence.js";
 
 export const nodePath = (eid) => "/nodes/" + eid.split("/").map(encodeURIComponent).join("/");
 const kindOf = (item) => (item.labels || [])[0] || "";
@@ -15,8 +16,8 @@ export async function elementView([eid]) {
   const plan = plans.items.find((p) => p.eid === n.plan_id);
   const span = n.span || {};
   const facts = [
-    [t("kind"), kindOf(n)], ["eid", h("code", null, n.eid)],
-    [t("plan"), plan ? link(plan.title, "plan", plan.eid) : n.plan_id],
+    [t("kind"), h("span", { "data-kind": kindOf(n) }, kind(kindOf(n)))], ["eid", h("code", { translate: "no" }, n.eid)],
+    [t("plan"), plan ? h("span", { class: "plantext", translate: "no" }, link(plan.title, "plan", plan.eid)) : n.plan_id],
     [t("page"), n.page ?? "—"], [t("lines"), span.line_start ? `${span.line_start}–${span.line_end}` : "—"],
     [t("chars"), span.char_start != null ? `${span.char_start}–${span.char_end}` : "—"],
   ];
@@ -47,9 +48,10 @@ function linkBox(n, r) {
   const terms = r.terms || [];
   const arrow = r.direction === "out" ? "→" : "←";
   return h("details", { class: "link" },
-    h("summary", null, `${r.type} ${arrow} `, h("a", { href: route("element", r.eid), class: "plantext", translate: "no" }, r.title),
-      ` · ${t("score")} ${r.score ?? "—"} · ${t("rank")} ${r.rank ?? "—"} · ${r.method || ""} (${r.source || ""})`),
-    h("p", null, `${t("terms")}: `, terms.map((x) => h("mark", { class: "term" }, x))),
+    h("summary", null, verbatim(r.type), ` ${arrow} `, h("a", { href: route("element", r.eid), class: "plantext", translate: "no" }, r.title),
+      ` · ${t("score")} ${r.score ?? "—"} · ${t("rank")} ${r.rank ?? "—"} · `, confidenceBadge(r.confidence),
+      " ", verbatim(r.method, "method"), ` (${sourceName(r.source)})`),
+    termList(terms),
     h("div", { class: "two" },
       h("div", null, h("h3", null, t("this_text")), h("p", { class: "plantext", translate: "no" }, marked(n.text || n.title, terms, "term"))),
       h("div", null, h("h3", null, t("other_text")), h("p", { class: "plantext", translate: "no" }, marked(r.text || r.title, terms, "term")))));
@@ -57,9 +59,9 @@ function linkBox(n, r) {
 
 function neighbourBox(neighbours) {
   const groups = {};
-  for (const m of neighbours) (groups[`${m.type} ${m.direction === "out" ? "→" : "←"}`] ||= []).push(m);
+  for (const m of neighbours) (groups[`${m.type} ${m.direction === "out" ? "→" : "←"}`] ||= []).push(m); // the relationship type as the store names it
   return h("section", null, h("h2", null, t("neighbours")),
-    Object.keys(groups).length ? h("dl", { class: "neighbours" }, Object.entries(groups).map(([k, ms]) => [h("dt", null, k),
+    Object.keys(groups).length ? h("dl", { class: "neighbours" }, Object.entries(groups).map(([k, ms]) => [h("dt", null, verbatim(k)),
       h("dd", null, h("ul", null, ms.map((m) => h("li", null, h("a", { href: route("element", m.eid), class: "plantext", translate: "no" }, m.title || m.eid)))))]))
       : h("p", null, t("none")));
 }
@@ -81,8 +83,8 @@ function citeBox(n, plan, source) {
   const permalink = `${location.origin}/${route("element", n.eid)}`;
   const copy = (value) => () => navigator.clipboard?.writeText(value);
   return h("section", { class: "cite" }, h("h2", null, t("cite")),
-    h("textarea", { readonly: true, rows: 2, class: "citation", "aria-label": t("cite") }, text),
+    h("textarea", { readonly: true, rows: 2, class: "citation plantext", translate: "no", "aria-label": t("cite") }, text),
     h("button", { type: "button", onclick: copy(text) }, t("copy")),
-    h("p", null, `${t("permalink")}: `, h("a", { href: route("element", n.eid), class: "permalink" }, permalink),
+    h("p", null, `${t("permalink")}: `, h("a", { href: route("element", n.eid), class: "permalink", translate: "no" }, permalink),
       " ", h("button", { type: "button", onclick: copy(permalink) }, t("copy"))));
 }

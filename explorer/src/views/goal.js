@@ -1,6 +1,7 @@
 import { get } from "../api.js";
-import { h, link, marked, route, table } from "../dom.js";
-import { t } from "../i18n.js";
+import { h, link, marked, route, table, verbatim } from "../dom.js";
+import { t, source as sourceName } from "../i18n.js";
+import { confidenceBadge, termList } from "./evidence.js";
 
 /** A plan's goals, each a link to its goal view. */
 export async function goalsView([plan]) {
@@ -18,15 +19,15 @@ export async function goalView([plan, ref]) {
   const goal = tasks.goal;
   return h("section", { class: "goal" },
     h("h1", { class: "plantext", translate: "no" }, goal.title),
-    h("p", null, link(goal.eid, "element", goal.eid), " · ", link(t("goals"), "goals", plan)),
+    h("p", null, verbatim(link(goal.eid, "element", goal.eid)), " · ", link(t("goals"), "goals", plan)),
     h("h2", null, `${t("tasks")} (${tasks.items.length})`), ranked(tasks.items, "tasks"),
     h("h2", null, `${t("columns")} (${columns.items.length})`), ranked(columns.items, "columns"),
     h("h2", null, `${t("actions")} (${actions.items.length})`), ranked(actions.items, "actions"),
     h("h2", null, `${t("indicators")} (${indicators.items.length})`),
     table([t("title"), t("unit"), t("baseline"), "→", t("target"), t("attribute"), t("score")],
-      indicators.items.map((i) => [h("a", { href: route("element", i.eid), class: "plantext", translate: "no" }, i.title),
+      indicators.items.map((i) => [h("a", { href: route("element", i.eid) }, i.title),
         i.unit, `${i.baseline_value ?? "—"}${i.baseline_year ? ` (${i.baseline_year})` : ""}`, "→",
-        `${i.target_value ?? "—"}${i.target_year ? ` (${i.target_year})` : ""}`, i.attribute, i.score]), { class: "indicators" }));
+        `${i.target_value ?? "—"}${i.target_year ? ` (${i.target_year})` : ""}`, i.attribute, i.score]), { class: "indicators" }, { data: true }));
 }
 
 /** Ranked rows, each a <details> whose body is the evidence: the shared terms and the sentences. */
@@ -37,10 +38,10 @@ function ranked(items, name) {
     const list = it.terms || (terms ? terms.split("、") : []);
     return h("li", { "data-eid": it.eid }, h("details", null,
       h("summary", null, h("a", { href: route("element", it.eid), class: "plantext", translate: "no" }, it.title),
-        ` · ${t("score")} ${it.score ?? "—"}`, it.rank ? ` · ${t("rank")} ${it.rank}` : ""),
+        ` · ${t("score")} ${it.score ?? "—"}`, it.rank ? ` · ${t("rank")} ${it.rank}` : "", " ", confidenceBadge(it.confidence)),
       h("div", { class: "evidence" },
-        h("p", null, `${t("terms")}: `, list.map((x) => h("mark", { class: "term" }, x))),
+        termList(list),
         sentences.map((s) => h("blockquote", { class: "plantext", translate: "no" }, marked(s, list, "term"))),
-        h("p", { class: "method" }, `${t("method")}: ${it.method || ""} (${it.source || ""})`))));
+        h("p", { class: "method" }, `${t("method")}: `, verbatim(it.method), ` (${sourceName(it.source)})`))));
   }));
 }

@@ -33,7 +33,7 @@ export function graphBox(res) {
       h("button", { type: "button", class: "png", onclick: async () => download(await view.png(), "graph.png") }, t("export_png")), " ",
       h("button", { type: "button", class: "svg", onclick: () => download(view.svg(), "graph.svg") }, t("export_svg")),
       ` · ${t("export_subgraph")} (${eids.length}): `,
-      FORMATS.map((f) => [h("button", { type: "button", class: `format ${f}`, "data-format": f, onclick: () => exportAs(f) }, f), " "]),
+      FORMATS.map((f) => [h("button", { type: "button", class: `format ${f}`, "data-format": f, translate: "no", onclick: () => exportAs(f) }, f), " "]),
       h("label", null, around, ` ${t("with_neighbours")}`), status),
     box);
 }

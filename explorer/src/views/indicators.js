@@ -28,5 +28,5 @@ export async function indicatorsView([plan], params) {
     h("p", null, h("a", { href: apiUrl("/queries/indicators", { plan, format: "csv" }), download: `${plan}-indicators.csv` }, t("download_csv")),
       " · ", h("a", { href: apiUrl("/indicators", { plan, limit: 500 }) }, "JSON")),
     table(head, rows.map((i) => COLUMNS.map(([k]) => k === "title"
-      ? h("a", { href: route("element", i.eid), class: "plantext", translate: "no" }, i.title) : i[k])), { class: "indicators sortable" }));
+      ? h("a", { href: route("element", i.eid) }, i.title) : i[k])), { class: "indicators sortable" }, { data: true }));
 }

@@ -1,6 +1,6 @@
 import { get } from "../api.js";
 import { h, link } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, kind, pageNo } from "../i18n.js";
 
 /** A plan's outline as a collapsible tree, the parser's warnings beside the elements they concern. */
 export async function planView([planId]) {
@@ -12,9 +12,9 @@ export async function planView([planId]) {
   for (const w of tree.warnings) (warned[w.eid || ""] ||= []).push(w);
   const item = (n) => {
     const label = h("span", { class: "node" },
-      h("span", { class: `kind kind-${n.kind}` }, n.kind), " ",
+      h("span", { class: `kind kind-${n.kind}`, "data-kind": n.kind }, kind(n.kind)), " ",
       h("a", { href: `#/element/${encodeURIComponent(n.eid)}`, class: "plantext", translate: "no" }, n.title || n.eid),
-      n.page ? h("span", { class: "page" }, ` p.${n.page}`) : null,
+      n.page ? h("span", { class: "page" }, ` ${pageNo(n.page)}`) : null,
       warningList(warned[n.eid]));
     const children = kids[n.eid];
     if (!children) return h("li", { "data-eid": n.eid }, label);

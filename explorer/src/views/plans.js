@@ -1,6 +1,6 @@
 import { get, records } from "../api.js";
 import { h, link, table } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, kind } from "../i18n.js";
 
 const KINDS = ["Part", "Goal", "Indicator", "Task", "Subtask", "Column", "Action", "Target", "Measure"];
 
@@ -14,7 +14,7 @@ export async function plansView() {
     h("span", { class: "plantext", translate: "no" }, p.issuer || ""),
     p.issued || "",
     p.period_start ? `${p.period_start}–${p.period_end || ""}` : "",
-    h("span", { class: "counts" }, KINDS.filter((k) => by[p.eid]?.[k]).map((k) => h("span", { class: "count", title: k }, `${k} ${by[p.eid][k]}`))),
+    h("span", { class: "counts" }, KINDS.filter((k) => by[p.eid]?.[k]).map((k) => h("span", { class: "count", "data-kind": k }, `${kind(k)} ${by[p.eid][k]}`))),
     h("span", { class: "links" }, link(t("outline"), "plan", p.eid), " ", link(t("goals"), "goals", p.eid), " ",
       link(t("indicators"), "indicators", p.eid), " ", h("a", { href: `/export?plan=${encodeURIComponent(p.eid)}&format=json` }, "JSON")),
   ]);

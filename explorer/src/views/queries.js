@@ -1,5 +1,5 @@
 import { apiUrl, get } from "../api.js";
-import { h, route, table } from "../dom.js";
+import { h, route, table, verbatim } from "../dom.js";
 import { t } from "../i18n.js";
 import { resultTable } from "./results.js";
 
@@ -7,14 +7,14 @@ import { resultTable } from "./results.js";
 export async function queriesView() {
   const list = await get("/queries");
   return h("section", null, h("h1", null, t("queries")),
-    table([t("name"), t("title"), "", t("parameters")], list.map((q) => [h("a", { href: route("query", q.name) }, q.name), q.title,
-      h("span", { class: "desc" }, q.description), q.params.map((p) => `${p.name}: ${p.type}`).join(", ")]), { class: "queries" }));
+    table([t("name"), t("title"), "", t("parameters")], list.map((q) => [verbatim(h("a", { href: route("query", q.name) }, q.name)), verbatim(q.title),
+      verbatim(q.description, "desc"), verbatim(q.params.map((p) => `${p.name}: ${p.type}`).join(", "))]), { class: "queries" }));
 }
 
 /** A canned query as a form (typed inputs from its header); the result's URL reproduces it. */
 export async function queryView([name], params) {
   const q = (await get("/queries")).find((x) => x.name === name);
-  if (!q) return h("p", { class: "error" }, `${t("error")}: ${name}`);
+  if (!q) return h("p", { class: "error" }, `${t("no_query")}: `, verbatim(name));
   const inputs = q.params.map((p) => h("input", {
     name: p.name, required: true, value: params.get(p.name) ?? p.example ?? "",
     type: p.type === "INT64" || p.type === "DOUBLE" ? "number" : "text", step: p.type === "DOUBLE" ? "any" : null,
@@ -22,7 +22,7 @@ export async function queryView([name], params) {
   const form = h("form", { class: "query-form", onsubmit: (e) => {
     e.preventDefault();
     location.hash = route("query", name, { ...Object.fromEntries(inputs.map((i) => [i.name, i.value])), run: "1" });
-  } }, q.params.map((p, i) => h("label", null, `${p.name} (${p.type}) `, inputs[i], h("small", null, ` ${p.description || ""}`))),
+  } }, q.params.map((p, i) => h("label", null, verbatim(`${p.name} (${p.type}) `), inputs[i], h("small", null, " ", verbatim(p.description)))),
   h("button", null, t("run")));
   let result = null;
   if (params.get("run") === "1" || !q.params.length) {
@@ -33,5 +33,5 @@ export async function queryView([name], params) {
       h("a", { href: apiUrl(`/queries/${name}`, values), download: `${name}.json` }, t("download_json")), " · ",
       h("a", { href: route("query", name, { ...values, run: "1" }), class: "reproduce" }, t("reproduce"))), resultTable(res));
   }
-  return h("section", null, h("h1", null, q.title), h("p", null, q.description), form, result);
+  return h("section", null, h("h1", null, verbatim(q.title)), h("p", null, verbatim(q.description)), form, result);
 }

@@ -1,4 +1,4 @@
-import { h, route, table } from "../dom.js";
+import { h, route, table, verbatim } from "../dom.js";
 import { t } from "../i18n.js";
 
 const looksLikeEid = (v) => typeof v === "string" && /^[\w.-]+\/[\w./-]+$/.test(v) && !/\s/.test(v);
@@ -7,7 +7,7 @@ const looksLikeEid = (v) => typeof v === "string" && /^[\w.-]+\/[\w./-]+$/.test(
 export function resultTable(res) {
   return h("div", { class: "results-table" },
     h("p", { class: "rowcount" }, `${res.row_count} ${t("rows")}${res.truncated ? ` · ${t("truncated")}` : ""}`),
-    table(res.columns, res.rows.map((r) => r.map(value))));
+    table(res.columns.map((c) => verbatim(c)), res.rows.map((r) => r.map(value)), {}, { data: true }));
 }
 
 function value(v) {

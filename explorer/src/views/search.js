@@ -1,6 +1,6 @@
 import { get } from "../api.js";
-import { h, marked, route } from "../dom.js";
-import { t } from "../i18n.js";
+import { h, marked, route, verbatim } from "../dom.js";
+import { t, kind } from "../i18n.js";
 import { nodePath } from "./element.js";
 
 const SNIPPET = 60;
@@ -19,7 +19,7 @@ export async function searchView(_, params) {
     h("p", null, `${res.total} ${t("results")}${res.truncated ? ` (${t("truncated")})` : ""}`),
     res.items.length ? h("ol", { class: "results" }, res.items.map((it, i) => h("li", { "data-eid": it.eid },
       h("a", { href: route("element", it.eid), class: "plantext", translate: "no" }, marked(it.title || it.eid, [q])),
-      ` · ${(it.labels || [])[0] || ""} · ${it.plan_id || ""} · ${it.match_rank === 1 ? t("match_title") : t("match_text")}`,
+      ` · ${kind((it.labels || [])[0])} · `, verbatim(it.plan_id), ` · ${it.match_rank === 1 ? t("match_title") : t("match_text")}`,
       snippet(texts[i]?.node?.text, q)))) : h("p", null, t("no_results")));
 }
 
