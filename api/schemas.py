@@ -122,7 +122,11 @@ class QueryInfo(BaseModel):
     name: str
     title: str
     description: str
-    params: list[dict[str, Any]]
+    title_zh: str = Field(description="the title in Chinese")
+    description_zh: str = Field(description="the description in Chinese")
+    params: list[dict[str, Any]] = Field(
+        description="name, type (STRING, INT64, DOUBLE), description, description_zh (in Chinese), example"
+    )
     max_rows: int
 
 

@@ -1,6 +1,9 @@
 // title: 专栏 serving a goal
 // description: The boxed programmes (专栏) that serve a goal, best first, with evidence.
+// title_zh: 服务于某目标的专栏
+// description_zh: 服务于一个目标的专栏，按得分排序，附证据。
 // param goal STRING: eid of the goal | example: informatization-14fyp/goal-1
+// param_zh goal: 目标的 eid
 // max_rows: 100
 MATCH (c:`Column`)-[r:SERVES]->(g:Goal {eid: $goal})
 RETURN c.eid AS eid, c.ordinal AS ordinal, c.title AS title, r.score AS score, r.rank AS rank,

@@ -1,6 +1,9 @@
 // title: Indicators of a goal
 // description: The indicators that measure a goal, with unit, baseline and target values and years, attribute, and the target/baseline growth ratio where both are numbers.
+// title_zh: 目标的指标
+// description_zh: 衡量一个目标的指标，附单位、基期值与目标值及年份、属性，以及两者均为数字时目标值与基期值之比。
 // param goal STRING: eid of the goal | example: informatization-14fyp/goal-1
+// param_zh goal: 目标的 eid
 // max_rows: 100
 MATCH (i:Indicator)-[r:MEASURES]->(g:Goal {eid: $goal})
 RETURN i.eid AS eid, i.title AS title, i.unit AS unit, i.category AS category,

@@ -2,6 +2,8 @@
 
 Header lines (``// key: value``) give the title, the description, a row cap (``max_rows``) and, for each
 parameter, its type, a description and an example (``// param NAME TYPE: description | example: VALUE``).
+The title, the description and each parameter's description are also given in Chinese (``title_zh``,
+``description_zh``, ``// param_zh NAME: 说明``), for the explorer's Chinese interface; every query has them.
 Parameter names are read from the ``$name`` tokens of the body, so they are declared once; a header
 entry for a name the body does not use, or a body name without a header entry, is an error.
 """
@@ -9,7 +11,7 @@ entry for a name the body does not use, or a body name without a header entry, i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,7 @@ class Param:
     type: str
     description: str
     example: str | None
+    description_zh: str = ""
 
     def coerce(self, value: Any) -> Any:
         """The value in the declared type (strings from a CLI or a URL are converted)."""
@@ -72,6 +75,8 @@ class Query:
     params: tuple[Param, ...]
     max_rows: int
     cypher: str
+    title_zh: str = ""
+    description_zh: str = ""
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Check and convert parameter values: every declared one present, no other."""
@@ -94,6 +99,7 @@ class Query:
 def parse_query(name: str, text: str) -> Query:
     meta: dict[str, str] = {}
     params: list[Param] = []
+    params_zh: dict[str, str] = {}
     body: list[str] = []
     for line in text.splitlines():
         m = _HEADER.match(line.strip()) if not body else None
@@ -107,6 +113,9 @@ def parse_query(name: str, text: str) -> Query:
                         f"example: VALUE; TYPE one of {', '.join(PARAM_TYPES)})"
                     )
                 params.append(Param(pm.group("name"), pm.group("type"), pm.group("desc"), pm.group("ex")))
+            elif key == "param_zh":
+                zh_name, _, zh_desc = value.partition(":")
+                params_zh[zh_name.strip()] = zh_desc.strip()
             else:
                 meta[key] = value
         elif line.strip() or body:
@@ -116,10 +125,25 @@ def parse_query(name: str, text: str) -> Query:
     declared = [p.name for p in params]
     if sorted(used) != sorted(declared):
         raise QueryError(f"{name}.cypher: the body uses {used} but the header declares {declared}")
-    for key in ("title", "description", "max_rows"):
-        if key not in meta:
+    for key in ("title", "description", "title_zh", "description_zh", "max_rows"):
+        if not meta.get(key):
             raise QueryError(f"{name}.cypher: header has no {key}")
-    return Query(name, meta["title"], meta["description"], tuple(params), int(meta["max_rows"]), cypher)
+    if sorted(params_zh) != sorted(declared) or not all(params_zh.values()):
+        raise QueryError(
+            f"{name}.cypher: the header gives Chinese descriptions (param_zh) of {sorted(params_zh)}, "
+            f"its parameters are {declared}"
+        )
+    params = [replace(p, description_zh=params_zh[p.name]) for p in params]
+    return Query(
+        name,
+        meta["title"],
+        meta["description"],
+        tuple(params),
+        int(meta["max_rows"]),
+        cypher,
+        meta["title_zh"],
+        meta["description_zh"],
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,9 @@
 // title: Neighbourhood of a node
 // description: Every node one step from a node, with the relationship type and direction (one branch per type, so the query needs no type() function and runs on both engines). Generated from graph/schema.py by queries/generate.py.
+// title_zh: 节点的邻居
+// description_zh: 与一个节点相距一步的每个节点，附关系类型和方向（每种类型一个分支，查询因此无需 type() 函数，两种引擎都能运行）。由 queries/generate.py 根据 graph/schema.py 生成。
 // param eid STRING: eid of the node | example: informatization-14fyp/task-7
+// param_zh eid: 节点的 eid
 // max_rows: 500
 MATCH (n {eid: $eid})-[:HAS_PART]->(m)
 RETURN 'HAS_PART' AS type, 'out' AS direction, m.eid AS eid, m.title AS title

@@ -1,5 +1,7 @@
 // title: Plans in the store, with counts
 // description: Every plan with its issuer, date, period, how many goals, tasks, indicators and priority actions it holds, and its source file and sha256.
+// title_zh: 存储中的规划及其数量
+// description_zh: 每个规划的发文机关、日期、期限，所含目标、任务、指标和优先行动的数量，以及源文件和 sha256。
 // max_rows: 100000
 MATCH (p:Plan)
 OPTIONAL MATCH (p)-[:HAS_GOAL]->(g:Goal)

@@ -1,6 +1,9 @@
 // title: Outline of a plan
 // description: The parts of a plan and their sections, with what each part or section means (Task, Goal, Measure …).
+// title_zh: 规划的纲目
+// description_zh: 规划的各部分及其节，附每部分或每节的含义（任务、目标、举措……）。
 // param plan STRING: plan id | example: informatization-14fyp
+// param_zh plan: 规划 id
 // max_rows: 500
 MATCH (p:Plan {eid: $plan})-[:HAS_PART]->(part:Part)
 OPTIONAL MATCH (part)-[:HAS_SECTION]->(s:Section)

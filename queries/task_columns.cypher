@@ -1,6 +1,9 @@
 // title: 专栏 and items of a task
 // description: The boxed programmes (专栏) placed in a task, the subtask each follows, and their numbered items.
+// title_zh: 任务的专栏及条目
+// description_zh: 置于一项任务中的专栏、各专栏所在的子任务之后，以及其编号条目。
 // param task STRING: eid of the task | example: informatization-14fyp/task-1
+// param_zh task: 任务的 eid
 // max_rows: 200
 MATCH (t:Task {eid: $task})-[:HAS_COLUMN]->(c:`Column`)
 OPTIONAL MATCH (c)-[:FOLLOWS]->(s:Subtask)

@@ -342,6 +342,35 @@ def test_canned_query_form_and_reproducible_url(bundled: str, seen: Any) -> None
     again.clean()
 
 
+def test_the_query_library_speaks_the_interfaces_language(bundled: str, seen: Any) -> None:
+    """The library's titles, descriptions and parameter descriptions are the API's Chinese ones in Chinese and
+    its English ones in English; the names inside them (eid, 专栏) are kept, marked translate="no"."""
+    s = seen(bundled)
+    library = {q["name"]: q for q in api(bundled, "/queries")}
+    q = library["goal_tasks"]
+    page = s.open("#/query/goal_tasks", "query")
+    for field in ("title", "description"):
+        assert q[f"{field}_zh"] and q[f"{field}_zh"] != q[field]
+    assert page.locator("main h1").inner_text() == q["title_zh"]
+    assert page.locator("main section > p").first.inner_text() == q["description_zh"]
+    assert page.locator("form.query-form small").inner_text().strip() == q["params"][0]["description_zh"]
+    assert page.locator("form.query-form small [translate=no]").inner_text() == "eid"
+    page.get_by_role("button", name="English").click()
+    s.wait("query")
+    assert page.locator("main h1").inner_text() == q["title"]
+    assert page.locator("main section > p").first.inner_text() == q["description"]
+    assert "重大任务" in page.locator("main section > p [translate=no]").all_inner_texts()
+    page.goto(bundled + "/#/queries")
+    s.wait("queries")
+    shown = page.locator("table.queries tbody tr").all()
+    assert len(shown) == len(library)
+    page.get_by_role("button", name="中文").click()
+    s.wait("queries")
+    titles = page.locator("table.queries tbody tr td:nth-child(2)").all_inner_texts()
+    assert sorted(titles) == sorted(x["title_zh"] for x in library.values())
+    s.clean()
+
+
 def test_console_refuses_a_write_and_shows_why(bundled: str, seen: Any) -> None:
     s = seen(bundled)
     page = s.open("#/console", "console")
@@ -531,7 +560,8 @@ KEPT = {"PlanGraph", "Cypher", "cypher", "GraphML", "POST", "API", "JSON", "CSV"
 CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+"
 LATIN = r"[A-Za-z][A-Za-z_]+"
 #: text the interface wrote: every text node and label attribute outside what is marked translate="no"
-#: (plan text, identifiers, the store's values, the query library's words), the editor and the citation
+#: (plan text, identifiers, the store's values, the names inside the query library's prose), the editor and
+#: the citation
 INTERFACE_TEXT = """(re) => {
   const out = [];
   const pat = new RegExp(re, 'g');

@@ -3,6 +3,7 @@ The same queries on Neo4j, compared row by row, are in tests/integration/test_qu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +73,44 @@ def test_header_must_declare_body_parameters() -> None:
     bad = "// title: t\n// description: d\n// max_rows: 5\nMATCH (n {eid: $eid}) RETURN n.eid"
     with pytest.raises(QueryError, match="declares"):
         parse_query("bad", bad)
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+HEADER = "// title: t\n// description: d\n// title_zh: 标题\n// description_zh: 说明\n// max_rows: 5\n"
+
+
+def test_every_query_speaks_chinese_too() -> None:
+    """The explorer's Chinese interface shows the library in Chinese: every query has its title, its
+    description and each parameter's description in Chinese, and they are not the English ones."""
+    for q in load_queries().values():
+        for en, zh in [(q.title, q.title_zh), (q.description, q.description_zh)] + [
+            (p.description, p.description_zh) for p in q.params
+        ]:
+            assert CJK.search(zh) and zh != en, (q.name, zh)
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            HEADER.replace("// title_zh: 标题\n", "") + "// param eid STRING: e\n// param_zh eid: 节点\n",
+            "no title_zh",
+        ),
+        (
+            HEADER.replace("// description_zh: 说明\n", "")
+            + "// param eid STRING: e\n// param_zh eid: 节点\n",
+            "no description_zh",
+        ),
+        (HEADER + "// param eid STRING: eid of the node\n", r"Chinese descriptions \(param_zh\) of \[\]"),
+        (HEADER + "// param eid STRING: e\n// param_zh eid:\n", "param_zh"),
+    ],
+)
+def test_the_chinese_header_lines_are_required(header: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        parse_query("bad", header + "MATCH (n {eid: $eid}) RETURN n.eid")
+    assert parse_query(
+        "good", HEADER + "// param eid STRING: e\n// param_zh eid: 节点\nMATCH (n {eid: $eid}) RETURN n"
+    )
 
 
 def test_generated_files_in_sync() -> None:

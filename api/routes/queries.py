@@ -24,15 +24,24 @@ Bom = Annotated[bool, Query(description="CSV: start with a UTF-8 byte order mark
 
 @router.get("/queries", operation_id="list_queries", response_model=list[QueryInfo])
 def list_queries() -> list[QueryInfo]:
-    """Every canned query with its title, description, parameters (type, example) and row cap."""
+    """Every canned query with its title, description (both also in Chinese), parameters (type, example) and
+    row cap."""
     return [
         QueryInfo(
             name=q.name,
             title=q.title,
             description=q.description,
+            title_zh=q.title_zh,
+            description_zh=q.description_zh,
             max_rows=q.max_rows,
             params=[
-                {"name": p.name, "type": p.type, "description": p.description, "example": p.example}
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "description": p.description,
+                    "description_zh": p.description_zh,
+                    "example": p.example,
+                }
                 for p in q.params
             ],
         )

@@ -69,6 +69,21 @@ export function cell(v) {
  * words): never translated, by the toggle or by the browser. */
 export const verbatim = (text, cls = "") => h("span", { class: `verbatim ${cls}`.trim(), translate: "no" }, text ?? "");
 
+/** Interface prose in the interface's language that names things in the other one's script (``pattern``:
+ * identifiers in Chinese text, the genre's terms in English text): the names are kept as they are, marked
+ * translate="no"; the rest is the interface's own text. */
+export function prose(text, pattern) {
+  const parts = [];
+  let last = 0;
+  for (const m of (text ?? "").matchAll(pattern)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push(h("span", { class: "name", translate: "no" }, m[0]));
+    last = m.index + m[0].length;
+  }
+  if (last < (text ?? "").length) parts.push(text.slice(last));
+  return h("span", { class: "prose" }, parts);
+}
+
 /** A link to a view of the explorer: ``view("element", eid)`` → #/element/<eid>. */
 export function route(...parts) {
   const query = parts.length && typeof parts[parts.length - 1] === "object" ? parts.pop() : null;

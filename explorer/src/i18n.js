@@ -127,3 +127,11 @@ export const kind = (label) => named("kinds", label);
 export const source = (value) => named("sources", value);
 /** "p. 5" / "第 5 页". */
 export const pageNo = (n) => t("page_n").replace("{}", n);
+
+/** A field the API gives in both languages (``title`` and ``title_zh`` of a canned query …), in the
+ * interface's language. */
+export const localized = (obj, field) => (current ? obj[field] : obj[`${field}_zh`] || obj[field]);
+
+/** Runs of the other language's script in interface prose: identifiers and code in Chinese text
+ * (``eid``, ``graph/refs.py``), the genre's terms in English text (专栏, 重大任务). */
+export const otherScript = () => (current ? /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+/g : /[A-Za-z][\w$/.()'-]*/g);
