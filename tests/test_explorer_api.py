@@ -132,8 +132,14 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
     )
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert all(r["method"] and r["terms"] for r in rows)
+    # an inferred SERVES link says how sure it is (low: the runner-up goal is close); a curated one does not
+    serves = [r for r in rows if r["type"] == "SERVES"]
+    assert all(r["confidence"] in ("high", "low") for r in serves if r["source"] == "inferred")
+    assert all(r["confidence"] is None for r in serves if r["source"] == "curated")
+    assert {r["confidence"] for r in serves} >= {"high"}
     measured = ok(client, "/links", eid=f"{PLAN}/indicator-1")
     assert all(r[0] == "MEASURES" and r[1] == "out" for r in measured["rows"])
+    assert all(dict(zip(measured["columns"], r, strict=True))["confidence"] is None for r in measured["rows"])
 
 
 def _built() -> nx.MultiDiGraph:
