@@ -113,7 +113,9 @@ class Served(Item):
     rank: int | None = Field(None, description="1: the goal is this element's best goal")
     method: str | None = Field(None, description="how the link was found (the signals used, or curated)")
     source: str | None = Field(None, description="inferred, or curated (a reader's link in links.yaml)")
-    evidence: str | None = Field(None, description="shared terms | the element's sentence | the goal's sentence")
+    evidence: str | None = Field(
+        None, description="shared terms | the element's sentence | the goal's sentence"
+    )
     terms: list[str] | None = Field(None, description="the shared key terms")
     confidence: str | None = Field(
         None,

@@ -18,7 +18,7 @@ from plangraph.ingest.ids import label_of_eid
 from plangraph.queries.library import run_query
 
 SPAN_KEYS = ("char_start", "char_end", "line_start", "line_end")
-I = TypeVar("I", bound=Item)  # the response model of a row about a node (Item or a subclass)
+ItemT = TypeVar("ItemT", bound=Item)  # the response model of a row about a node (Item or a subclass)
 
 
 def run(state: AppState, name: str, params: dict[str, Any], *, internal: bool = False) -> QueryResult:
@@ -53,7 +53,7 @@ def items(result: QueryResult, label: str | None = None) -> list[Item]:
     return [to_item(r, label) for r in result.records()]
 
 
-def items_as(result: QueryResult, label: str, model: type[I]) -> list[I]:
+def items_as(result: QueryResult, label: str, model: type[ItemT]) -> list[ItemT]:
     """The rows as ``model`` items (a subclass of Item documenting the query's columns)."""
     return [model.model_validate(to_item(r, label).model_dump()) for r in result.records()]
 

@@ -161,9 +161,7 @@ def _idf_sums(words: set[str], corpus: Corpus) -> tuple[float, float]:
     return spec, sum(corpus.idf.get(t, corpus.unseen) for t in sorted(words) if t in generic)
 
 
-def _title_shares(
-    titles: dict[str, str], goal_leads: dict[str, str], corpus: Corpus
-) -> TitleShares:
+def _title_shares(titles: dict[str, str], goal_leads: dict[str, str], corpus: Corpus) -> TitleShares:
     own = {s: set(terms(t, True)) for s, t in titles.items()}
     leads = {g: set(terms(lead, True)) for g, lead in goal_leads.items()}
     return TitleShares(
@@ -275,7 +273,9 @@ def combine(sig: Signals, cfg: InferConfig) -> Matrix:
     """Source → goal → score: the weighted signals, then the context blend; with ``plan_scale``, divided
     by the plan's mean best score (so that the thresholds mean the same on plans written more or less
     alike their goals)."""
-    weights = [(sig.matrix(name, cfg), w) for name, field in SIGNAL_WEIGHTS.items() if (w := getattr(cfg, field))]
+    weights = [
+        (sig.matrix(name, cfg), w) for name, field in SIGNAL_WEIGHTS.items() if (w := getattr(cfg, field))
+    ]
     lex = (
         sig.values["lexical"]
         if cfg.goal_norm == 1.0
