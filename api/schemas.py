@@ -106,11 +106,29 @@ class Rows(BaseModel):
     truncated: bool
 
 
+class Served(Item):
+    """One element serving (or measuring) the goal, with the link's own properties."""
+
+    score: float | None = Field(None, description="the link's score (1.0: a curated link)")
+    rank: int | None = Field(None, description="1: the goal is this element's best goal")
+    method: str | None = Field(None, description="how the link was found (the signals used, or curated)")
+    source: str | None = Field(None, description="inferred, or curated (a reader's link in links.yaml)")
+    evidence: str | None = Field(
+        None, description="shared terms | the element's sentence | the goal's sentence"
+    )
+    terms: list[str] | None = Field(None, description="the shared key terms")
+    confidence: str | None = Field(
+        None,
+        description="inferred SERVES: high, or low where the runner-up goal scores within the fitted "
+        "margin of the best (the inference is unsure); null on a curated link",
+    )
+
+
 class GoalTasks(BaseModel):
     """The tasks serving a goal, ranked by score, each with its evidence."""
 
     goal: Item
-    items: list[Item]
+    items: list[Served]
 
 
 class NodeView(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from plangraph.api.schemas import Item, Page, Rows, Span
 from plangraph.api.state import AppState
@@ -18,6 +18,7 @@ from plangraph.ingest.ids import label_of_eid
 from plangraph.queries.library import run_query
 
 SPAN_KEYS = ("char_start", "char_end", "line_start", "line_end")
+ItemT = TypeVar("ItemT", bound=Item)  # the response model of a row about a node (Item or a subclass)
 
 
 def run(state: AppState, name: str, params: dict[str, Any], *, internal: bool = False) -> QueryResult:
@@ -50,6 +51,11 @@ def to_item(row: dict[str, Any], label: str | None = None) -> Item:
 
 def items(result: QueryResult, label: str | None = None) -> list[Item]:
     return [to_item(r, label) for r in result.records()]
+
+
+def items_as(result: QueryResult, label: str, model: type[ItemT]) -> list[ItemT]:
+    """The rows as ``model`` items (a subclass of Item documenting the query's columns)."""
+    return [model.model_validate(to_item(r, label).model_dump()) for r in result.records()]
 
 
 def page(result: QueryResult, limit: int, offset: int, label: str | None = None) -> Page:

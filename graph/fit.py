@@ -28,6 +28,7 @@ from plangraph.ingest.models import PlanDocument
 #: The parameters fitted, in the order coordinate ascent visits them, with their grids.
 GRIDS: dict[str, tuple[float, ...]] = {  # max_goals: whole numbers
     "title_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
+    "generic_weight": (1.0, 0.75, 0.5, 0.25, 0.1),
     "lead_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
     "order_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
     "vote_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
@@ -193,7 +194,7 @@ def _parts(sig: Signals, cfg: InferConfig, lexical: Matrix, source: str, goal: s
     out = {"lexical": lexical[source][goal]}
     for name, fld in SIGNAL_WEIGHTS.items():
         if getattr(cfg, fld):
-            out[name] = getattr(cfg, fld) * sig.values[name][source][goal]
+            out[name] = getattr(cfg, fld) * sig.matrix(name, cfg)[source][goal]
     return out
 
 

@@ -3,10 +3,11 @@
 ``SERVES`` (Task, Subtask, Column, Action → Goal): the weighted signals of :mod:`graph.serves` — tf-idf
 cosine over the plan's own terms (:mod:`graph.terms`: jieba words of the folded text with the curated
 lexicons as user words, the genre's degree words dropped; idf over the elements of this plan), the goal's
-own words in the source's title, the lead sentences, the plan's order, the votes of a task's subtasks and
-专栏, the indicators measuring the goal — with a context blend for subtasks and 专栏, scaled to the plan's
-mean best score; goals are asserted per source by :func:`graph.serves.ranked`. The weights and thresholds
-are :class:`graph.inferconfig.InferConfig`, fitted across plans (:mod:`graph.fit`, ``bench/serves.py``).
+own words in the source's title (the genre's generic words of ``graph/genre_terms.yaml`` discounted), the
+lead sentences, the plan's order, the votes of a task's subtasks and 专栏, the indicators measuring the
+goal — with a context blend for subtasks and 专栏, scaled to the plan's mean best score; goals are
+asserted per source by :func:`graph.serves.ranked`. The weights and thresholds are
+:class:`graph.inferconfig.InferConfig`, fitted across plans (:mod:`graph.fit`, ``bench/serves.py``).
 
 Every edge carries ``score``, ``rank`` (1 = the best goal for that source), ``method`` (the signals used),
 ``terms`` (the shared terms contributing most), ``evidence`` (``terms | the element's sentence | the

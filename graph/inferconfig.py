@@ -1,6 +1,7 @@
 """Weights and thresholds of the inferred links (``graph.infer``), with the values fitted across plans.
 
-The SERVES combination weights and thresholds (``*_signal``, ``context_weight``, ``serves_min_score``,
+The SERVES combination weights and thresholds (``*_signal``, ``generic_weight`` (the genre's generic words
+in the title signal, ``graph/genre_terms.yaml``), ``context_weight``, ``serves_min_score``,
 ``serves_ratio``, ``overall_ratio``, the caps ``max_goals`` and ``max_goals_part``, ``goal_keeps_task``,
 ``confidence_margin``) are fitted by :func:`graph.fit.fit` on every plan with a gold mapping (the
 bundled plan and the corpus plans with a reader's gold, see ``bench/serves.py``): coordinate ascent
@@ -27,6 +28,7 @@ class InferConfig:
     child_text_weight: float = 0.5
     # SERVES: the signals' weights (the lexical cosine has weight 1), see graph.serves
     title_signal: float = 0.0
+    generic_weight: float = 1.0  # the weight of the genre's generic words (genre_terms.yaml) in ``title``
     lead_signal: float = 0.0
     order_signal: float = 0.0
     vote_signal: float = 0.0
@@ -51,15 +53,17 @@ class InferConfig:
 #: Fitted on all plans with gold (see the module docstring); ``graph.fit.fit`` reproduces it.
 DEFAULT_CONFIG = InferConfig(
     title_signal=0.3,
-    indicator_signal=0.3,
-    goal_norm=0.75,
-    context_weight=0.3,
+    generic_weight=0.5,
+    indicator_signal=0.5,
+    goal_norm=1.0,
+    context_weight=0.4,
     plan_scale=1.0,
-    serves_min_score=0.5,
+    serves_min_score=0.4,
     serves_ratio=0.8,
-    overall_ratio=9.0,
+    overall_ratio=1.2,
     overall_task_ratio=0.4,
+    max_goals=3,
     max_goals_part=1,
     goal_keeps_task=True,
-    confidence_margin=0.15,
+    confidence_margin=0.1,
 )

@@ -8,7 +8,9 @@ Each signal is a number per (source, goal), computed from the plan alone:
   their text), each goal's column divided by its mean over all sources (times the mean over all goals), so
   a goal written in generic words does not attract everything;
 - ``title``: the goal's own words in the source's title — the idf-weighted share of the title's (finer,
-  search-mode) terms that occur in the goal's lead;
+  search-mode) terms that occur in the goal's lead, the genre's generic words (:func:`graph.terms.
+  generic_terms`: 建设, 提升, 能力, 体系 …) weighted ``generic_weight`` (titles and goal leads are phrased
+  with them: 构建…体系, 提升…能力 / …能力显著增强);
 - ``lead``: cosine between the source's title and lead sentence and the goal's lead;
 - ``order``: plans often run their goals and task parts in the same order: ``1 − |p_s − p_g|`` with p the
   relative position (task i of n at (i − ½)/n, goal j of m likewise); a subtask or 专栏 takes its task's
@@ -28,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from plangraph.graph.inferconfig import InferConfig
-from plangraph.graph.terms import Corpus, cosine, sentences, terms
+from plangraph.graph.terms import Corpus, cosine, generic_terms, sentences, terms
 from plangraph.ingest.models import Element, Kind, PlanDocument
 
 SERVES_SOURCES = (Kind.TASK, Kind.SUBTASK, Kind.COLUMN, Kind.ACTION)
@@ -101,6 +103,26 @@ def vectors(doc: PlanDocument, cfg: InferConfig) -> Vectors:
 
 
 @dataclass(frozen=True)
+class TitleShares:
+    """The ``title`` signal's sums, apart for the genre's generic words and the others, so that their
+    weight is a parameter of the combination (fitted with the other weights) rather than of the vectors:
+    per source the idf of its title's terms, per (source, goal) the idf of those in the goal's lead."""
+
+    own: dict[str, tuple[float, float]]  # source → (specific, generic) idf sum of its title's terms
+    hit: dict[str, dict[str, tuple[float, float]]]  # source → goal → the same for the shared ones
+
+    def share(self, generic_weight: float) -> Matrix:
+        """Source → goal → (specific + w × generic) shared idf / (the same over the title's terms)."""
+        w = generic_weight
+        out: Matrix = {}
+        for s, row in self.hit.items():
+            spec, gen = self.own[s]
+            total = spec + w * gen
+            out[s] = {g: (hs + w * hg) / total if total else 0.0 for g, (hs, hg) in row.items()}
+        return out
+
+
+@dataclass(frozen=True)
 class Signals:
     """Every signal of one plan, and what combining them needs (no weights: those come with the config)."""
 
@@ -108,9 +130,16 @@ class Signals:
     goals: tuple[str, ...]
     context: dict[str, str]
     tasks: frozenset[str]  # the sources that are Tasks (task parts)
-    values: dict[str, Matrix]  # signal name → matrix
+    values: dict[str, Matrix]  # signal name → matrix (``title`` with the generic words at full weight)
     raw_lexical: Matrix  # the cosine before the goal normalisation
     goal_factor: dict[str, float]  # goal → (mean over all goals) / (this goal's mean cosine)
+    title_shares: TitleShares | None = None  # to weigh the generic words of the title signal
+
+    def matrix(self, name: str, cfg: InferConfig) -> Matrix:
+        """The signal ``name`` as ``cfg`` combines it (the title signal with ``cfg.generic_weight``)."""
+        if name == "title" and cfg.generic_weight != 1.0 and self.title_shares is not None:
+            return self.title_shares.share(cfg.generic_weight)
+        return self.values[name]
 
 
 def _goal_factors(raw: Matrix, goals: Sequence[str]) -> dict[str, float]:
@@ -125,12 +154,20 @@ def _normalised(raw: Matrix, factor: dict[str, float], strength: float = 1.0) ->
     return {s: {g: v * factor[g] ** strength for g, v in row.items()} for s, row in raw.items()}
 
 
-def _title_share(title: str, goal: str, corpus: Corpus) -> float:
-    """The idf-weighted share of the title's terms that occur in the goal text."""
-    own = set(terms(title, True))
-    total = sum(corpus.idf.get(t, corpus.unseen) for t in own)
-    hit = own & set(terms(goal, True))
-    return sum(corpus.idf.get(t, corpus.unseen) for t in hit) / total if total else 0.0
+def _idf_sums(words: set[str], corpus: Corpus) -> tuple[float, float]:
+    """The idf sum of ``words`` apart for the specific and the generic ones."""
+    generic = generic_terms()
+    spec = sum(corpus.idf.get(t, corpus.unseen) for t in sorted(words) if t not in generic)
+    return spec, sum(corpus.idf.get(t, corpus.unseen) for t in sorted(words) if t in generic)
+
+
+def _title_shares(titles: dict[str, str], goal_leads: dict[str, str], corpus: Corpus) -> TitleShares:
+    own = {s: set(terms(t, True)) for s, t in titles.items()}
+    leads = {g: set(terms(lead, True)) for g, lead in goal_leads.items()}
+    return TitleShares(
+        {s: _idf_sums(words, corpus) for s, words in own.items()},
+        {s: {g: _idf_sums(words & lead, corpus) for g, lead in leads.items()} for s, words in own.items()},
+    )
 
 
 def _task_of(eid: str, ctx: dict[str, str], tasks: set[str]) -> str | None:
@@ -161,7 +198,8 @@ def signals(
     lexical = _normalised(raw, factor)
     fine = Corpus(list(elements.values()), fine=True)
     goal_lead = {g: elements[g].lead or elements[g].title for g in goals}
-    title = {s: {g: _title_share(elements[s].title, goal_lead[g], fine) for g in goals} for s in sources}
+    shares = _title_shares({s: elements[s].title for s in sources}, goal_lead, fine)
+    title = shares.share(1.0)
     lead_v = {g: vec.corpus.vector([(goal_lead[g], 1.0)]) for g in goals}
     src_lead = {
         s: vec.corpus.vector([(elements[s].title, 1.0), (next(iter(sentences(elements[s].text)), ""), 1.0)])
@@ -211,6 +249,7 @@ def signals(
         },
         raw,
         factor,
+        shares,
     )
 
 
@@ -220,9 +259,12 @@ def method(cfg: InferConfig) -> str:
     >>> from plangraph.graph.inferconfig import InferConfig
     >>> method(InferConfig(title_signal=0.3, plan_scale=1.0))
     'weighted-signals/lexical+title/context-blend/plan-scaled'
+    >>> method(InferConfig(title_signal=0.3, generic_weight=0.5))
+    'weighted-signals/lexical+title/generic-discount/context-blend'
     """
     used = ["lexical", *(n for n, f in SIGNAL_WEIGHTS.items() if getattr(cfg, f))]
-    steps = ["context-blend"] * bool(cfg.context_weight) + ["plan-scaled"] * bool(cfg.plan_scale)
+    steps = ["generic-discount"] * (cfg.generic_weight != 1.0 and bool(cfg.title_signal))
+    steps += ["context-blend"] * bool(cfg.context_weight) + ["plan-scaled"] * bool(cfg.plan_scale)
     steps += ["goal-keeps-task"] * cfg.goal_keeps_task
     return "/".join(["weighted-signals", "+".join(used), *steps])
 
@@ -231,8 +273,9 @@ def combine(sig: Signals, cfg: InferConfig) -> Matrix:
     """Source → goal → score: the weighted signals, then the context blend; with ``plan_scale``, divided
     by the plan's mean best score (so that the thresholds mean the same on plans written more or less
     alike their goals)."""
-    weights = [(sig.values[name], getattr(cfg, field)) for name, field in SIGNAL_WEIGHTS.items()]
-    weights = [(m, w) for m, w in weights if w]
+    weights = [
+        (sig.matrix(name, cfg), w) for name, field in SIGNAL_WEIGHTS.items() if (w := getattr(cfg, field))
+    ]
     lex = (
         sig.values["lexical"]
         if cfg.goal_norm == 1.0

@@ -9,7 +9,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from plangraph.ingest.jieba_dict import fresh_tokenizer
 from plangraph.ingest.lexicon import load_lexicon
@@ -23,6 +26,21 @@ _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 STOP_TERMS = frozenset(
     ("显著", "明显", "基本", "初步", "不断", "更加", "大幅", "日益", "日趋", "日臻", "稳步", "进一步")
 )
+
+
+GENRE_TERMS_FILE = Path(__file__).with_name("genre_terms.yaml")
+
+
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    """The genre's generic words (``graph/genre_terms.yaml``: 建设, 提升, 能力, 体系 …, each with why): they
+    say that something is done, how hard, or of what, never what a plan is about.
+
+    >>> {"建设", "能力"} <= generic_terms() and "数据" not in generic_terms()
+    True
+    """
+    data = yaml.safe_load(GENRE_TERMS_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(e["term"]) for e in data["terms"])
 
 
 @lru_cache(maxsize=1)

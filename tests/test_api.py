@@ -256,6 +256,12 @@ def test_health_version_openapi(client: TestClient) -> None:
     ops = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert {"goal_tasks", "search", "cypher", "export", "add_plan"} <= ops
     assert client.get("/docs").status_code == 200
+    # the goal routes document the link's columns, confidence among them (the API's answer to "how sure")
+    served = spec["components"]["schemas"]["Served"]["properties"]
+    assert {"score", "rank", "method", "source", "evidence", "terms", "confidence"} <= set(served)
+    assert "low" in served["confidence"]["description"]
+    items = spec["components"]["schemas"]["GoalTasks"]["properties"]["items"]["items"]
+    assert items == {"$ref": "#/components/schemas/Served"}
 
 
 def test_cors_configured(client: TestClient) -> None:

@@ -135,8 +135,14 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
     # each SERVES link's confidence is the one the goal view gives (low and high both occur here)
     assert {r["eid"]: r["confidence"] for r in tasks} == {t["eid"]: t["confidence"] for t in goal_tasks}
     assert {t["confidence"] for t in goal_tasks} == {"low", "high"}
+    # an inferred SERVES link says how sure it is (low: the runner-up goal is close); a curated one does not
+    serves = [r for r in rows if r["type"] == "SERVES"]
+    assert all(r["confidence"] in ("high", "low") for r in serves if r["source"] == "inferred")
+    assert all(r["confidence"] is None for r in serves if r["source"] == "curated")
+    assert {r["confidence"] for r in serves} >= {"high"}
     measured = ok(client, "/links", eid=f"{PLAN}/indicator-1")
     assert all(r[0] == "MEASURES" and r[1] == "out" for r in measured["rows"])
+    assert all(dict(zip(measured["columns"], r, strict=True))["confidence"] is None for r in measured["rows"])
 
 
 def _built() -> nx.MultiDiGraph:

@@ -17,7 +17,8 @@ from plangraph.cli.main import app
 from plangraph.graph.evaluate import BoundGold, bind, load_gold
 from plangraph.graph.fit import GRIDS, START, FitPlan, fit, fit_plan, lopo, misses, serves_score
 from plangraph.graph.inferconfig import DEFAULT_CONFIG
-from plangraph.graph.serves import SIGNALS, Signals, ranked
+from plangraph.graph.serves import SIGNALS, Signals, TitleShares, method, ranked
+from plangraph.graph.terms import GENRE_TERMS_FILE, generic_terms, terms
 from plangraph.ingest.models import PlanDocument
 from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE, ROOT
@@ -223,10 +224,47 @@ def test_macro_figures_of_the_defaults(gold_plans: list[FitPlan]) -> None:
     macro = {
         k: sum(getattr(s, k) for s in scores) / len(scores) for k in ("p_at_1", "precision", "recall", "f1")
     }
-    assert macro["p_at_1"] >= 0.88 and macro["precision"] >= 0.88 and macro["recall"] >= 0.84
-    assert macro["f1"] > 0.86 and all(s.goal_p_at_1 is not None and s.goal_p_at_1 >= 6 / 7 for s in scores)
+    assert macro["p_at_1"] >= 0.91 and macro["precision"] >= 0.9 and macro["recall"] >= 0.86
+    assert macro["f1"] > 0.875 and all(s.goal_p_at_1 is not None and s.goal_p_at_1 >= 6 / 7 for s in scores)
     before = [serves_score(p, START) for p in gold_plans]
     assert sum(s.f1 for s in before) / len(before) < macro["f1"] - 0.1  # fitting earns its keep
+
+
+# -- the genre's generic words ---------------------------------------------------------------------------
+def test_genre_terms_are_single_terms_with_a_reason() -> None:
+    """graph/genre_terms.yaml: each word is one term as the inference cuts it (else it could never be
+    discounted), listed once, with its class and why."""
+    import yaml
+
+    entries = yaml.safe_load(GENRE_TERMS_FILE.read_text(encoding="utf-8"))["terms"]
+    words = [e["term"] for e in entries]
+    assert len(words) == len(set(words)) == len(generic_terms()) > 30
+    for e in entries:
+        assert terms(e["term"]) == (e["term"],) and terms(e["term"], True) == (e["term"],), e
+        assert e["class"] in ("verb", "manner", "container") and len(e["why"]) > 5, e
+    # words a goal can be about are not the genre's: they stay at full weight
+    assert generic_terms().isdisjoint({"服务", "应用", "创新", "安全", "数据", "产业", "示范", "基础设施"})
+
+
+def test_generic_words_weigh_generic_weight_in_the_title_signal() -> None:
+    """A title sharing only generic words with one goal and a specific word with the other: discounting
+    the generic words moves the title signal toward the specific match; 1.0 is the plain share."""
+    # own: specific idf 3 (数字政府), generic 2 (建设, 提升); goal-1 shares the generic ones, goal-2 the specific
+    shares = TitleShares({"t": (3.0, 2.0)}, {"t": {"g1": (0.0, 2.0), "g2": (3.0, 0.0)}})
+    assert shares.share(1.0) == {"t": {"g1": 0.4, "g2": 0.6}}
+    assert shares.share(0.5) == {"t": {"g1": 0.25, "g2": 0.75}}
+    assert shares.share(0.0) == {"t": {"g1": 0.0, "g2": 1.0}}
+    assert TitleShares({"t": (0.0, 0.0)}, {"t": {"g1": (0.0, 0.0)}}).share(0.5) == {"t": {"g1": 0.0}}
+
+
+def test_generic_weight_changes_the_links(gold_plans: list[FitPlan]) -> None:
+    """The setting acts: the fitted discount and none give other title signals, scores and methods."""
+    plan = gold_plans[0]
+    plain = replace(DEFAULT_CONFIG, generic_weight=1.0)
+    assert plan.signals.matrix("title", plain) == plan.signals.values["title"]
+    assert plan.signals.matrix("title", DEFAULT_CONFIG) != plan.signals.values["title"]
+    assert "generic-discount" in method(DEFAULT_CONFIG) and "generic-discount" not in method(plain)
+    assert serves_score(plan, DEFAULT_CONFIG) != serves_score(plan, plain)
 
 
 # -- confidence ----------------------------------------------------------------------------------------

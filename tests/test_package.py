@@ -97,7 +97,7 @@ def test_the_wheel_installs_only_the_plangraph_namespace(
         "from importlib.resources import files\n"
         "print(all((files('plangraph') / p).is_file() for p in ('plans/informatization-14fyp/source.txt',"
         " 'api/static/index.html', 'ingest/lexicons/bodies.yaml', 'queries/goal_tasks.cypher',"
-        " 'graph/metrics.yaml')))\n"
+        " 'graph/metrics.yaml', 'graph/genre_terms.yaml')))\n"
     )
     assert _run([str(venv / "bin" / "python"), "-c", probe], work, env).split("\n")[:3] == [
         "[]",

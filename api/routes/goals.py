@@ -8,7 +8,7 @@ from plangraph.api import services
 from plangraph.api.deps import Consistent, Pages, PlanId, State
 from plangraph.api.errors import READS, problems
 from plangraph.api.routing import OneTrip
-from plangraph.api.schemas import GoalTasks, Page, Rows
+from plangraph.api.schemas import GoalTasks, Page, Rows, Served
 
 router = APIRouter(
     route_class=OneTrip,
@@ -41,7 +41,7 @@ def coverage(state: State, plan: PlanId) -> Rows:
 def _served(state: State, plan: str, ref: str, query: str, label: str) -> GoalTasks:
     goal = services.find(state, ref, {"Goal"}, plan, "ref")
     found = services.run(state, query, {"goal": goal["eid"]})
-    return GoalTasks(goal=services.to_item(goal, "Goal"), items=services.items(found, label))
+    return GoalTasks(goal=services.to_item(goal, "Goal"), items=services.items_as(found, label, Served))
 
 
 @router.get("/{ref:path}/tasks", operation_id="goal_tasks", response_model=GoalTasks, responses=AMBIGUOUS)
