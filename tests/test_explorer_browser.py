@@ -219,7 +219,14 @@ def test_low_confidence_links_are_marked(bundled: str, seen: Any) -> None:
     low-confidence badge, in the goal view's rows and in the element page's inferred links; a high one
     does not; the badge is in the interface's language."""
     s = seen(bundled)
-    goal = f"{PLAN}/goal-5"
+
+    def levels(goal: str) -> set[str]:
+        items = api(bundled, f"/goals/{quote(goal, safe='')}/tasks", plan=PLAN)["items"]
+        return {t["confidence"] for t in items}
+
+    goals = [g["eid"] for g in api(bundled, "/goals", plan=PLAN)["items"]]
+    # the first goal served by tasks of both levels (which one it is depends on the fitted margin)
+    goal = next(g for g in goals if levels(g) >= {"low", "high"})
     page = s.open(f"#/goal/{PLAN}/{quote(goal, safe='')}", "goal")
     seen_levels = set()
     for what in ("tasks", "columns", "actions"):
@@ -232,7 +239,7 @@ def test_low_confidence_links_are_marked(bundled: str, seen: Any) -> None:
             if it["confidence"] == "low":
                 assert low.is_visible() and low.inner_text() == "置信度低"
             seen_levels.add(it["confidence"])
-    assert seen_levels == {"low", "high"}, "goal-5 is served by low- and high-confidence links"
+    assert seen_levels >= {"low", "high"}, seen_levels
     tasks = api(bundled, f"/goals/{quote(goal, safe='')}/tasks", plan=PLAN)["items"]
     low_task = next(t["eid"] for t in tasks if t["confidence"] == "low")
     high_task = next(t["eid"] for t in tasks if t["confidence"] == "high")
