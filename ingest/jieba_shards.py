@@ -7,8 +7,8 @@ ever looks up strings of the text it cuts: ``get_DAG`` looks up each character a
 it, ``calc`` and the cut the words of that DAG, ``add_word`` the word and its prefixes. Every string of two
 characters or more starts with a pair of adjacent characters of the text, so the dictionary is kept here
 in pieces, one per first pair (with its words' tags), and the single characters apart; a tokenizer takes
-the pieces of the pairs of a text before it cuts it (:meth:`Shards.fill`). The bundled plan needs about
-7 % of the entries.
+the pieces of the pairs of a text before it cuts it (:meth:`Shards.fill`). After the bundled plan's parse
+the global tokenizer holds 37,600 entries (11,800 of them the single characters).
 
 The file (built once per installation, :func:`write`): a magic line, the header's length, the header
 (``marshal``: total, the single characters' frequencies and tags, and for each first character the
