@@ -105,14 +105,19 @@ def test_the_global_tokenizer_and_jiebas_module_functions(texts: list[str]) -> N
     jieba = jieba_dict.jieba_module()
     dt = jieba_dict.global_tokenizer()
     assert dt is jieba.dt
-    whole = _whole()
-    assert [list(jieba.cut(t)) for t in texts[:100]] == [list(whole.cut(t)) for t in texts[:100]]
     posseg = jieba_dict.posseg_module()
-    whole_pos = posseg.POSTokenizer(whole)
+    got = [list(jieba.cut(t)) for t in texts[:100]]
     some = texts[100:200]
-    assert [[tuple(p) for p in posseg.cut(t)] for t in some] == [
-        [tuple(p) for p in whole_pos.cut(t)] for t in some
-    ]
+    got_pos = [[tuple(p) for p in posseg.cut(t)] for t in some]
+    whole = _whole()
+    whole_pos = posseg.POSTokenizer(whole)
+    # the words other users of the global tokenizer added (the lexicon's, in a whole run): in both
+    whole.FREQ.update({w: f for w, f in dt.FREQ.items() if whole.FREQ.get(w) != f})
+    whole.total = dt.total
+    tags = posseg.dt.word_tag_tab
+    whole_pos.word_tag_tab.update({w: t for w, t in tags.items() if whole_pos.word_tag_tab.get(w) != t})
+    assert got == [list(whole.cut(t)) for t in texts[:100]]
+    assert got_pos == [[tuple(p) for p in whole_pos.cut(t)] for t in some]
     jieba.add_word("覆盖城乡的信息基础设施", 10)  # the module's function takes the pieces first too
     try:
         whole.add_word("覆盖城乡的信息基础设施", 10)
