@@ -6,6 +6,12 @@ line ``error: [E0xx] file:line: message`` and exits non-zero, never a traceback.
 
 from __future__ import annotations
 
+import os
+
+# pydantic looks for plugins in every installed package's metadata when it builds its first model (40 ms
+# of every command that parses); the command uses none. PYDANTIC_DISABLE_PLUGINS set (even empty) wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import typer
 
 from plangraph.cli import api_cmds, graph_cmds, parse_cmds, store_cmds
