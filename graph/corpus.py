@@ -82,13 +82,10 @@ DEFAULT = Options()
 
 def parse(path: Path | str, options: Options = DEFAULT) -> tuple[Path, PlanDocument]:
     """The source file of ``path`` and its document."""
-    from plangraph.ingest.regex_cache import cached_patterns
+    from plangraph.ingest.pipeline import parse_file
 
-    with cached_patterns():  # the parser's patterns, compiled by an earlier process
-        from plangraph.ingest.pipeline import parse_file
-
-        source = find_source(path)
-        doc = parse_file(source, plan_id=options.plan_id, title=options.title, partial=options.partial)
+    source = find_source(path)
+    doc = parse_file(source, plan_id=options.plan_id, title=options.title, partial=options.partial)
     return source, doc
 
 

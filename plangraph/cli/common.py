@@ -33,12 +33,9 @@ def parse_plan(
 ) -> tuple[Path, PlanDocument]:
     """Resolve a plan argument and parse it with the common options (through the corpus service); the
     source file and the document."""
-    from plangraph.ingest.regex_cache import cached_patterns
+    from plangraph.graph.corpus import Options, parse
 
-    with cached_patterns():  # the parser's modules and their patterns: compiled in an earlier process
-        from plangraph.graph.corpus import Options, parse
-
-        return parse(source, Options(plan_id=plan_id, title=title, partial=partial))
+    return parse(source, Options(plan_id=plan_id, title=title, partial=partial))
 
 
 class UsageError(PlanGraphError):
