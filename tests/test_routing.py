@@ -7,12 +7,23 @@ import asyncio
 import contextvars
 import threading
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
 from plangraph.api.routing import THREADS, in_thread, pool, run_in_thread
 
 REQUEST = contextvars.ContextVar[str]("request")
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """``coro`` on an event loop of its own in another thread, as a server's: this thread may have one
+    running already (the browser tests' Playwright keeps its loop running in the test thread)."""
+    with ThreadPoolExecutor(1) as one:
+        return one.submit(asyncio.run, coro).result()
 
 
 def test_the_function_runs_in_the_routes_pool_with_the_requests_context() -> None:
@@ -23,7 +34,7 @@ def test_the_function_runs_in_the_routes_pool_with_the_requests_context() -> Non
         REQUEST.set("r-1")
         return await run_in_thread(work, 2, b=3)
 
-    total, seen, thread = asyncio.run(main())
+    total, seen, thread = run(main())
     assert (total, seen) == (5, "r-1")
     assert thread.startswith("plangraph-route") and thread != threading.main_thread().name
     assert pool()._max_workers == THREADS
@@ -34,7 +45,7 @@ def test_its_error_is_the_callers() -> None:
         raise LookupError("no such goal")
 
     with pytest.raises(LookupError, match="no such goal"):
-        asyncio.run(run_in_thread(fails))
+        run(run_in_thread(fails))
 
 
 def test_a_cancelled_request_waits_for_the_call_it_started() -> None:
@@ -55,7 +66,7 @@ def test_a_cancelled_request_waits_for_the_call_it_started() -> None:
             await task
         return finished.is_set()  # cancelled only once the call returned: its lock is not let go early
 
-    assert asyncio.run(main()) is True
+    assert run(main()) is True
 
 
 def test_in_thread_keeps_the_signature_fastapi_reads() -> None:
@@ -66,4 +77,4 @@ def test_in_thread_keeps_the_signature_fastapi_reads() -> None:
     wrapped = in_thread(route)
     assert asyncio.iscoroutinefunction(wrapped)
     assert wrapped.__wrapped__ is route and wrapped.__doc__ == "The route."  # type: ignore[attr-defined]
-    assert asyncio.run(wrapped(None, "p", ref="goal-5")) == "p/goal-5"
+    assert run(wrapped(None, "p", ref="goal-5")) == "p/goal-5"
