@@ -157,8 +157,9 @@ def _normalised(raw: Matrix, factor: dict[str, float], strength: float = 1.0) ->
 def _idf_sums(words: set[str], corpus: Corpus) -> tuple[float, float]:
     """The idf sum of ``words`` apart for the specific and the generic ones."""
     generic = generic_terms()
-    spec = sum(corpus.idf.get(t, corpus.unseen) for t in sorted(words) if t not in generic)
-    return spec, sum(corpus.idf.get(t, corpus.unseen) for t in sorted(words) if t in generic)
+    ordered = sorted(words)  # the same sums, to the last bit, in every process
+    spec = sum(corpus.idf.get(t, corpus.unseen) for t in ordered if t not in generic)
+    return spec, sum(corpus.idf.get(t, corpus.unseen) for t in ordered if t in generic)
 
 
 def _title_shares(titles: dict[str, str], goal_leads: dict[str, str], corpus: Corpus) -> TitleShares:

@@ -12,12 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from plangraph.ingest.jieba_dict import fresh_tokenizer
 from plangraph.ingest.lexicon import load_lexicon
 from plangraph.ingest.models import Element
 from plangraph.ingest.normalize import match_key
+from plangraph.ingest.yamlfile import read_curated
 
 _TERM = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9+.]*|\d+[A-Za-z][A-Za-z0-9]*)$")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -39,7 +38,7 @@ def generic_terms() -> frozenset[str]:
     >>> {"建设", "能力"} <= generic_terms() and "数据" not in generic_terms()
     True
     """
-    data = yaml.safe_load(GENRE_TERMS_FILE.read_text(encoding="utf-8"))
+    data = read_curated(GENRE_TERMS_FILE)
     return frozenset(str(e["term"]) for e in data["terms"])
 
 
