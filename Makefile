@@ -34,8 +34,7 @@ api/static/index.html: explorer/node_modules/.package-lock.json explorer/build.m
 	cd explorer && npm run build
 
 system-deps:  ## Debian packages the tests need (root): Chromium, CJK fonts, poppler
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$(sed -e 's/#.*//' tools/system-packages.txt | xargs) $$(command -v npm >/dev/null || echo npm)
+	tools/system-deps.sh
 
 parse: install
 	$(BIN)/plangraph parse $(PLAN) --summary
