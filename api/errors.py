@@ -64,6 +64,7 @@ STATUS: dict[str, tuple[int, str]] = {
     "E403": (404, "unknown_plan"),
     "E404": (422, "plan_required"),
     "E405": (422, "invalid_parameters"),
+    "E406": (404, "unknown_code"),
 }
 #: the setting a limit's problem names, by error code (E305 and E307: by the limit hit, LIMIT_SETTINGS)
 SETTINGS = {"E303": "PLANGRAPH_QUERY_TIMEOUT_S", "E306": "PLANGRAPH_CYPHER_WORKERS"}

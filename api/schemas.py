@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -136,16 +136,33 @@ class NodeView(BaseModel):
     neighbours: list[Item]
 
 
+class QueryParam(BaseModel):
+    name: str
+    type: Literal["STRING", "INT64", "DOUBLE"]
+    description: str
+    description_zh: str = Field(description="the description in Chinese")
+    example: str | None = Field(description="a value to try (the query header's example), or null")
+
+
 class QueryInfo(BaseModel):
     name: str
     title: str
     description: str
     title_zh: str = Field(description="the title in Chinese")
     description_zh: str = Field(description="the description in Chinese")
-    params: list[dict[str, Any]] = Field(
-        description="name, type (STRING, INT64, DOUBLE), description, description_zh (in Chinese), example"
-    )
+    params: list[QueryParam]
     max_rows: int
+
+
+class MessageCode(BaseModel):
+    """What a message code means and what to do about it (``plangraph explain``)."""
+
+    code: str = Field(description="E… an error, W… a warning, I… a note", examples=["W301"])
+    level: Literal["error", "warning", "note"]
+    what: str = Field(description="what a message of this code means")
+    what_zh: str = Field(description="the same in Chinese")
+    do: str = Field(description="what to do about it (empty for a note that needs nothing)")
+    do_zh: str = Field(description="the same in Chinese")
 
 
 class CypherRequest(BaseModel):

@@ -177,3 +177,16 @@ def test_random_text_never_crashes(text: str) -> None:
 @given(mutated())
 def test_mutated_plans_never_crash_10k(lines: list[str]) -> None:
     _parse_mutant(lines)
+
+
+def test_a_reader_that_stops_early_gets_no_error_line() -> None:
+    """``plangraph … | head``: the pipe closed before the command wrote; no traceback, no error line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [*PLANGRAPH, "explain"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command has started to write
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert err == ""

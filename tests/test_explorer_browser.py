@@ -129,6 +129,19 @@ def test_plan_tree_with_warnings_beside_their_elements(bundled: str, seen: Any) 
     assert not subtask.is_visible()
     page.get_by_role("button", name="全部展开").click()
     assert subtask.is_visible()
+    # each warning says what its code means, from the catalogue (GET /codes), in the interface's language
+    codes = {c["code"]: c for c in api(bundled, "/codes")}
+    for language, field in (("zh", "what_zh"), ("en", "what")):
+        if language == "en":
+            page.get_by_role("button", name="English").click()
+            page.wait_for_selector("html[lang='en'] body[data-view='plan']")
+        shown = page.locator(".warnings li.warning")
+        assert shown.count() == len(tree["warnings"])
+        for k in range(shown.count()):
+            item = shown.nth(k)
+            code = re.match(r"\[(\w+)\]", (item.text_content() or "").strip())  # some are in closed <details>
+            assert code, item.text_content()
+            assert item.locator(".meaning").text_content() == codes[code.group(1)][field], (language, code)
     s.clean()
 
 
@@ -386,6 +399,10 @@ def test_console_refuses_a_write_and_shows_why(bundled: str, seen: Any) -> None:
     page.wait_for_selector(".refused")
     reason = httpx.post(bundled + "/cypher", json={"query": "MATCH (n) DETACH DELETE n"}).json()["detail"]
     assert reason in page.locator(".refused").inner_text() and "DETACH" in reason
+    entry = api(bundled, "/codes/E302")  # the problem's error_code: what it means, what to do
+    assert "(query_refused, E302)" in page.locator(".refused strong").inner_text()
+    assert page.locator(".refused .meaning").inner_text() == entry["what_zh"]
+    assert page.locator(".refused .remedy").inner_text() == "怎么办：" + entry["do_zh"]
     assert api(bundled, "/plans/counts")["rows"], "nothing was deleted"
     assert page.locator(".editor pre .cy-k").first.inner_text() == "MATCH"  # highlighted
     s.clean("400 (Bad Request)")  # the refused POST itself

@@ -4,6 +4,7 @@ explorer and the API docs last). A new endpoint: a router module here, and one l
 from fastapi import APIRouter
 
 from plangraph.api.routes import (
+    codes,
     compare,
     document,
     elements,
@@ -19,6 +20,7 @@ from plangraph.api.routes import (
 
 ROUTERS: list[APIRouter] = [
     meta.router,
+    codes.router,  # the message codes: from the package, not the store
     compare.router,
     plans.router,
     goals.router,

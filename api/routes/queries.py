@@ -11,7 +11,7 @@ from plangraph.api import services
 from plangraph.api.deps import Consistent, State
 from plangraph.api.errors import READS, ApiError, problems
 from plangraph.api.routing import OneTrip
-from plangraph.api.schemas import CypherRequest, QueryInfo, Rows
+from plangraph.api.schemas import CypherRequest, QueryInfo, QueryParam, Rows
 from plangraph.queries.library import get_query, load_queries
 
 router = APIRouter(route_class=OneTrip, tags=["queries"], dependencies=[Consistent])
@@ -35,13 +35,13 @@ def list_queries() -> list[QueryInfo]:
             description_zh=q.description_zh,
             max_rows=q.max_rows,
             params=[
-                {
-                    "name": p.name,
-                    "type": p.type,
-                    "description": p.description,
-                    "description_zh": p.description_zh,
-                    "example": p.example,
-                }
+                QueryParam(
+                    name=p.name,
+                    type=p.type,  # type: ignore[arg-type]  # the library refuses any other type
+                    description=p.description,
+                    description_zh=p.description_zh,
+                    example=p.example,
+                )
                 for p in q.params
             ],
         )

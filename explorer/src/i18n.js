@@ -74,6 +74,7 @@ const TEXT = {
   read_only: ["只读：写操作、模式变更和管理命令会被拒绝，时间和行数上限与 POST /cypher 相同", "Read-only: writes, schema changes and admin commands are refused, under the same time limit and row cap as POST /cypher"],
   refused: ["查询被拒绝", "Query refused"],
   error: ["出错了", "Error"],
+  what_to_do: ["怎么办：", "What to do: "],
   not_found: ["没有这个视图", "No such view"],
   no_query: ["查询库中没有这个查询", "No such query in the library"],
   rows: ["行", "rows"],

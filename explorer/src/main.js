@@ -67,7 +67,7 @@ async function render() {
       }
     }
   } catch (e) {
-    node = problemBox(e);
+    node = await problemBox(e);
   }
   if (token !== rendering) return; // a newer navigation won
   main.replaceChildren(node);

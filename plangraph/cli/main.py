@@ -14,7 +14,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
-from plangraph.cli import api_cmds, graph_cmds, parse_cmds, store_cmds
+from plangraph.cli import api_cmds, codes_cmds, graph_cmds, parse_cmds, store_cmds
 
 app = typer.Typer(
     name="plangraph",
@@ -35,6 +35,7 @@ parse_cmds.register(app)
 graph_cmds.register(app)
 store_cmds.register(app)
 api_cmds.register(app)
+codes_cmds.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,7 +43,7 @@ export async function consoleView(_, params) {
         class: v === tab ? "active" : null }, t(v))));
       out = h("section", { class: "result" }, tabs, tab === "graph" ? graphBox(res) : resultTable(res));
     } catch (e) {
-      out = problemBox(e);
+      out = await problemBox(e);
       out.classList.add("refused");
     }
   }

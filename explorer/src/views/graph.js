@@ -25,7 +25,7 @@ export function graphBox(res) {
       const { blob, name } = await postDownload("/export", { eids, format, neighbours: around.checked });
       download(blob, name);
     } catch (e) {
-      status.replaceChildren(problemBox(e));
+      status.replaceChildren(await problemBox(e));
     }
   };
   return h("div", null,

@@ -1,10 +1,11 @@
 import { get } from "../api.js";
 import { h, link } from "../dom.js";
 import { t, kind, pageNo } from "../i18n.js";
+import { loadCodes, meaning } from "../codes.js";
 
 /** A plan's outline as a collapsible tree, the parser's warnings beside the elements they concern. */
 export async function planView([planId]) {
-  const [tree, plans] = await Promise.all([get(`/plans/${encodeURIComponent(planId)}/tree`), get("/plans", { limit: 500 })]);
+  const [tree, plans] = await Promise.all([get(`/plans/${encodeURIComponent(planId)}/tree`), get("/plans", { limit: 500 }), loadCodes()]);
   const plan = plans.items.find((p) => p.eid === planId) || { title: planId };
   const kids = {};
   for (const n of tree.nodes) (kids[n.parent] ||= []).push(n);
@@ -37,6 +38,6 @@ export async function planView([planId]) {
 function warningList(list) {
   if (!list) return null;
   return h("ul", { class: "warnings", "aria-label": t("warnings") }, list.map((w) =>
-    h("li", { class: `warning code-${w.code[0]}` }, `[${w.code}] `, w.line ? `${t("lines")} ${w.line}: ` : "",
+    h("li", { class: `warning code-${w.code[0]}` }, `[${w.code}] `, meaning(w.code), " · ", w.line ? `${t("lines")} ${w.line}: ` : "",
       h("span", { class: "plantext", translate: "no" }, w.message))));
 }
