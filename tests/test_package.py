@@ -97,7 +97,7 @@ def test_the_wheel_installs_only_the_plangraph_namespace(
         "from importlib.resources import files\n"
         "print(all((files('plangraph') / p).is_file() for p in ('plans/informatization-14fyp/source.txt',"
         " 'api/static/index.html', 'ingest/lexicons/bodies.yaml', 'queries/goal_tasks.cypher',"
-        " 'graph/metrics.yaml', 'graph/genre_terms.yaml')))\n"
+        " 'graph/metrics.yaml', 'graph/genre_terms.yaml', 'codes.yaml')))\n"
     )
     assert _run([str(venv / "bin" / "python"), "-c", probe], work, env).split("\n")[:3] == [
         "[]",
@@ -151,6 +151,9 @@ def test_commands_work_from_any_folder(installed: tuple[Path, dict[str, str], Pa
     held = _run([plangraph, "plans", "--db", "local.lbug"], work, env)
     assert "| mine.txt " in held and held.endswith("(1 row)\n")
     assert (work / "local.lbug").exists()
+    assert _run([plangraph, "explain", "W301"], work, env).startswith(
+        "W301 (warning)\n"
+    )  # the catalogue ships
 
 
 def test_the_documented_example_runs_against_the_wheel(installed: tuple[Path, dict[str, str], Path]) -> None:
