@@ -33,6 +33,7 @@ GRIDS: dict[str, tuple[float, ...]] = {  # max_goals: whole numbers
     "order_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
     "vote_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8),
     "indicator_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+    "bigram_signal": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0),
     "goal_norm": (0.0, 0.25, 0.5, 0.75, 1.0),
     "context_weight": (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
     "serves_min_score": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),

@@ -33,6 +33,7 @@ class InferConfig:
     order_signal: float = 0.0
     vote_signal: float = 0.0
     indicator_signal: float = 0.0
+    bigram_signal: float = 0.0
     goal_norm: float = 1.0  # how strongly the lexical cosine is divided by the goal's mean (0: not at all)
     context_weight: float = 0.4
     plan_scale: float = 0.0  # 1: scores divided by the plan's mean best score (thresholds relative to it)
@@ -54,15 +55,16 @@ class InferConfig:
 DEFAULT_CONFIG = InferConfig(
     title_signal=0.3,
     generic_weight=0.5,
-    indicator_signal=0.5,
+    indicator_signal=0.3,
+    bigram_signal=0.5,
     goal_norm=1.0,
     context_weight=0.4,
     plan_scale=1.0,
-    serves_min_score=0.4,
+    serves_min_score=0.5,
     serves_ratio=0.8,
     overall_ratio=1.2,
     overall_task_ratio=0.4,
-    max_goals=3,
+    max_goals=4,
     max_goals_part=1,
     goal_keeps_task=True,
     confidence_margin=0.1,

@@ -18,6 +18,9 @@ Each signal is a number per (source, goal), computed from the plan alone:
 - ``votes``: for a task, the share of its subtasks and 专栏 whose best ``lexical`` goal area is this goal;
 - ``indicators``: cosine between the source and the names and categories of the indicators that measure
   the goal (the indicator table's categories follow the goal areas).
+- ``bigrams``: the ``lexical`` cosine over the same fields with pairs of adjacent Chinese characters for
+  terms (:func:`graph.terms.char_bigrams`, idf over this plan's elements), without the goal normalisation:
+  it matches what the word cut splits apart (数字产业化 / 数字产业集群, 智能化 / 智能).
 
 The score is ``lexical + Σ weight × signal`` (weights in :class:`graph.inferconfig.InferConfig`), and a
 subtask's or 专栏's score is blended with its context's (``1 − context_weight`` own + ``context_weight`` the
@@ -35,7 +38,7 @@ from plangraph.ingest.models import Element, Kind, PlanDocument
 
 SERVES_SOURCES = (Kind.TASK, Kind.SUBTASK, Kind.COLUMN, Kind.ACTION)
 OVERALL_SLUG = "goal-overall"
-SIGNALS = ("lexical", "title", "lead", "order", "votes", "indicators")
+SIGNALS = ("lexical", "title", "lead", "order", "votes", "indicators", "bigrams")
 #: The InferConfig field weighting each signal after ``lexical`` (weight 1).
 SIGNAL_WEIGHTS = {
     "title": "title_signal",
@@ -43,6 +46,7 @@ SIGNAL_WEIGHTS = {
     "order": "order_signal",
     "votes": "vote_signal",
     "indicators": "indicator_signal",
+    "bigrams": "bigram_signal",
 }
 
 Matrix = dict[str, dict[str, float]]  # source eid → goal eid → value
@@ -235,6 +239,10 @@ def signals(
         for g in goals
     }
     indicators = {s: {g: cosine(vec.sources[s], ind_v[g]) for g in goals} for s in sources}
+    pairs = Corpus(list(elements.values()), bigrams=True)
+    pair_g = {g: pairs.vector(goal_fields(elements[g], cfg)) for g in goals}
+    pair_s = {s: pairs.vector(_fields(elements[s], cfg)) for s in sources}
+    bigrams = {s: {g: cosine(pair_s[s], pair_g[g]) for g in goals} for s in sources}
     return Signals(
         sources,
         goals,
@@ -247,6 +255,7 @@ def signals(
             "order": order,
             "votes": votes,
             "indicators": indicators,
+            "bigrams": bigrams,
         },
         raw,
         factor,

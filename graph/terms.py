@@ -1,6 +1,6 @@
 """Terms and vectors of plan text for the inferred links: jieba words of the folded text (the curated
-lexicons as user words, the genre's degree words dropped), tf-idf over the elements of one plan, cosine,
-and the sentence that carries the shared terms (the evidence)."""
+lexicons as user words, the genre's degree words dropped) or its character pairs, tf-idf over the
+elements of one plan, cosine, and the sentence that carries the shared terms (the evidence)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,20 @@ def terms(text: str, fine: bool = False) -> tuple[str, ...]:
     return tuple(w for w in words if _TERM.match(w) and w not in STOP_TERMS)
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@lru_cache(maxsize=65536)
+def char_bigrams(text: str) -> tuple[str, ...]:
+    """The pairs of adjacent Chinese characters of the folded text, in order, within runs of Chinese
+    characters (no word cut: 数字产业集群 and 数字产业化 share 数字 and 产业 whatever jieba makes of them).
+
+    >>> char_bigrams("数字产业集群，5G网络")
+    ('数字', '字产', '产业', '业集', '集群', '网络')
+    """
+    return tuple(run[i : i + 2] for run in _HAN_RUN.findall(key(text)) for i in range(len(run) - 1))
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a text (ending at 。；！？ or a line break).
 
@@ -82,21 +96,25 @@ def sentences(text: str) -> list[str]:
 
 
 class Corpus:
-    """Inverse document frequencies over the elements of one plan (each element's title and own text)."""
+    """Inverse document frequencies over the elements of one plan (each element's title and own text), of
+    its terms (``fine``: the finer search-mode terms; ``bigrams``: its :func:`char_bigrams` instead)."""
 
-    def __init__(self, elements: Sequence[Element], fine: bool = False):
-        self.fine = fine
+    def __init__(self, elements: Sequence[Element], fine: bool = False, bigrams: bool = False):
+        self.fine, self.bigrams = fine, bigrams
         df: Counter[str] = Counter()
         for e in elements:
-            df.update(set(terms(e.title, fine)) | set(terms(e.text, fine)))
+            df.update(set(self.tokens(e.title)) | set(self.tokens(e.text)))
         self.n = len(elements)
         self.idf = {t: math.log((self.n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
         self.unseen = math.log(self.n + 1) + 1.0
 
+    def tokens(self, text: str) -> tuple[str, ...]:
+        return char_bigrams(text) if self.bigrams else terms(text, self.fine)
+
     def vector(self, fields: Iterable[tuple[str, float]]) -> dict[str, float]:
         tf: dict[str, float] = {}
         for text, weight in fields:
-            for t in terms(text, self.fine):
+            for t in self.tokens(text):
                 tf[t] = tf.get(t, 0.0) + weight
         return {t: (1.0 + math.log(c) if c >= 1 else c) * self.idf.get(t, self.unseen) for t, c in tf.items()}
 

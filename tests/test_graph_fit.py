@@ -18,7 +18,7 @@ from plangraph.graph.evaluate import BoundGold, bind, load_gold
 from plangraph.graph.fit import GRIDS, START, FitPlan, fit, fit_plan, lopo, misses, serves_score
 from plangraph.graph.inferconfig import DEFAULT_CONFIG
 from plangraph.graph.serves import SIGNALS, Signals, TitleShares, method, ranked
-from plangraph.graph.terms import GENRE_TERMS_FILE, generic_terms, terms
+from plangraph.graph.terms import GENRE_TERMS_FILE, Corpus, char_bigrams, cosine, generic_terms, terms
 from plangraph.ingest.models import PlanDocument
 from plangraph.ingest.pipeline import parse_file
 from tests.conftest import BUNDLED_SOURCE, ROOT
@@ -224,8 +224,8 @@ def test_macro_figures_of_the_defaults(gold_plans: list[FitPlan]) -> None:
     macro = {
         k: sum(getattr(s, k) for s in scores) / len(scores) for k in ("p_at_1", "precision", "recall", "f1")
     }
-    assert macro["p_at_1"] >= 0.91 and macro["precision"] >= 0.9 and macro["recall"] >= 0.86
-    assert macro["f1"] > 0.875 and all(s.goal_p_at_1 is not None and s.goal_p_at_1 >= 6 / 7 for s in scores)
+    assert macro["p_at_1"] >= 0.91 and macro["precision"] >= 0.91 and macro["recall"] >= 0.86
+    assert macro["f1"] > 0.885 and all(s.goal_p_at_1 is not None and s.goal_p_at_1 >= 6 / 7 for s in scores)
     before = [serves_score(p, START) for p in gold_plans]
     assert sum(s.f1 for s in before) / len(before) < macro["f1"] - 0.1  # fitting earns its keep
 
@@ -265,6 +265,27 @@ def test_generic_weight_changes_the_links(gold_plans: list[FitPlan]) -> None:
     assert plan.signals.matrix("title", DEFAULT_CONFIG) != plan.signals.values["title"]
     assert "generic-discount" in method(DEFAULT_CONFIG) and "generic-discount" not in method(plain)
     assert serves_score(plan, DEFAULT_CONFIG) != serves_score(plan, plain)
+
+
+# -- the character-pair signal ---------------------------------------------------------------------------
+def test_bigrams_match_what_the_word_cut_splits_apart() -> None:
+    """智能化改造 and 智能工厂 share no jieba word (智能化 / 智能) but the pair 智能: the bigrams cosine sees it."""
+    a, b = "推进制造业智能化改造", "建设智能工厂"
+    assert set(terms(a)).isdisjoint(terms(b)) and "智能" in set(char_bigrams(a)) & set(char_bigrams(b))
+    words, pairs = Corpus([]), Corpus([], bigrams=True)
+    assert cosine(words.vector([(a, 1.0)]), words.vector([(b, 1.0)])) == 0.0
+    assert cosine(pairs.vector([(a, 1.0)]), pairs.vector([(b, 1.0)])) > 0.1
+
+
+def test_bigram_signal_changes_the_links(gold_plans: list[FitPlan]) -> None:
+    """The fitted weight acts and is named: without it other scores and another method."""
+    plan = gold_plans[0]
+    off = replace(DEFAULT_CONFIG, bigram_signal=0.0)
+    assert DEFAULT_CONFIG.bigram_signal > 0 and "+bigrams" in method(DEFAULT_CONFIG)
+    assert "bigrams" not in method(off)
+    assert serves_score(plan, DEFAULT_CONFIG) != serves_score(plan, off)
+    some = plan.signals.values["bigrams"]
+    assert all(0.0 <= v <= 1.0 + 1e-9 for row in some.values() for v in row.values())
 
 
 # -- confidence ----------------------------------------------------------------------------------------

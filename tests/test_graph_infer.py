@@ -100,8 +100,8 @@ def test_inference_figures(inferred: list[Link], bundled_doc: PlanDocument) -> N
     serves, measures = s["SERVES"], s["MEASURES"]
     assert serves.goal_p_at_1 is not None and serves.goal_p_at_1 >= 6 / 7
     assert serves.p_at_1 >= 0.85
-    # fitted across four plans (bench/serves.py): precision 0.868, recall 0.767 on this one
-    assert serves.precision >= 0.86 and serves.recall >= 0.76
+    # fitted across four plans (bench/serves.py): precision 0.860, recall 0.777 on this one
+    assert serves.precision >= 0.85 and serves.recall >= 0.77
     assert measures.p_at_1 >= 0.94 and measures.precision >= 0.94 and measures.recall >= 0.9
 
 
