@@ -36,10 +36,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plangraph.api.routing import run_in_thread
 from plangraph.graph.stores import StoreError
 
 #: paths whose answers are never kept
@@ -252,7 +252,7 @@ class CacheMiddleware:
             version = state.cached_version()
             if version is None:  # it needs the store (a fingerprint, a reopen): not on the event loop
                 try:
-                    version = await anyio.to_thread.run_sync(state.data_version)
+                    version = await run_in_thread(state.data_version)
                 except StoreError:  # the route says what is wrong (503, 504 …), and nothing is kept
                     await self.app(scope, receive, send)
                     return
