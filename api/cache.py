@@ -31,15 +31,15 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plangraph.api.routing import run_in_thread
 from plangraph.graph.stores import StoreError
 
 #: paths whose answers are never kept
@@ -49,12 +49,31 @@ CACHE_CONTROL = (b"cache-control", b"no-cache")
 MISSED = "plangraph.cache_missed"
 
 
+Headers_ = list[tuple[bytes, bytes]]
+
+
+def validators(etag: bytes, how: bytes) -> Headers_:
+    """The headers every answer of the cache layer carries (a 304 carries only these)."""
+    return [(b"etag", etag), CACHE_CONTROL, (b"x-cache", how)]
+
+
 @dataclass(frozen=True)
 class Entry:
     status: int
-    headers: list[tuple[bytes, bytes]]  # without content-length, etag, cache-control, x-cache
+    headers: Headers_  # without content-length, etag, cache-control, x-cache
     body: bytes
     etag: bytes
+    #: the response-start headers of a hit and of a 304 to a hit, built once (a hit sends copies)
+    hit_headers: Headers_ = field(init=False, repr=False, compare=False)
+    hit_not_modified: Headers_ = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hit_headers", self.start_headers(b"hit"))
+        object.__setattr__(self, "hit_not_modified", validators(self.etag, b"hit"))
+
+    def start_headers(self, how: bytes) -> Headers_:
+        """The headers of the answer: the route's, its length, the validators (``how``: hit or miss)."""
+        return [*self.headers, (b"content-length", str(len(self.body)).encode()), *validators(self.etag, how)]
 
 
 def etag_of(body: bytes) -> bytes:
@@ -163,31 +182,41 @@ class CacheFront:
 
     def __init__(self, app: Any, cache: ResponseCache, *, cors: bool) -> None:
         self.app, self.cache, self.cors = app, cache, cors
+        #: the application's state while it runs (set by its lifespan; None before and after: no hits)
+        self.state: Any = None
         self._keyed: tuple[bytes, ...] | None = None
 
     def key(self, scope: Scope) -> bytes:
         """The request, as far as an answer depends on it."""
         if self._keyed is None:  # the routes are all there by the first request
             self._keyed = headers_read(self.app.routes)
-        key = scope["path"].encode() + b"?" + canonical_query(scope["query_string"])
+        query = scope["query_string"]
+        key = (
+            scope["path"].encode() + b"?" + canonical_query(query) if query else scope["path"].encode() + b"?"
+        )
         if self._keyed:
             sent = dict(scope["headers"])
             key += b"".join(b"\n" + name + b":" + sent.get(name, b"") for name in self._keyed)
         return key
 
     async def answer(self, scope: Scope, send: Send) -> bool:
-        """Answer the request from the cache if it can: True when it did."""
-        if not cacheable(scope) or self.cache.max_bytes <= 0:
+        """Answer the request from the cache if it can: True when it did. The hit path of every cached
+        answer: one scan of the request headers, the store's version without a store call, one lookup."""
+        state = self.state
+        if state is None or not cacheable(scope) or self.cache.max_bytes <= 0:
             return False
-        seen: dict[bytes, bytes] = {}
+        inm = None
         for name, value in scope["headers"]:
-            if name in _FRONT_HEADERS and name not in seen:
-                seen[name] = value
-        if (self.cors and b"origin" in seen) or b"transfer-encoding" in seen:
-            return False
-        if seen.get(b"content-length", b"0") != b"0":
-            return False
-        version = self.app.state.plangraph.cached_version()
+            if name in _FRONT_HEADERS:  # validators, CORS, a request body: rare
+                if name == b"if-none-match":
+                    inm = value if inm is None else inm
+                elif (
+                    name == b"transfer-encoding"
+                    or (name == b"origin" and self.cors)
+                    or (name == b"content-length" and value != b"0")
+                ):
+                    return False
+        version = state.cached_version()
         if version is None:
             return False
         key = self.key(scope)
@@ -195,8 +224,9 @@ class CacheFront:
         if entry is None:
             scope[MISSED] = (version, key)
             return False
-        inm = seen.get(b"if-none-match")
-        await _send(send, entry, inm.decode("latin-1") if inm is not None else None, b"hit")
+        start, body = _messages(entry, inm.decode("latin-1") if inm is not None else None, b"hit")
+        await send(start)
+        await send(body)
         return True
 
 
@@ -222,7 +252,7 @@ class CacheMiddleware:
             version = state.cached_version()
             if version is None:  # it needs the store (a fingerprint, a reopen): not on the event loop
                 try:
-                    version = await anyio.to_thread.run_sync(state.data_version)
+                    version = await run_in_thread(state.data_version)
                 except StoreError:  # the route says what is wrong (503, 504 …), and nothing is kept
                     await self.app(scope, receive, send)
                     return
@@ -262,12 +292,20 @@ class CacheMiddleware:
 
 
 async def _send(send: Send, entry: Entry, if_none_match: str | None, how: bytes) -> None:
-    validators = [(b"etag", entry.etag), CACHE_CONTROL, (b"x-cache", how)]
+    start, body = _messages(entry, if_none_match, how)
+    await send(start)
+    await send(body)
+
+
+def _messages(entry: Entry, if_none_match: str | None, how: bytes) -> tuple[Message, Message]:
+    """The two messages of the answer: 304 with the validators alone when ``If-None-Match`` has the tag."""
+    hit = how == b"hit"
     if _matches(if_none_match, entry.etag):
-        await send({"type": "http.response.start", "status": 304, "headers": validators})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    length = (b"content-length", str(len(entry.body)).encode())
-    headers = [*entry.headers, length, *validators]
-    await send({"type": "http.response.start", "status": entry.status, "headers": headers})
-    await send({"type": "http.response.body", "body": entry.body})
+        validated = [*entry.hit_not_modified] if hit else validators(entry.etag, how)
+        return {"type": "http.response.start", "status": 304, "headers": validated}, {
+            "type": "http.response.body",
+            "body": b"",
+        }
+    headers = [*entry.hit_headers] if hit else entry.start_headers(how)
+    start = {"type": "http.response.start", "status": entry.status, "headers": headers}
+    return start, {"type": "http.response.body", "body": entry.body}

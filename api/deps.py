@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
 
 from plangraph.api.errors import ApiError
+from plangraph.api.routing import run_in_thread
 from plangraph.api.services import known_plans, pick_plan
 from plangraph.api.state import AppState
 
@@ -51,22 +51,30 @@ def _query_names(dependant: Dependant) -> Iterator[str]:
         yield from _query_names(sub)
 
 
-async def get_state(request: Request) -> AppState:
-    """Async: it does not block, so it runs on the event loop, not in the thread pool (a hop less)."""
+def state_of(request: Request) -> AppState:
+    """The application's state. The dependencies below take the request and call this rather than depend
+    on :data:`State`: each sub-dependency is one more round of FastAPI's dependency solving per request
+    (its parameters looked for, its cache consulted), the largest part of what the app adds to a route."""
     state: AppState = request.app.state.plangraph
     return state
+
+
+async def get_state(request: Request) -> AppState:
+    """Async: it does not block, so it runs on the event loop, not in the thread pool (a hop less)."""
+    return state_of(request)
 
 
 State = Annotated[AppState, Depends(get_state)]
 
 
-async def consistent(state: State) -> AsyncIterator[None]:
+async def consistent(request: Request) -> AsyncIterator[None]:
     """Hold the read side of the state's lock for the whole request: a reload waits for the requests
     running, and requests coming meanwhile wait for it (routers that read add it as a dependency). Taken
-    on the event loop when no reload writes or waits, else waited for in a thread."""
-    lock = state.consistency
+    on the event loop when no reload writes or waits, else waited for in a thread (the routes' pool,
+    :func:`api.routing.run_in_thread`, as every blocking call of a request)."""
+    lock = state_of(request).consistency
     if not lock.try_read():
-        await run_in_threadpool(lock.acquire_read)
+        await run_in_thread(lock.acquire_read)
     try:
         yield
     finally:
@@ -77,15 +85,17 @@ Consistent = Depends(consistent)
 
 
 async def get_plan(
-    state: State,
+    request: Request,
     plan: Annotated[
         str | None, Query(max_length=64, description="plan id; optional when one plan is loaded")
     ] = None,
 ) -> str:
+    state = state_of(request)
     known = known_plans(state)
     if known is not None and (plan is None or plan in known):  # no store call: on the event loop
         return pick_plan(state, plan)
-    return await run_in_threadpool(pick_plan, state, plan)
+    result: str = await run_in_thread(pick_plan, state, plan)
+    return result
 
 
 PlanId = Annotated[str, Depends(get_plan)]
@@ -97,16 +107,16 @@ class Paging:
 
 
 async def get_paging(
-    state: State,
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Paging:
-    if limit > state.settings.max_page_size:
+    cap = state_of(request).settings.max_page_size
+    if limit > cap:
         raise ApiError(
             422,
             "invalid_parameters",
-            f"limit {limit} is over the page size cap "
-            f"{state.settings.max_page_size} (PLANGRAPH_MAX_PAGE_SIZE)",
+            f"limit {limit} is over the page size cap {cap} (PLANGRAPH_MAX_PAGE_SIZE)",
         )
     return Paging(limit, offset)
 
@@ -114,8 +124,9 @@ async def get_paging(
 Pages = Annotated[Paging, Depends(get_paging)]
 
 
-def require_token(state: State, authorization: Annotated[str | None, Header()] = None) -> None:
-    token = state.settings.token
+async def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Async: a comparison, no store call, so it runs on the event loop (no trip to a thread pool)."""
+    token = state_of(request).settings.token
     if token is None:
         raise ApiError(403, "writes_disabled", "write operations are switched off: set PLANGRAPH_TOKEN")
     given = (authorization or "").removeprefix("Bearer ").strip()

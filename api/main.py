@@ -35,9 +35,11 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         app.state.plangraph = state or open_state(settings)
         if state is None:
             app.state.plangraph.adhoc()  # the query workers start now, not on the first query
+        front.state = app.state.plangraph  # hits are answered from now on
         try:
             yield
         finally:
+            front.state = None
             if state is None:
                 app.state.plangraph.close()
             else:
@@ -56,8 +58,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     # hits answered in front of everything; the middleware inside CORS: a kept answer carries no one
     # client's CORS headers
     cache = ResponseCache(int(settings.cache_mb * 1024 * 1024))
-    app.front = CacheFront(app, cache, cors=bool(settings.cors_origins))
-    app.add_middleware(CacheMiddleware, front=app.front)
+    app.front = front = CacheFront(app, cache, cors=bool(settings.cors_origins))
+    app.add_middleware(CacheMiddleware, front=front)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -73,8 +73,9 @@ class FileWatch:
 
     path: Path
     seen: Signature = field(default=())
-    #: monotonic time of the last look that found the file unchanged
-    looked: float = field(default=float("-inf"))
+    #: monotonic time until which the last look that found the file unchanged holds (:data:`LOOK_EVERY_S`
+    #: after it): before it, the file is taken as unchanged without a look (the cache's hit path reads it)
+    fresh_until: float = field(default=float("-inf"))
 
     def __post_init__(self) -> None:
         self._files = (str(self.path), f"{self.path}.wal")
@@ -83,18 +84,18 @@ class FileWatch:
     def changed(self, *, now: float | None = None) -> bool:
         """The file changed since :meth:`mark` and no writer holds it now (a reopen sees a finished load).
         With ``now`` (monotonic), a file found unchanged within :data:`LOOK_EVERY_S` is not looked at."""
-        if now is not None and now - self.looked < LOOK_EVERY_S:
+        if now is not None and now < self.fresh_until:
             return False
         if file_signature(self._files) != self.seen and not write_locked(self.path):
             return True
         if now is not None:
-            self.looked = now
+            self.fresh_until = now + LOOK_EVERY_S
         return False
 
     def mark(self) -> None:
         """What the file looks like now is what the open store shows."""
         self.seen = file_signature(self._files)
-        self.looked = float("-inf")
+        self.fresh_until = float("-inf")
 
 
 def fingerprint(rows: list[dict[str, Any]]) -> str:

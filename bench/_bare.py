@@ -1,7 +1,10 @@
 """The ceiling of the server stack: a bare ASGI app answering every request with the same bytes and headers
 as a real answer, served the way ``plangraph serve`` serves (:func:`api.server.run`).
 
-    python bench/_bare.py BODY_FILE CONTENT_TYPE PORT
+    python bench/_bare.py BODY_FILE CONTENT_TYPE PORT [NAME:VALUE ...]
+
+The headers are content-type and content-length, then the NAME:VALUE ones (bench/serving.py gives those of
+a cached answer: etag, cache-control, x-cache), in that order.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from plangraph.api import server
 
 
-def make_app(body: bytes, content_type: str) -> Any:
+def make_app(body: bytes, content_type: str, extra: list[tuple[bytes, bytes]] | None = None) -> Any:
     headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+    headers += extra or []
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -27,5 +31,6 @@ def make_app(body: bytes, content_type: str) -> Any:
 
 
 if __name__ == "__main__":
-    body_file, content_type, port = sys.argv[1:4]
-    server.run(make_app(Path(body_file).read_bytes(), content_type), "127.0.0.1", int(port))
+    body_file, content_type, port, *pairs = sys.argv[1:]
+    extra = [(n.encode(), v.encode()) for n, _, v in (p.partition(":") for p in pairs)]
+    server.run(make_app(Path(body_file).read_bytes(), content_type, extra), "127.0.0.1", int(port))

@@ -223,3 +223,22 @@ def test_a_get_with_a_body_is_left_to_the_app(served: tuple[TestClient, list[str
     assert client.get(TASKS).status_code == 200
     big = client.request("GET", TASKS, content=b"x" * 6_000_000)  # over PLANGRAPH_MAX_BODY_BYTES (5 MB)
     assert big.status_code == 413 and big.json()["code"] == "too_large"
+
+
+def test_a_watched_file_is_looked_at_once_a_millisecond_at_most(tmp_path: Path) -> None:
+    """api.versions.FileWatch: a look that finds the file unchanged holds for LOOK_EVERY_S (the cache's hit
+    path takes the version without a look meanwhile); a write is seen at the first look after it; a look
+    without ``now`` always looks."""
+    from plangraph.api.versions import LOOK_EVERY_S, FileWatch
+
+    store = tmp_path / "store.lbug"
+    store.write_bytes(b"v1")
+    watch = FileWatch(store)
+    assert not watch.changed(now=100.0)
+    assert watch.fresh_until == 100.0 + LOOK_EVERY_S
+    store.write_bytes(b"v2, longer")  # another process wrote it (no lock held now)
+    assert not watch.changed(now=100.0 + LOOK_EVERY_S / 2)  # within the last look's millisecond
+    assert watch.changed(now=100.0 + LOOK_EVERY_S)  # the first look after it sees the write
+    assert watch.changed()  # no time given: it looks
+    watch.mark()
+    assert watch.fresh_until == float("-inf") and not watch.changed(now=200.0)
