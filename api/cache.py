@@ -191,9 +191,7 @@ class CacheFront:
         if self._keyed is None:  # the routes are all there by the first request
             self._keyed = headers_read(self.app.routes)
         query = scope["query_string"]
-        key = (
-            scope["path"].encode() + b"?" + canonical_query(query) if query else scope["path"].encode() + b"?"
-        )
+        key = scope["path"].encode() + b"?" + (canonical_query(query) if query else b"")
         if self._keyed:
             sent = dict(scope["headers"])
             key += b"".join(b"\n" + name + b":" + sent.get(name, b"") for name in self._keyed)
@@ -224,9 +222,7 @@ class CacheFront:
         if entry is None:
             scope[MISSED] = (version, key)
             return False
-        start, body = _messages(entry, inm.decode("latin-1") if inm is not None else None, b"hit")
-        await send(start)
-        await send(body)
+        await _send(send, entry, inm.decode("latin-1") if inm is not None else None, b"hit")
         return True
 
 

@@ -159,12 +159,8 @@ class AppState:
     def cached_version(self) -> str | None:
         """The version of what the store holds if it is known without asking the store (a ``stat`` or two
         at most); None when :meth:`data_version` must look (it may block: not on the event loop)."""
-        watch = self.watch
-        if watch is not None:
-            now = time.monotonic()
-            if now < watch.fresh_until:  # looked at within the last millisecond (api.versions.LOOK_EVERY_S)
-                return str(self.generation)
-            return None if watch.changed(now=now) else str(self.generation)
+        if self.watch is not None:  # looked at once a millisecond at most (api.versions.LOOK_EVERY_S)
+            return None if self.watch.changed(now=time.monotonic()) else str(self.generation)
         if self.store.kind == "ladybug":  # held read-write: only this process writes it
             return str(self.generation)
         seen = self.plans_seen

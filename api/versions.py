@@ -74,7 +74,7 @@ class FileWatch:
     path: Path
     seen: Signature = field(default=())
     #: monotonic time until which the last look that found the file unchanged holds (:data:`LOOK_EVERY_S`
-    #: after it): before it, the file is taken as unchanged without a look (the cache's hit path reads it)
+    #: after it): before it, the file is taken as unchanged without a look
     fresh_until: float = field(default=float("-inf"))
 
     def __post_init__(self) -> None:

@@ -49,7 +49,16 @@ from plangraph.graph.serves import (
     signals,
     vectors,
 )
-from plangraph.graph.terms import Corpus, best_sentence, cosine, key, sentences, shared_terms, terms
+from plangraph.graph.terms import (
+    Corpus,
+    best_sentence,
+    cosine,
+    fine_terms,
+    key,
+    sentences,
+    shared_terms,
+    terms,
+)
 from plangraph.ingest.errors import PlanGraphError
 from plangraph.ingest.models import Element, Kind, PlanDocument
 from plangraph.ingest.yamlfile import place, read_user_yaml
@@ -189,7 +198,7 @@ def infer_measures(doc: PlanDocument, cfg: InferConfig = DEFAULT_CONFIG) -> list
         return []
     overall = next((g for g in goals if is_overall(g.eid)), None)
     areas = [g for g in goals if g is not overall]
-    corpus = Corpus(elements, fine=True)
+    corpus = Corpus(elements, tokens=fine_terms)
     gv = {g.eid: corpus.vector(goal_fields(g, cfg)) for g in areas}
     by_cat: dict[str, list[Element]] = {}
     for i in indicators:

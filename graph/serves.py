@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from plangraph.graph.inferconfig import InferConfig
-from plangraph.graph.terms import Corpus, cosine, generic_terms, sentences, terms
+from plangraph.graph.terms import Corpus, char_bigrams, cosine, fine_terms, generic_terms, sentences, terms
 from plangraph.ingest.models import Element, Kind, PlanDocument
 
 SERVES_SOURCES = (Kind.TASK, Kind.SUBTASK, Kind.COLUMN, Kind.ACTION)
@@ -201,7 +201,7 @@ def signals(
     raw = {s: {g: cosine(sv, gv) for g, gv in vec.goals.items()} for s, sv in vec.sources.items()}
     factor = _goal_factors(raw, goals)
     lexical = _normalised(raw, factor)
-    fine = Corpus(list(elements.values()), fine=True)
+    fine = Corpus(list(elements.values()), tokens=fine_terms)
     goal_lead = {g: elements[g].lead or elements[g].title for g in goals}
     shares = _title_shares({s: elements[s].title for s in sources}, goal_lead, fine)
     title = shares.share(1.0)
@@ -239,7 +239,7 @@ def signals(
         for g in goals
     }
     indicators = {s: {g: cosine(vec.sources[s], ind_v[g]) for g in goals} for s in sources}
-    pairs = Corpus(list(elements.values()), bigrams=True)
+    pairs = Corpus(list(elements.values()), tokens=char_bigrams)
     pair_g = {g: pairs.vector(goal_fields(elements[g], cfg)) for g in goals}
     pair_s = {s: pairs.vector(_fields(elements[s], cfg)) for s in sources}
     bigrams = {s: {g: cosine(pair_s[s], pair_g[g]) for g in goals} for s in sources}

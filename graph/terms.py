@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,11 @@ def terms(text: str, fine: bool = False) -> tuple[str, ...]:
     return tuple(w for w in words if _TERM.match(w) and w not in STOP_TERMS)
 
 
+def fine_terms(text: str) -> tuple[str, ...]:
+    """:func:`terms` with the shorter words inside longer ones (jieba's search mode)."""
+    return terms(text, fine=True)
+
+
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -97,19 +102,17 @@ def sentences(text: str) -> list[str]:
 
 class Corpus:
     """Inverse document frequencies over the elements of one plan (each element's title and own text), of
-    its terms (``fine``: the finer search-mode terms; ``bigrams``: its :func:`char_bigrams` instead)."""
+    the terms ``tokens`` gives a text: :func:`terms` (the default), :func:`fine_terms` or
+    :func:`char_bigrams`."""
 
-    def __init__(self, elements: Sequence[Element], fine: bool = False, bigrams: bool = False):
-        self.fine, self.bigrams = fine, bigrams
+    def __init__(self, elements: Sequence[Element], tokens: Callable[[str], tuple[str, ...]] = terms):
+        self.tokens = tokens
         df: Counter[str] = Counter()
         for e in elements:
             df.update(set(self.tokens(e.title)) | set(self.tokens(e.text)))
         self.n = len(elements)
         self.idf = {t: math.log((self.n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
         self.unseen = math.log(self.n + 1) + 1.0
-
-    def tokens(self, text: str) -> tuple[str, ...]:
-        return char_bigrams(text) if self.bigrams else terms(text, self.fine)
 
     def vector(self, fields: Iterable[tuple[str, float]]) -> dict[str, float]:
         tf: dict[str, float] = {}

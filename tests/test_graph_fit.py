@@ -272,7 +272,7 @@ def test_bigrams_match_what_the_word_cut_splits_apart() -> None:
     """智能化改造 and 智能工厂 share no jieba word (智能化 / 智能) but the pair 智能: the bigrams cosine sees it."""
     a, b = "推进制造业智能化改造", "建设智能工厂"
     assert set(terms(a)).isdisjoint(terms(b)) and "智能" in set(char_bigrams(a)) & set(char_bigrams(b))
-    words, pairs = Corpus([]), Corpus([], bigrams=True)
+    words, pairs = Corpus([]), Corpus([], tokens=char_bigrams)
     assert cosine(words.vector([(a, 1.0)]), words.vector([(b, 1.0)])) == 0.0
     assert cosine(pairs.vector([(a, 1.0)]), pairs.vector([(b, 1.0)])) > 0.1
 
