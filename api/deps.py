@@ -1,54 +1,17 @@
-"""Annotated dependency aliases for routes: the app state, paging, the plan, the write token."""
+"""Annotated dependency aliases for routes: the app state, paging, the plan, the write token. (The query
+parameters' names and the read lock are the route classes' work: :mod:`api.routing`.)"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 
 from plangraph.api.errors import ApiError
 from plangraph.api.routing import run_in_thread
 from plangraph.api.services import known_plans, pick_plan
 from plangraph.api.state import AppState
-
-#: operations whose query string is the canned query's own parameters (checked when they are bound)
-FREE_PARAMS = frozenset({"run_query"})
-_PARAMS: dict[int, frozenset[str]] = {}
-
-
-async def known_params(request: Request) -> None:
-    """Refuse a query parameter the operation does not take (422, naming it and the ones it takes): a
-    misspelt ``?limt=`` is an error, not a silent default. Applied to every operation of the API.
-
-    The dependencies here are async where they do not block (most of the time), so that a request makes
-    one trip to the thread pool (its route), not one per dependency: each trip cost about 0.1–0.2 ms on
-    the shared machine (bench/serving.py, uncached rows)."""
-    route = request.scope.get("route")
-    if not isinstance(route, APIRoute) or not route.include_in_schema or route.operation_id in FREE_PARAMS:
-        return
-    allowed = _PARAMS.get(id(route))
-    if allowed is None:
-        allowed = frozenset(_query_names(route.dependant))
-        _PARAMS[id(route)] = allowed
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise ApiError(
-            422,
-            "invalid_parameters",
-            f"unknown query parameter {', '.join(unknown)}; "
-            f"this operation takes: {', '.join(sorted(allowed)) or 'none'}",
-            errors=[{"loc": ["query", name], "msg": "unknown parameter"} for name in unknown],
-        )
-
-
-def _query_names(dependant: Dependant) -> Iterator[str]:
-    yield from (p.alias for p in dependant.query_params)
-    for sub in dependant.dependencies:
-        yield from _query_names(sub)
 
 
 def state_of(request: Request) -> AppState:
@@ -65,23 +28,6 @@ async def get_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(get_state)]
-
-
-async def consistent(request: Request) -> AsyncIterator[None]:
-    """Hold the read side of the state's lock for the whole request: a reload waits for the requests
-    running, and requests coming meanwhile wait for it (routers that read add it as a dependency). Taken
-    on the event loop when no reload writes or waits, else waited for in a thread (the routes' pool,
-    :func:`api.routing.run_in_thread`, as every blocking call of a request)."""
-    lock = state_of(request).consistency
-    if not lock.try_read():
-        await run_in_thread(lock.acquire_read)
-    try:
-        yield
-    finally:
-        lock.release_read()
-
-
-Consistent = Depends(consistent)
 
 
 async def get_plan(

@@ -8,15 +8,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plangraph.api import errors
 from plangraph.api.cache import CacheFront, CacheMiddleware, ResponseCache
-from plangraph.api.deps import known_params
-from plangraph.api.routes import ROUTERS
+from plangraph.api.routes import ROUTES
 from plangraph.api.state import VERSION, AppState, open_state
 from plangraph.settings import Settings
 
@@ -50,7 +49,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         version=VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(known_params)],
+        routes=ROUTES,
         docs_url=None,
         redoc_url=None,
     )
@@ -69,9 +68,6 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         )
 
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
-
-    for router in ROUTERS:
-        app.include_router(router)
     return app
 
 

@@ -39,14 +39,15 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def to_item(row: dict[str, Any], label: str | None = None) -> Item:
-    """A row about a node as an item: eid, labels, title, span, and the row's other columns."""
+def to_item(row: dict[str, Any], label: str | None = None, model: type[ItemT] = Item) -> ItemT:  # type: ignore[assignment]
+    """A row about a node as an item (``model``: Item or a subclass documenting the query's columns): eid,
+    labels, title, span, and the row's other columns."""
     eid = str(row.get("eid"))
     span = (
         Span(**{k: row.get(k) for k in SPAN_KEYS}) if any(row.get(k) is not None for k in SPAN_KEYS) else None
     )
     extra = {k: json_safe(v) for k, v in row.items() if k not in ("eid", "title", *SPAN_KEYS)}
-    return Item(eid=eid, labels=[label or label_of_eid(eid)], title=row.get("title"), span=span, **extra)
+    return model(eid=eid, labels=[label or label_of_eid(eid)], title=row.get("title"), span=span, **extra)
 
 
 def items(result: QueryResult, label: str | None = None) -> list[Item]:
@@ -55,7 +56,7 @@ def items(result: QueryResult, label: str | None = None) -> list[Item]:
 
 def items_as(result: QueryResult, label: str, model: type[ItemT]) -> list[ItemT]:
     """The rows as ``model`` items (a subclass of Item documenting the query's columns)."""
-    return [model.model_validate(to_item(r, label).model_dump()) for r in result.records()]
+    return [to_item(r, label, model) for r in result.records()]
 
 
 def page(result: QueryResult, limit: int, offset: int, label: str | None = None) -> Page:
@@ -73,7 +74,7 @@ def page_records(
     records: list[dict[str, Any]], truncated: bool, limit: int, offset: int, label: str | None = None
 ) -> Page:
     """A page of rows already reshaped by a route (each with an ``eid``)."""
-    all_items = [to_item(r, label) for r in records]
+    all_items: list[Item] = [to_item(r, label) for r in records]
     return Page(
         items=all_items[offset : offset + limit],
         total=len(all_items),

@@ -1,9 +1,11 @@
 """The routes' thread trip (:func:`api.routing.run_in_thread`): the function's answer or error, the request's
-context variables, and a cancelled request that waits for the function it started."""
+context variables, and a cancelled request that waits for the function it started; the read side of the
+state's lock a reading route takes (:func:`api.routing.read_side`), also when its request is cancelled."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 import time
@@ -13,7 +15,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from plangraph.api.routing import THREADS, in_thread, pool, run_in_thread
+from plangraph.api.routing import THREADS, in_thread, pool, read_side, run_in_thread
+from plangraph.api.state import ReadWriteLock
 
 REQUEST = contextvars.ContextVar[str]("request")
 T = TypeVar("T")
@@ -78,3 +81,78 @@ def test_in_thread_keeps_the_signature_fastapi_reads() -> None:
     assert asyncio.iscoroutinefunction(wrapped)
     assert wrapped.__wrapped__ is route and wrapped.__doc__ == "The route."  # type: ignore[attr-defined]
     assert run(wrapped(None, "p", ref="goal-5")) == "p/goal-5"
+
+
+def writable(lock: ReadWriteLock, within: float = 2.0) -> bool:
+    """Whether a reload could take ``lock``'s write side within ``within`` seconds (no reader holds it)."""
+    done = threading.Event()
+
+    def write() -> None:
+        with lock.writing():
+            done.set()
+
+    threading.Thread(target=write, daemon=True).start()
+    return done.wait(within)
+
+
+def test_the_read_side_is_taken_at_once_or_after_the_reload() -> None:
+    lock = ReadWriteLock()
+    order: list[str] = []
+
+    async def main() -> None:
+        await read_side(lock)  # no reload: on the loop
+        lock.release_read()
+        reload_holds, reload_may_end = threading.Event(), threading.Event()
+
+        def reload() -> None:
+            with lock.writing():
+                reload_holds.set()
+                reload_may_end.wait(2)
+                order.append("reload")
+
+        threading.Thread(target=reload, daemon=True).start()
+        reload_holds.wait(2)
+        task = asyncio.ensure_future(read_side(lock))
+        await asyncio.sleep(0.05)
+        assert not task.done()  # waits for the reload
+        reload_may_end.set()
+        await task
+        order.append("read")
+        lock.release_read()
+
+    run(main())
+    assert order == ["reload", "read"] and writable(lock)
+
+
+def test_a_request_cancelled_while_it_waits_for_the_lock_keeps_no_read_side() -> None:
+    """The waiting thread takes the lock after the cancel: it is given back, so the next reload is not
+    blocked for ever by a request that is gone."""
+    lock = ReadWriteLock()
+
+    async def main() -> None:
+        with contextlib.ExitStack() as reload:
+            reload.enter_context(lock.writing())
+            task = asyncio.ensure_future(read_side(lock))
+            await asyncio.sleep(0.05)  # its thread waits for the reload
+            task.cancel()
+            await asyncio.sleep(0.05)
+            assert not task.done()  # it waits for its thread
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run(main())
+    assert writable(lock)
+
+
+def test_every_operation_but_the_writes_and_the_codes_holds_the_read_lock() -> None:
+    """A write holding the read side would wait for itself (a load takes the write side); a read without
+    it could see a reload half done."""
+    from fastapi.routing import APIRoute
+
+    from plangraph.api.routes import ROUTES
+    from plangraph.api.routing import OneTrip, Reading
+
+    routes = [r for r in ROUTES if isinstance(r, APIRoute) and r.include_in_schema]
+    assert all(isinstance(r, OneTrip) for r in ROUTES if isinstance(r, APIRoute))
+    unlocked = {r.operation_id for r in routes if not isinstance(r, Reading)}
+    assert unlocked == {"add_plan", "reload_plan", "list_codes", "get_code"}, unlocked

@@ -8,16 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, State
+from plangraph.api.deps import State
 from plangraph.api.errors import READS, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import PlanComparison
 from plangraph.graph.corpus import held
 from plangraph.graph.crossplan import COMPARISON
 
-router = APIRouter(
-    route_class=OneTrip, prefix="/plans", tags=["plans"], responses=READS, dependencies=[Consistent]
-)
+router = APIRouter(route_class=Reading, prefix="/plans", tags=["plans"], responses=READS)
 PlanParam = Annotated[str, Query(min_length=1, max_length=64, description="a plan id")]
 
 

@@ -9,16 +9,14 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, State
+from plangraph.api.deps import State
 from plangraph.api.errors import READS, ApiError, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import Rows, Span
 from plangraph.graph.warnings import from_property
 from plangraph.ingest.ids import label_of_eid
 
-router = APIRouter(
-    route_class=OneTrip, tags=["document"], responses={**READS, **problems(404)}, dependencies=[Consistent]
-)
+router = APIRouter(route_class=Reading, tags=["document"], responses={**READS, **problems(404)})
 #: the most characters of context on either side of a span that /source returns
 MAX_CONTEXT = 5000
 

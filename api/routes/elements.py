@@ -5,14 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Path
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, Pages, PlanId, State
+from plangraph.api.deps import Pages, PlanId, State
 from plangraph.api.errors import READS, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import Page
 
-router = APIRouter(
-    route_class=OneTrip, tags=["elements"], responses={**READS, **problems(404)}, dependencies=[Consistent]
-)
+router = APIRouter(route_class=Reading, tags=["elements"], responses={**READS, **problems(404)})
 AMBIGUOUS = problems(409)
 TaskRef = Path(
     description="an eid, task-4, an ordinal, or a fragment of the title",

@@ -7,16 +7,15 @@ from typing import Literal
 from fastapi import APIRouter, Path, Query
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, Pages, State
+from plangraph.api.deps import Pages, State
 from plangraph.api.errors import READS, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import Page
 
 router = APIRouter(
-    route_class=OneTrip,
+    route_class=Reading,
     tags=["entities"],
     responses={**READS, **problems(404, 409)},
-    dependencies=[Consistent],
 )
 EntityType = Literal["body", "technology", "region", "document", "initiative"]
 LABELS = {

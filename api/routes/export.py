@@ -17,18 +17,16 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, State
+from plangraph.api.deps import State
 from plangraph.api.errors import READS, ApiError, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.graph.corpus import plan_graph
 from plangraph.graph.export import render, select, to_csv_files, zip_bytes
 from plangraph.graph.formats import DEFAULT_FORMAT, ExportFormat
 from plangraph.graph.formats import MEDIA as FORMAT_MEDIA
 from plangraph.graph.stores.readback import NodesNotFound, nodes_graph
 
-router = APIRouter(
-    route_class=OneTrip, tags=["export"], responses={**READS, **problems(404)}, dependencies=[Consistent]
-)
+router = APIRouter(route_class=Reading, tags=["export"], responses={**READS, **problems(404)})
 MEDIA = {fmt: media for fmt, (media, _) in FORMAT_MEDIA.items()}
 SUFFIX = {fmt: suffix for fmt, (_, suffix) in FORMAT_MEDIA.items()}
 #: the most eids one export may name (a console result of PLANGRAPH_MAX_ROWS rows of several nodes each)

@@ -5,17 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Path
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, Pages, PlanId, State
+from plangraph.api.deps import Pages, PlanId, State
 from plangraph.api.errors import READS, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import GoalTasks, Page, Rows, Served
 
 router = APIRouter(
-    route_class=OneTrip,
+    route_class=Reading,
     prefix="/goals",
     tags=["goals"],
     responses={**READS, **problems(404)},
-    dependencies=[Consistent],
 )
 AMBIGUOUS = problems(409)
 Ref = Path(

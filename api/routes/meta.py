@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, State
+from plangraph.api.deps import State
 from plangraph.api.errors import problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import Health, Version
 
-router = APIRouter(route_class=OneTrip, tags=["meta"], dependencies=[Consistent])
+router = APIRouter(route_class=Reading, tags=["meta"])
 
 
 @router.get("/health", operation_id="health", response_model=Health, responses=problems(503, 504))

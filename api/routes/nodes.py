@@ -7,14 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, Pages, State
+from plangraph.api.deps import Pages, State
 from plangraph.api.errors import READS, ApiError, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import NodeView, Page, Rows
 
-router = APIRouter(
-    route_class=OneTrip, tags=["nodes"], responses={**READS, **problems(404)}, dependencies=[Consistent]
-)
+router = APIRouter(route_class=Reading, tags=["nodes"], responses={**READS, **problems(404)})
 
 
 AMBIGUOUS = problems(409)

@@ -1,22 +1,24 @@
-"""Plans: list, outline, upload and reload (writes need the token)."""
+"""Plans: list, outline (:data:`router`), upload and reload (:data:`writes`: they need the token)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, Pages, State, WriteAccess
+from plangraph.api.deps import Pages, State, WriteAccess
 from plangraph.api.errors import READS, ApiError, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import OneTrip, Reading
 from plangraph.api.schemas import Page, PlanLoaded, PlanUpload, Rows
 from plangraph.ingest.models import PlanDocument, PlanMeta
 from plangraph.ingest.pipeline import parse_bytes
 
-router = APIRouter(route_class=OneTrip, prefix="/plans", tags=["plans"], responses=READS)
+router = APIRouter(route_class=Reading, prefix="/plans", tags=["plans"], responses=READS)
+#: the writes: no read lock held (a load takes the write side, :meth:`api.state.AppState.install`)
+writes = APIRouter(route_class=OneTrip, prefix="/plans", tags=["plans"], responses=READS)
 WRITE = problems(400, 401, 403, 404, 409, 413, 500)
 
 
-@router.get("", operation_id="list_plans", response_model=Page, dependencies=[Consistent])
+@router.get("", operation_id="list_plans", response_model=Page)
 def list_plans(state: State, paging: Pages) -> Page:
     """Every loaded plan with its title, issuer, period and source sha256."""
     res = services.run(state, "plans", {})
@@ -29,7 +31,6 @@ def list_plans(state: State, paging: Pages) -> Page:
     operation_id="plan_outline",
     response_model=Rows,
     responses=problems(404),
-    dependencies=[Consistent],
 )
 def outline(state: State, plan_id: str) -> Rows:
     """Parts and sections of a plan with what each means (Task, Goal, Measure …)."""
@@ -62,7 +63,7 @@ def _parse_upload(state: State, body: PlanUpload) -> PlanDocument:
     return parse_bytes(data, meta, name=name)
 
 
-@router.post("", operation_id="add_plan", response_model=PlanLoaded, status_code=201, responses=WRITE)
+@writes.post("", operation_id="add_plan", response_model=PlanLoaded, status_code=201, responses=WRITE)
 def add_plan(state: State, _: WriteAccess, body: PlanUpload) -> PlanLoaded:
     """Parse, validate and load a new plan atomically. A rejected upload leaves the store unchanged."""
     if body.plan_id in services.plan_ids(state):
@@ -70,7 +71,7 @@ def add_plan(state: State, _: WriteAccess, body: PlanUpload) -> PlanLoaded:
     return _loaded(state, _parse_upload(state, body))
 
 
-@router.post("/{plan_id}/reload", operation_id="reload_plan", response_model=PlanLoaded, responses=WRITE)
+@writes.post("/{plan_id}/reload", operation_id="reload_plan", response_model=PlanLoaded, responses=WRITE)
 def reload_plan(state: State, _: WriteAccess, plan_id: str, body: PlanUpload | None = None) -> PlanLoaded:
     """Replace a plan with a new version (the text in the body). Readers see the old graph or the new
     one, never a mix; a failure keeps the old one. To re-read files, run ``plangraph add PATH`` (the

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
 from plangraph.api import services
-from plangraph.api.deps import Consistent, State
+from plangraph.api.deps import State
 from plangraph.api.errors import READS, ApiError, problems
-from plangraph.api.routing import OneTrip
+from plangraph.api.routing import Reading
 from plangraph.api.schemas import CypherRequest, QueryInfo, QueryParam, Rows
 from plangraph.queries.library import get_query, load_queries
 
-router = APIRouter(route_class=OneTrip, tags=["queries"], dependencies=[Consistent])
+router = APIRouter(route_class=Reading, tags=["queries"])
 CSV = "text/csv; charset=utf-8"
 #: the longest value a canned query's parameter may have (the path's and search's own limits are shorter)
 MAX_PARAM_CHARS = 1000
