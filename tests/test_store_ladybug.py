@@ -298,6 +298,56 @@ def test_a_killed_load_leaves_the_file_store_intact(tmp_path: Path, graph: nx.Mu
 
 
 # -- reading ----------------------------------------------------------------------------------------
+def test_a_thread_reads_through_its_own_connection_and_sees_every_load(
+    store: LadybugStore, graph: nx.MultiDiGraph
+) -> None:
+    """Reads keep one connection per thread (so its prepared statements); each read is a transaction of
+    its own, so a load committed after a thread's first read is in its next one."""
+    count = "MATCH (n) RETURN count(n)"
+    assert store.read(count).rows == [[0]]
+    mine = store._reader()
+    theirs: list[lb.Connection] = []
+    t = threading.Thread(target=lambda: theirs.append(store._reader()))
+    t.start()
+    t.join()
+    assert store._reader() is mine and theirs[0] is not mine
+    store.load(graph, PLAN)
+    assert store.read(count).rows == [[graph.number_of_nodes()]]
+    store.drop_plan(PLAN)
+    assert store.read(count).rows == [[0]]
+    assert store._reader() is mine
+
+
+def test_a_read_that_fails_leaves_the_next_one_a_fresh_connection(loaded: LadybugStore) -> None:
+    before = loaded._reader()
+    with pytest.raises(QueryTimeout):
+        loaded.read(HEAVY, timeout_s=0.2)
+    after = loaded._reader()
+    assert after is not before and before.is_closed
+    assert loaded.read("MATCH (n:Goal) RETURN count(n)").rows[0][0] > 0
+
+
+def test_closing_the_store_closes_every_threads_connection(tmp_path: Path, graph: nx.MultiDiGraph) -> None:
+    path = tmp_path / "readers.lbug"
+    store = LadybugStore(path)
+    store.load(graph, PLAN)
+    readers: list[lb.Connection] = []
+
+    def read() -> None:
+        store.read("MATCH (n) RETURN count(n)")
+        readers.append(store._reader())
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store.close()
+    assert len({id(c) for c in readers}) == 3 and all(c.is_closed for c in readers)
+    with LadybugStore(path) as again:  # the file is free: held by no connection of the closed store
+        assert again.read("MATCH (n) RETURN count(n)").rows == [[graph.number_of_nodes()]]
+
+
 def test_row_cap(loaded: LadybugStore, graph: nx.MultiDiGraph) -> None:
     query = "MATCH (n:Task) RETURN n.eid AS eid ORDER BY n.eid"
     capped = loaded.read(query, max_rows=3)
