@@ -40,6 +40,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plangraph.api.routing import run_in_thread
+from plangraph.api.timing import HEADER
 from plangraph.graph.stores import StoreError
 
 #: paths whose answers are never kept
@@ -131,7 +132,7 @@ def _matches(if_none_match: str | None, etag: bytes) -> bool:
     return "*" in tags or etag.decode() in tags
 
 
-_DROPPED = {b"content-length", b"etag", b"cache-control", b"x-cache"}
+_DROPPED = {b"content-length", b"etag", b"cache-control", b"x-cache", HEADER}  # HEADER: api.timing's
 
 
 @lru_cache(maxsize=4096)
@@ -282,13 +283,18 @@ class CacheMiddleware:
                 return
             if keep:
                 self.cache.put(version, key, stored)
-            await _send(send, stored, inm, b"miss")
+            timed = [(k, v) for k, v in start["headers"] if k.lower() == HEADER]  # this answer's, not kept
+            await _send(send, stored, inm, b"miss", timed)
 
         await self.app(scope, receive, capture)
 
 
-async def _send(send: Send, entry: Entry, if_none_match: str | None, how: bytes) -> None:
+async def _send(
+    send: Send, entry: Entry, if_none_match: str | None, how: bytes, extra: Headers_ | None = None
+) -> None:
     start, body = _messages(entry, if_none_match, how)
+    if extra:
+        start["headers"] = [*start["headers"], *extra]
     await send(start)
     await send(body)
 

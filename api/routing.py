@@ -34,9 +34,11 @@ from typing import Any
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.datastructures import QueryParams
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from plangraph.api import timing
 from plangraph.api.errors import ApiError
+from plangraph.api.timing import StoreTime
 
 #: threads for the routes' functions (anyio's default limiter: 40 at a time)
 THREADS = 40
@@ -124,15 +126,24 @@ class Reading(OneTrip):
     """A route that reads the store: it holds the read side of the state's lock for the whole request
     (:attr:`api.state.AppState.consistency`). A reload waits for the requests running, and requests
     coming meanwhile wait for it. Taken on the event loop when no reload writes or waits, else waited
-    for in :func:`pool`."""
+    for in :func:`pool`. Its answer says how long its store calls took (:mod:`api.timing`)."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         lock = scope["app"].state.plangraph.consistency
+        spent = StoreTime()
+        token = timing.CURRENT.set(spent)
+
+        async def send_timed(message: Message) -> None:
+            if message["type"] == "http.response.start" and spent.calls:
+                message = {**message, "headers": [*message.get("headers", []), spent.header()]}
+            await send(message)
+
         await read_side(lock)
         try:
-            await super().handle(scope, receive, send)
+            await super().handle(scope, receive, send_timed)
         finally:
             lock.release_read()
+            timing.CURRENT.reset(token)
 
 
 async def read_side(lock: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from plangraph.api.schemas import Item, Page, Rows, Span
 from plangraph.api.state import AppState
+from plangraph.api.timing import store_call
 from plangraph.graph import tabular
 from plangraph.graph.corpus import held_ids
 from plangraph.graph.refs import Resolver
@@ -24,7 +25,8 @@ ItemT = TypeVar("ItemT", bound=Item)  # the response model of a row about a node
 def run(state: AppState, name: str, params: dict[str, Any], *, internal: bool = False) -> QueryResult:
     """A canned query under the service's limits (``internal``: a lookup of the service's own, such as a
     reference's candidates, not capped by PLANGRAPH_MAX_ROWS)."""
-    return run_query(state.store, name, params, state.settings.read_limits(), internal=internal)
+    with store_call():
+        return run_query(state.store, name, params, state.settings.read_limits(), internal=internal)
 
 
 def json_safe(value: Any) -> Any:

@@ -31,6 +31,9 @@ class Figures:
     non2xx: int
     socket_errors: int
     cache_hits: int = -1
+    #: with :func:`store_time_script`: the p50 of the store time the answers report (ms), and how many did
+    store_p50: float = float("nan")
+    store_answers: int = 0
 
     @property
     def errors(self) -> int:
@@ -76,6 +79,7 @@ def parse(out: str) -> Figures:
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     hits = re.search(r"^cache hits (\d+)$", out, re.MULTILINE)
+    store = re.search(r"^store p50 ([\d.]+) n (\d+)$", out, re.MULTILINE)
     return Figures(
         rps=float(rate.group(1)) if rate else float("nan"),
         p50=lat["50%"],
@@ -84,6 +88,8 @@ def parse(out: str) -> Figures:
         non2xx=int(non2xx.group(1)) if non2xx else 0,
         socket_errors=sum(int(x) for x in sock.groups()) if sock else 0,
         cache_hits=int(hits.group(1)) if hits else -1,
+        store_p50=float(store.group(1)) if store else float("nan"),
+        store_answers=int(store.group(2)) if store else 0,
     )
 
 
@@ -111,4 +117,34 @@ def mix_script(paths: list[str], folder: Path | None = None, seed: int = 1) -> P
     lua = ", ".join('"' + url_path(p).replace('"', '\\"') + '"' for p in paths)
     script = folder / "mix.lua"
     script.write_text(_MIX_LUA % {"paths": lua, "seed": seed}, encoding="utf-8")
+    return script
+
+
+_STORE_TIME_LUA = """
+-- written by bench/_wrk.py: the store time each answer reports (Server-Timing: store;dur=MS, api/timing.py)
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) durs = {} end
+function response(status, headers, body)
+  local v = headers["server-timing"] or headers["Server-Timing"]
+  local d = v and v:match("store;dur=([%d.]+)")
+  if d then durs[#durs + 1] = tonumber(d) end
+end
+function done(summary, latency, requests)
+  local all = {}
+  for _, t in ipairs(threads) do for _, d in ipairs(t:get("durs")) do all[#all + 1] = d end end
+  table.sort(all)
+  if #all > 0 then
+    io.write(string.format("store p50 %.3f n %d\\n", all[math.floor((#all + 1) / 2)], #all))
+  end
+end
+"""
+
+
+def store_time_script(folder: Path | None = None) -> Path:
+    """A Lua script that reads each answer's ``Server-Timing: store`` and prints ``store p50 MS n N``: the
+    route's store calls timed in the server, during the run (:attr:`Figures.store_p50`)."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="plangraph-wrk-"))
+    script = folder / "store_time.lua"
+    script.write_text(_STORE_TIME_LUA, encoding="utf-8")
     return script

@@ -10,8 +10,11 @@ count (1, 8, 32), wrk measures for the same number of seconds:
     uncached   the real route on a service with the cache off (PLANGRAPH_CACHE_MB=0)
 
 and, in this process, the raw store calls the route makes (the goal list to resolve the reference, then
-goal_tasks), timed 200 times: p50/p99. Prints requests/s, p50/p99, the server process's CPU time per
-request (what the machine's other load moves least), and the ratios that matter on a shared machine:
+goal_tasks), timed 200 times: p50/p99; and, during the uncached rows, the route's queries timed in the
+server (each answer's ``Server-Timing: store``, read by a wrk script: the queries alone, without the
+reference's matching in Python that the raw calls include). Prints requests/s, p50/p99, the server
+process's CPU time per request (what the machine's other load moves least), and the ratios that matter on
+a shared machine:
 ceiling req/s over the route's (aim for cached: within 1.3×), the same for CPU per request, and the
 uncached p50 minus the raw store p50 (aim: within 1 ms). Asserts nothing.
 
@@ -121,12 +124,14 @@ def measure(store: str, seconds: float, levels: list[int]) -> list[list[str]]:
                 "cached": (cached.base, cached.proc.pid),
                 "uncached": (uncached.base, uncached.proc.pid),
             }
+            timed = _wrk.store_time_script()  # the uncached answers' Server-Timing: store
             for conns in levels:
                 for kind, (base, pid) in bases.items():
                     url = base + _wrk.url_path(ROUTE)
                     _wrk.run(url, conns, 1)  # warm-up
                     cpu0 = cpu_s(pid)
-                    figures[kind, conns] = f = _wrk.run(url, conns, seconds)
+                    script = timed if kind == "uncached" else None
+                    figures[kind, conns] = f = _wrk.run(url, conns, seconds, script=script)
                     cpu_us[kind, conns] = (cpu_s(pid) - cpu0) / max(f.requests, 1) * 1e6
                     print(
                         f"[{store}] c={conns:<3} {kind:<9} {f.rps:8.0f} req/s  "
@@ -137,6 +142,7 @@ def measure(store: str, seconds: float, levels: list[int]) -> list[list[str]]:
     for (kind, conns), f in figures.items():
         ceiling_rps, ceiling_cpu = figures["ceiling", conns].rps, cpu_us["ceiling", conns]
         over_raw = f"{f.p50 - raw50:+.2f}" if kind == "uncached" else ""
+        over_store = f"{f.p50 - f.store_p50:+.2f}" if kind == "uncached" and f.store_answers else ""
         rows.append(
             [
                 store,
@@ -149,6 +155,7 @@ def measure(store: str, seconds: float, levels: list[int]) -> list[list[str]]:
                 f"{cpu_us[kind, conns]:.1f}",
                 f"{cpu_us[kind, conns] / ceiling_cpu:.2f}",
                 over_raw,
+                over_store,
                 str(f.errors),
             ]
         )
@@ -173,9 +180,10 @@ def main() -> int:
     print()
     print("x ceiling = the ceiling app's req/s over the row's at the same connections; cpu = the server")
     print("process's CPU time (all threads) per request, x cpu = over the ceiling's; p50-raw = uncached p50")
-    print("minus the raw store calls' p50 (ms); latency by wrk, in ms")
+    print("minus the raw store calls' p50 (ms); p50-store = uncached p50 minus the p50 of the store time")
+    print("its answers report (Server-Timing: the queries timed in the server, during the run); wrk, ms")
     header = ["store", "server", "conns", "req/s", "p50 ms", "p99 ms", "x ceiling", "cpu us", "x cpu"]
-    header += ["p50-raw", "errors"]
+    header += ["p50-raw", "p50-store", "errors"]
     print(bc.table(header, rows))
     print(f"machine at the end: {bc.load_note()}")
     return 0

@@ -242,3 +242,28 @@ def test_a_watched_file_is_looked_at_once_a_millisecond_at_most(tmp_path: Path) 
     assert watch.changed()  # no time given: it looks
     watch.mark()
     assert watch.fresh_until == float("-inf") and not watch.changed(now=200.0)
+
+
+def store_time(header: str | None) -> tuple[float, int]:
+    """The milliseconds and calls of ``Server-Timing: store;dur=…;desc="N calls"``."""
+    assert header is not None and header.startswith("store;dur="), header
+    dur, desc = header.removeprefix("store;dur=").split(";desc=")
+    return float(dur), int(desc.strip('"').split()[0])
+
+
+def test_an_answer_says_its_store_time_and_a_kept_one_none(served: tuple[TestClient, list[str]]) -> None:
+    """A computed answer carries ``Server-Timing: store`` (its store calls: resolving 数字政府 and the
+    query); a hit and a 304 made no store call and carry none (the header is not kept with the answer);
+    a route that calls no store carries none either."""
+    client, _ = served
+    miss = client.get(TASKS)
+    assert miss.headers["x-cache"] == "miss"
+    dur, calls = store_time(miss.headers.get("server-timing"))
+    assert dur > 0 and calls >= 2
+    hit = client.get(TASKS)
+    assert hit.headers["x-cache"] == "hit" and "server-timing" not in hit.headers
+    revalidated = client.get(TASKS, headers={"If-None-Match": miss.headers["etag"]})
+    assert revalidated.status_code == 304 and "server-timing" not in revalidated.headers
+    missing = client.get(f"/goals/nothing-like-this/tasks?plan={PLAN}")
+    assert missing.status_code == 404 and store_time(missing.headers.get("server-timing"))[1] >= 1
+    assert "server-timing" not in client.get("/codes/W301").headers
