@@ -274,13 +274,13 @@ class CacheMiddleware:
             if message.get("more_body", False):
                 return
             body = b"".join(chunks)
-            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in _DROPPED]
-            stored = Entry(start["status"], headers, body, etag_of(body))
             no_store = any(k.lower() == b"cache-control" and b"no-store" in v for k, v in start["headers"])
             if start["status"] != 200 or no_store:
                 await send(start)
                 await send({"type": "http.response.body", "body": body})
                 return
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in _DROPPED]
+            stored = Entry(start["status"], headers, body, etag_of(body))
             if keep:
                 self.cache.put(version, key, stored)
             timed = [(k, v) for k, v in start["headers"] if k.lower() == HEADER]  # this answer's, not kept

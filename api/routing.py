@@ -29,7 +29,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -39,6 +39,9 @@ from starlette.types import Message, Receive, Scope, Send
 from plangraph.api import timing
 from plangraph.api.errors import ApiError
 from plangraph.api.timing import StoreTime
+
+if TYPE_CHECKING:  # api.state imports the stores: not at import time for a type
+    from plangraph.api.state import ReadWriteLock
 
 #: threads for the routes' functions (anyio's default limiter: 40 at a time)
 THREADS = 40
@@ -99,21 +102,23 @@ class OneTrip(APIRoute):
         self.query_names = frozenset(_query_names(self.dependant)) if checked else None
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.query_names is not None and scope["query_string"] and scope["method"] in (self.methods or ()):
-            self.refuse_unknown(QueryParams(scope["query_string"]))
+        allowed = self.query_names
+        if allowed is not None and scope["query_string"] and scope["method"] in (self.methods or ()):
+            refuse_unknown(QueryParams(scope["query_string"]), allowed)
         await super().handle(scope, receive, send)
 
-    def refuse_unknown(self, params: QueryParams) -> None:
-        allowed = self.query_names or frozenset()
-        unknown = sorted(set(params) - allowed)
-        if unknown:
-            raise ApiError(
-                422,
-                "invalid_parameters",
-                f"unknown query parameter {', '.join(unknown)}; "
-                f"this operation takes: {', '.join(sorted(allowed)) or 'none'}",
-                errors=[{"loc": ["query", name], "msg": "unknown parameter"} for name in unknown],
-            )
+
+def refuse_unknown(params: QueryParams, allowed: frozenset[str]) -> None:
+    """422 naming the parameters of ``params`` not in ``allowed``, and the ones the operation takes."""
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ApiError(
+            422,
+            "invalid_parameters",
+            f"unknown query parameter {', '.join(unknown)}; "
+            f"this operation takes: {', '.join(sorted(allowed)) or 'none'}",
+            errors=[{"loc": ["query", name], "msg": "unknown parameter"} for name in unknown],
+        )
 
 
 def _query_names(dependant: Dependant) -> Iterator[str]:
@@ -131,7 +136,6 @@ class Reading(OneTrip):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         lock = scope["app"].state.plangraph.consistency
         spent = StoreTime()
-        token = timing.CURRENT.set(spent)
 
         async def send_timed(message: Message) -> None:
             if message["type"] == "http.response.start" and spent.calls:
@@ -139,14 +143,15 @@ class Reading(OneTrip):
             await send(message)
 
         await read_side(lock)
+        token = timing.CURRENT.set(spent)
         try:
             await super().handle(scope, receive, send_timed)
         finally:
-            lock.release_read()
             timing.CURRENT.reset(token)
+            lock.release_read()
 
 
-async def read_side(lock: Any) -> None:
+async def read_side(lock: ReadWriteLock) -> None:
     """Take ``lock``'s read side (an :class:`api.state.ReadWriteLock`): at once if no writer holds or
     waits for it, else in a thread. A caller cancelled while the thread waits gets nothing held: the
     thread runs on until it has the lock (:func:`run_in_thread`), and the lock is given back."""
